@@ -1,0 +1,15 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use warmstart_workspace::Preset;
+
+/// The `assets` section of `warmstart.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct AssetsConfig {}
+
+impl AssetsConfig {
+    /// The defaults a preset gives this section.
+    pub fn preset(_preset: Preset) -> Self {
+        Self::default()
+    }
+}

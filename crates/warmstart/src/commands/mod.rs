@@ -1,0 +1,13 @@
+//! One module per command group. Each parses its own arguments (clap
+//! derive), loads the workspace when it needs one, calls into a library
+//! crate and prints through the [`Printer`](crate::printer::Printer).
+
+pub mod apps;
+pub mod assets;
+pub mod cache;
+pub mod completions;
+pub mod demo;
+pub mod dev;
+pub mod graph;
+pub mod sample;
+pub mod schema;

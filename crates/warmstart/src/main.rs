@@ -1,0 +1,11 @@
+//! The `warmstart` binary: parse the command line, run one command, map the
+//! outcome to an exit code. Everything else lives in the library crates.
+
+mod cli;
+mod commands;
+mod printer;
+mod settings;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}
