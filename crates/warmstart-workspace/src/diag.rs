@@ -79,7 +79,7 @@ mod tests {
         let text = "ab\ncdé\nf";
         assert_eq!(line_col(text, 0), LineCol { line: 1, column: 1 });
         assert_eq!(line_col(text, 3), LineCol { line: 2, column: 1 });
-        assert_eq!(line_col(text, 8), LineCol { line: 2, column: 4 });
+        assert_eq!(line_col(text, 7), LineCol { line: 2, column: 4 });
         assert_eq!(line_col(text, 100), LineCol { line: 3, column: 2 });
     }
 }

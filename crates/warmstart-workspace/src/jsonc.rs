@@ -16,8 +16,16 @@ fn options() -> ParseOptions {
     ParseOptions {
         allow_comments: true,
         allow_trailing_commas: true,
+        // Comments and trailing commas are what people write in config
+        // files; everything else stays strict JSON.
         allow_loose_object_property_names: false,
-        ..Default::default()
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
     }
 }
 
