@@ -1,0 +1,383 @@
+//! [`Bucket`]: one versioned file of entries, loaded once, looked up many
+//! times (from many threads), saved once.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::cache::{BUCKET_EXT, Cache};
+use crate::error::Result;
+use crate::events::CacheEvent;
+use crate::format::{self, Codec, Rejected, hex};
+use crate::stamp::{FileStamp, unix_ns};
+use crate::stats::{Counters, LastRun, STATS_FILE, StatsFile};
+
+/// Names a bucket and says which stored bytes it may use.
+///
+/// The file is `<name>-v<version>.cache`: bump `version` whenever the value
+/// type's serialized form changes, and old files are simply never read.
+/// `context` is a hash of everything the values depend on besides the files
+/// they are keyed by (tsconfig, package.json files, lockfile, config, …;
+/// see [`ContextHasher`](crate::ContextHasher)): a bucket stored under
+/// another context is dropped whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSpec {
+    pub name: String,
+    pub version: u32,
+    pub context: u128,
+    pub codec: Codec,
+}
+
+impl BucketSpec {
+    /// A bucket named `name` (lowercase letters, digits, `-`) at format
+    /// `version`, with no context and the postcard codec.
+    pub fn new(name: &str, version: u32) -> BucketSpec {
+        BucketSpec {
+            name: name.to_string(),
+            version,
+            context: 0,
+            codec: Codec::Postcard,
+        }
+    }
+
+    /// Sets the context hash.
+    pub fn context(mut self, context: u128) -> BucketSpec {
+        self.context = context;
+        self
+    }
+
+    /// Sets the codec (see [`Codec`]).
+    pub fn codec(mut self, codec: Codec) -> BucketSpec {
+        self.codec = codec;
+        self
+    }
+
+    /// `<name>-v<version>`, the bucket's name in files and statistics.
+    pub fn file_stem(&self) -> String {
+        format!("{}-v{}", self.name, self.version)
+    }
+
+    fn valid_name(&self) -> bool {
+        !self.name.is_empty()
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+}
+
+/// How an entry proves it is still valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Check {
+    /// The key is a file (relative to the cache root) with this stamp.
+    File(FileStamp),
+    /// The value was computed from these files (`None`: the file was absent).
+    Files(Vec<(String, Option<FileStamp>)>),
+    /// The value was computed from inputs the caller hashed.
+    Inputs(u128),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Entry<V> {
+    pub check: Check,
+    pub value: V,
+}
+
+pub(crate) struct State<V> {
+    pub entries: HashMap<String, Entry<V>>,
+    /// Keys looked up, stored or removed in this process: what
+    /// [`Bucket::prune_untouched`] keeps, and what a merge must not undo.
+    pub touched: HashSet<String>,
+    /// L1: keys confirmed since their last [`Bucket::invalidate`]; in
+    /// watched mode they are answered without touching the disk.
+    pub verified: HashSet<String>,
+    pub watched: bool,
+    pub dirty: bool,
+    /// Body hash of the file as this process last read or wrote it; a
+    /// different one at save time means another process saved meanwhile.
+    pub on_disk: Option<String>,
+}
+
+/// A typed, versioned set of entries, stored as one file.
+///
+/// Lookups take `&self` and may run from many threads at once (the stat
+/// and hash happen outside the internal mutex).
+pub struct Bucket<V> {
+    pub(crate) cache: Cache,
+    pub(crate) spec: BucketSpec,
+    pub(crate) stem: String,
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) state: Mutex<State<V>>,
+    pub(crate) counters: Arc<Counters>,
+}
+
+/// What [`Bucket::save`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// The bucket file was rewritten (false when nothing changed).
+    pub written: bool,
+    /// Entries of another process's save that were merged in.
+    pub merged: usize,
+    /// Entries in the file.
+    pub entries: usize,
+}
+
+type Decoded<V> = Option<(String, Vec<(String, Entry<V>)>)>;
+
+impl<V> Bucket<V>
+where
+    V: Serialize + DeserializeOwned + Clone,
+{
+    pub(crate) fn load(cache: Cache, spec: BucketSpec, counters: Arc<Counters>) -> Bucket<V> {
+        let stem = spec.file_stem();
+        let path = if spec.valid_name() {
+            cache.dir().map(|d| d.join(format!("{stem}.{BUCKET_EXT}")))
+        } else {
+            cache.emit(CacheEvent::NotSaved {
+                file: PathBuf::from(&stem),
+                reason: "bad bucket name: use lowercase letters, digits and '-'".into(),
+            });
+            None
+        };
+        let mut state = State {
+            entries: HashMap::new(),
+            touched: HashSet::new(),
+            verified: HashSet::new(),
+            watched: false,
+            dirty: false,
+            on_disk: None,
+        };
+        if let Some(path) = &path {
+            match read_file::<V>(path, &stem, &spec) {
+                Ok(Some((hash, list))) => {
+                    state.on_disk = Some(hash);
+                    state.entries = list.into_iter().collect();
+                }
+                Ok(None) => {}
+                Err(rejected) => {
+                    let reason = match rejected {
+                        Rejected::Stale(reason) => reason,
+                        Rejected::Damaged(reason) => {
+                            cache.emit(CacheEvent::Damaged {
+                                file: path.clone(),
+                                reason: reason.clone(),
+                            });
+                            format!("damaged: {reason}")
+                        }
+                    };
+                    // Rewrite the file at the next save even if nothing is
+                    // stored, so the problem is reported once, not forever.
+                    state.dirty = true;
+                    if let Ok(mut d) = counters.dropped.lock() {
+                        *d = Some(reason);
+                    }
+                }
+            }
+        }
+        counters
+            .entries
+            .store(state.entries.len() as u64, Ordering::Relaxed);
+        Bucket {
+            cache,
+            spec,
+            stem,
+            path,
+            state: Mutex::new(state),
+            counters,
+        }
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State<V>> {
+        // A panic in another thread while holding the lock leaves the map
+        // consistent (every mutation is a single insert/remove), so a
+        // poisoned lock is safe to keep using.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The bucket's name with its version, e.g. `graph-v1`.
+    pub fn name(&self) -> &str {
+        &self.stem
+    }
+
+    /// The bucket file (`None` when the cache is disabled).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.state().entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// All keys, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.state().entries.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    /// This run's hit/miss statistics of this bucket.
+    pub fn stats(&self) -> crate::BucketStats {
+        self.counters
+            .entries
+            .store(self.len() as u64, Ordering::Relaxed);
+        self.counters.snapshot()
+    }
+
+    /// Removes an entry.
+    pub fn remove(&self, key: &str) {
+        let mut st = self.state();
+        st.touched.insert(key.to_string());
+        st.verified.remove(key);
+        if st.entries.remove(key).is_some() {
+            st.dirty = true;
+        }
+    }
+
+    /// Keeps only the entries whose key `keep` accepts.
+    pub fn retain(&self, mut keep: impl FnMut(&str) -> bool) -> usize {
+        let mut st = self.state();
+        let before = st.entries.len();
+        let removed: Vec<String> = st.entries.keys().filter(|k| !keep(k)).cloned().collect();
+        for k in &removed {
+            st.entries.remove(k);
+            st.verified.remove(k);
+            st.touched.insert(k.clone());
+        }
+        if st.entries.len() != before {
+            st.dirty = true;
+        }
+        removed.len()
+    }
+
+    /// Removes every entry that was neither looked up nor stored in this
+    /// process: after a full walk, those are files that no longer exist (or
+    /// no longer matter). Returns how many were removed.
+    pub fn prune_untouched(&self) -> usize {
+        let mut st = self.state();
+        let State {
+            entries, touched, ..
+        } = &mut *st;
+        let before = entries.len();
+        entries.retain(|k, _| touched.contains(k));
+        let removed = before - entries.len();
+        if removed > 0 {
+            st.dirty = true;
+        }
+        removed
+    }
+
+    /// Writes the bucket if it changed (merging what another process saved
+    /// since this one loaded: its entries win for keys this process did not
+    /// touch) and records this run's statistics in `stats.json`. Takes the
+    /// cache lock for the duration. A disabled cache saves nothing.
+    pub fn save(&self) -> Result<Saved> {
+        let Some(path) = &self.path else {
+            return Ok(Saved::default());
+        };
+        self.cache.ensure_dir()?;
+        let _lock = self.cache.lock()?;
+        let mut saved = Saved::default();
+        {
+            let mut st = self.state();
+            if st.dirty {
+                saved.merged = self.merge_other_writer(&mut st, path);
+                let mut list: Vec<(&String, &Entry<V>)> = st.entries.iter().collect();
+                list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let bytes = format::encode(
+                    &self.stem,
+                    self.spec.codec,
+                    self.spec.context,
+                    list.len() as u64,
+                    &list,
+                )
+                .map_err(|reason| {
+                    crate::CacheError::io("cannot encode", path, std::io::Error::other(reason))
+                })?;
+                warmstart_fs::atomic_write(path, &bytes)?;
+                st.on_disk = format::peek_header(&bytes).map(|h| h.hash);
+                st.dirty = false;
+                saved.written = true;
+            }
+            saved.entries = st.entries.len();
+        }
+        self.write_stats()?;
+        Ok(saved)
+    }
+
+    fn merge_other_writer(&self, st: &mut State<V>, path: &std::path::Path) -> usize {
+        let Ok(Some((hash, list))) = read_file::<V>(path, &self.stem, &self.spec) else {
+            return 0;
+        };
+        if st.on_disk.as_deref() == Some(hash.as_str()) {
+            return 0;
+        }
+        let mut merged = 0;
+        for (key, entry) in list {
+            if !st.touched.contains(&key) {
+                st.entries.insert(key, entry);
+                merged += 1;
+            }
+        }
+        merged
+    }
+
+    fn write_stats(&self) -> Result<()> {
+        let Some(dir) = self.cache.dir() else {
+            return Ok(());
+        };
+        let path = dir.join(STATS_FILE);
+        let mut file = StatsFile::read(&path);
+        file.buckets.insert(
+            self.stem.clone(),
+            LastRun {
+                at_ms: unix_ns(self.cache.now()) / 1_000_000,
+                stats: self.stats(),
+            },
+        );
+        let mut text = serde_json::to_vec_pretty(&file).unwrap_or_default();
+        text.push(b'\n');
+        warmstart_fs::atomic_write(&path, &text)?;
+        Ok(())
+    }
+}
+
+/// Reads and validates a bucket file. `Ok(None)`: there is none.
+fn read_file<V: DeserializeOwned>(
+    path: &std::path::Path,
+    stem: &str,
+    spec: &BucketSpec,
+) -> Result<Decoded<V>, Rejected> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Rejected::Damaged(format!("cannot read: {e}"))),
+    };
+    let (header, body) = format::split(&bytes)?;
+    if header.bucket != stem {
+        return Err(Rejected::Damaged(format!(
+            "holds bucket {:?}, not {stem:?}",
+            header.bucket
+        )));
+    }
+    if header.codec != spec.codec {
+        return Err(Rejected::Stale(format!(
+            "written with codec {:?}",
+            header.codec
+        )));
+    }
+    if header.context != hex(spec.context) {
+        return Err(Rejected::Stale("context changed".into()));
+    }
+    let list: Vec<(String, Entry<V>)> = format::decode(header.codec, body)?;
+    Ok(Some((header.hash, list)))
+}

@@ -1,0 +1,396 @@
+//! Lookups: by file (the key is a path), by a set of files, and by a hash
+//! of inputs the caller computed. Every path through here either proves the
+//! stored value still matches the bytes on disk or reports a miss.
+
+use std::sync::atomic::Ordering;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::bucket::{Bucket, Check, Entry};
+use crate::error::Result;
+use crate::stamp::{FileStamp, Fingerprint, Source};
+
+/// The answer to a file lookup.
+#[derive(Debug)]
+pub enum Lookup<V> {
+    /// The stored value is valid for the file as it is now.
+    Hit(V),
+    /// No valid value: compute one from the source (already read and
+    /// hashed, so the file is read once) and hand both to
+    /// [`Bucket::insert_file`].
+    Miss(Source),
+    /// The file does not exist (any entry for it was removed).
+    Missing,
+}
+
+impl<V> Lookup<V> {
+    /// The value of a hit.
+    pub fn hit(self) -> Option<V> {
+        match self {
+            Lookup::Hit(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The answer to a lookup by a set of files.
+#[derive(Debug)]
+pub enum FilesLookup<V> {
+    Hit(V),
+    /// Compute from these sources, then [`Bucket::insert_files`].
+    Miss(FileSet),
+}
+
+/// The files of a [`FilesLookup::Miss`], read and stamped, in the order
+/// they were asked for. An absent file has no source.
+#[derive(Debug, Clone)]
+pub struct FileSet {
+    pub(crate) key: String,
+    pub(crate) files: Vec<(String, Option<Source>)>,
+}
+
+impl FileSet {
+    /// The source of one file of the set (`None` if absent or not in it).
+    pub fn get(&self, key: &str) -> Option<&Source> {
+        self.files
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, s)| s.as_ref())
+    }
+
+    /// Every file of the set with its source (`None`: absent).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&Source>)> {
+        self.files.iter().map(|(k, s)| (k.as_str(), s.as_ref()))
+    }
+}
+
+/// Does the file at `key` still match `stamp`? `Ok(Some(new))` when it does
+/// (with a fresher stamp when the content hash had to confirm it),
+/// `Ok(None)` when it does not or is gone.
+enum Verdict {
+    Same(Option<FileStamp>),
+    Changed,
+}
+
+impl<V> Bucket<V>
+where
+    V: Serialize + DeserializeOwned + Clone,
+{
+    /// Looks up the file `key` (a path relative to the cache's root; `/`
+    /// separators). A hit costs one `stat` (none in watched mode, for a
+    /// file confirmed since its last [`invalidate`](Bucket::invalidate));
+    /// a fingerprint that cannot vouch for the contents costs a read and a
+    /// hash; a miss returns what was read.
+    pub fn file(&self, key: &str) -> Result<Lookup<V>> {
+        let stored = {
+            let mut st = self.state();
+            if !st.touched.contains(key) {
+                st.touched.insert(key.to_string());
+            }
+            let entry = st.entries.get(key);
+            if st.watched
+                && st.verified.contains(key)
+                && let Some(Entry { value, .. }) = entry
+            {
+                let value = value.clone();
+                drop(st);
+                self.counters.hit();
+                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(Lookup::Hit(value));
+            }
+            match entry {
+                Some(Entry {
+                    check: Check::File(stamp),
+                    ..
+                }) => Some(*stamp),
+                _ => None,
+            }
+        };
+        let path = self.cache.root().join(key);
+        let now = self.cache.now();
+        let granularity = self.cache.inner.granularity;
+        if let Some(stamp) = stored {
+            let fp = match Fingerprint::stat(&path) {
+                Ok(fp) => Some(fp),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(crate::CacheError::io("cannot stat", &path, e)),
+            };
+            let Some(fp) = fp else {
+                self.remove_entry(key);
+                self.counters.miss();
+                return Ok(Lookup::Missing);
+            };
+            if stamp.fast_check(&fp, now, granularity) == Some(true)
+                && let Some(v) = self.value_if(key, &stamp, None)
+            {
+                self.counters.hit();
+                return Ok(Lookup::Hit(v));
+            }
+        }
+        let Some(source) = Source::read(key, &path, now)? else {
+            self.remove_entry(key);
+            self.counters.miss();
+            return Ok(Lookup::Missing);
+        };
+        if let Some(stamp) = stored
+            && stamp.hash == source.stamp.hash
+        {
+            // Touched but unchanged (checkout, save without edits, racy
+            // mtime): keep the value, refresh the stamp so the next run
+            // takes the fast path.
+            if let Some(v) = self.value_if(key, &stamp, Some(source.stamp)) {
+                self.counters.hit();
+                self.counters.rehashed.fetch_add(1, Ordering::Relaxed);
+                return Ok(Lookup::Hit(v));
+            }
+        }
+        self.counters.miss();
+        Ok(Lookup::Miss(source))
+    }
+
+    /// Stores the value computed from a missed source.
+    pub fn insert_file(&self, source: &Source, value: V) {
+        self.put(source.key.clone(), Check::File(source.stamp), value);
+    }
+
+    /// [`file`](Bucket::file), computing and storing on a miss. `Ok(None)`
+    /// when the file does not exist.
+    pub fn file_or_compute(
+        &self,
+        key: &str,
+        compute: impl FnOnce(&Source) -> V,
+    ) -> Result<Option<V>> {
+        match self.file(key)? {
+            Lookup::Hit(v) => Ok(Some(v)),
+            Lookup::Missing => Ok(None),
+            Lookup::Miss(source) => {
+                let v = compute(&source);
+                self.insert_file(&source, v.clone());
+                Ok(Some(v))
+            }
+        }
+    }
+
+    /// Looks up a value computed from several files (`files` relative to
+    /// the root, in a stable order): a hit when the list is the same and
+    /// every file is unchanged (an absent file must still be absent). A
+    /// no-change check costs one `stat` per file.
+    pub fn files(&self, key: &str, files: &[&str]) -> Result<FilesLookup<V>> {
+        let stored = {
+            let mut st = self.state();
+            st.touched.insert(key.to_string());
+            let entry = st.entries.get(key);
+            if st.watched
+                && st.verified.contains(key)
+                && let Some(Entry {
+                    check: Check::Files(list),
+                    value,
+                }) = entry
+                && list.len() == files.len()
+                && list.iter().zip(files).all(|(a, b)| a.0 == *b)
+            {
+                let value = value.clone();
+                drop(st);
+                self.counters.hit();
+                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(FilesLookup::Hit(value));
+            }
+            match entry {
+                Some(Entry {
+                    check: Check::Files(list),
+                    ..
+                }) if list.len() == files.len()
+                    && list.iter().zip(files).all(|(a, b)| a.0 == *b) =>
+                {
+                    Some(list.clone())
+                }
+                _ => None,
+            }
+        };
+        let now = self.cache.now();
+        if let Some(list) = stored {
+            let mut fresh = Vec::with_capacity(list.len());
+            let mut same = true;
+            let mut rehashed = false;
+            for (rel, stamp) in &list {
+                match self.verify(rel, stamp.as_ref(), now)? {
+                    Verdict::Same(new) => {
+                        rehashed |= new.is_some();
+                        fresh.push((rel.clone(), new.or(*stamp)));
+                    }
+                    Verdict::Changed => {
+                        same = false;
+                        break;
+                    }
+                }
+            }
+            if same {
+                let mut st = self.state();
+                if let Some(entry) = st.entries.get_mut(key)
+                    && entry.check == Check::Files(list)
+                {
+                    let value = entry.value.clone();
+                    if rehashed {
+                        entry.check = Check::Files(fresh);
+                        st.dirty = true;
+                        self.counters.rehashed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    st.verified.insert(key.to_string());
+                    drop(st);
+                    self.counters.hit();
+                    return Ok(FilesLookup::Hit(value));
+                }
+            }
+        }
+        let mut set = FileSet {
+            key: key.to_string(),
+            files: Vec::with_capacity(files.len()),
+        };
+        for rel in files {
+            let source = Source::read(rel, &self.cache.root().join(rel), now)?;
+            set.files.push((rel.to_string(), source));
+        }
+        self.counters.miss();
+        Ok(FilesLookup::Miss(set))
+    }
+
+    /// Stores the value computed from a [`FileSet`].
+    pub fn insert_files(&self, set: &FileSet, value: V) {
+        let list = set
+            .files
+            .iter()
+            .map(|(k, s)| (k.clone(), s.as_ref().map(|s| s.stamp)))
+            .collect();
+        self.put(set.key.clone(), Check::Files(list), value);
+    }
+
+    /// Looks up a value stored under `key` for inputs hashing to `inputs`
+    /// (e.g. a resolution keyed by importer folder and specifier, with the
+    /// tsconfig chain hashed into `inputs` or into the bucket context).
+    pub fn get(&self, key: &str, inputs: u128) -> Option<V> {
+        let mut st = self.state();
+        st.touched.insert(key.to_string());
+        let value = match st.entries.get(key) {
+            Some(Entry {
+                check: Check::Inputs(h),
+                value,
+            }) if *h == inputs => Some(value.clone()),
+            _ => None,
+        };
+        drop(st);
+        if value.is_some() {
+            self.counters.hit();
+        } else {
+            self.counters.miss();
+        }
+        value
+    }
+
+    /// Stores a value for inputs hashing to `inputs`.
+    pub fn insert(&self, key: impl Into<String>, inputs: u128, value: V) {
+        self.put(key.into(), Check::Inputs(inputs), value);
+    }
+
+    /// L1: in watched mode, forget that `key` (and every entry computed
+    /// from the file `key`) was confirmed, so its next lookup checks the
+    /// disk again. Feed it every path a file watcher reports, relative to
+    /// the root. Outside watched mode lookups always check, and this only
+    /// costs a hash-set removal.
+    pub fn invalidate(&self, key: &str) {
+        let mut st = self.state();
+        st.verified.remove(key);
+        let State {
+            entries, verified, ..
+        } = &mut *st;
+        verified.retain(|k| match entries.get(k) {
+            Some(Entry {
+                check: Check::Files(list),
+                ..
+            }) => !list.iter().any(|(f, _)| f == key),
+            _ => true,
+        });
+    }
+
+    /// L1: forget every confirmation (e.g. after the watcher overflowed).
+    pub fn invalidate_all(&self) {
+        self.state().verified.clear();
+    }
+
+    /// L1: declare that a file watcher reports every change under the root
+    /// through [`invalidate`](Bucket::invalidate). From then on, an entry
+    /// confirmed since its last invalidation is answered from memory without
+    /// a `stat`: one saved file costs one re-check. Off by default.
+    pub fn set_watched(&self, watched: bool) {
+        let mut st = self.state();
+        st.watched = watched;
+        if !watched {
+            st.verified.clear();
+        }
+    }
+
+    fn verify(
+        &self,
+        rel: &str,
+        stamp: Option<&FileStamp>,
+        now: std::time::SystemTime,
+    ) -> Result<Verdict> {
+        let path = self.cache.root().join(rel);
+        let fp = match Fingerprint::stat(&path) {
+            Ok(fp) => Some(fp),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(crate::CacheError::io("cannot stat", &path, e)),
+        };
+        let (Some(stamp), Some(fp)) = (stamp, fp) else {
+            return Ok(if stamp.is_none() && fp.is_none() {
+                Verdict::Same(None)
+            } else {
+                Verdict::Changed
+            });
+        };
+        match stamp.fast_check(&fp, now, self.cache.inner.granularity) {
+            Some(true) => Ok(Verdict::Same(None)),
+            Some(false) => Ok(Verdict::Changed),
+            None => match Source::read(rel, &path, now)? {
+                Some(src) if src.stamp.hash == stamp.hash => Ok(Verdict::Same(Some(src.stamp))),
+                _ => Ok(Verdict::Changed),
+            },
+        }
+    }
+
+    /// The stored value of `key` if its check is still `File(stamp)`
+    /// (another thread may have replaced it meanwhile); optionally refreshes
+    /// the stamp. Marks the key confirmed for L1.
+    fn value_if(&self, key: &str, stamp: &FileStamp, fresh: Option<FileStamp>) -> Option<V> {
+        let mut st = self.state();
+        let entry = st.entries.get_mut(key)?;
+        if entry.check != Check::File(*stamp) {
+            return None;
+        }
+        let value = entry.value.clone();
+        if let Some(fresh) = fresh {
+            entry.check = Check::File(fresh);
+            st.dirty = true;
+        }
+        st.verified.insert(key.to_string());
+        Some(value)
+    }
+
+    fn remove_entry(&self, key: &str) {
+        let mut st = self.state();
+        st.verified.remove(key);
+        if st.entries.remove(key).is_some() {
+            st.dirty = true;
+        }
+    }
+
+    fn put(&self, key: String, check: Check, value: V) {
+        let mut st = self.state();
+        st.verified.insert(key.clone());
+        st.touched.insert(key.clone());
+        st.entries.insert(key, Entry { check, value });
+        st.dirty = true;
+    }
+}
+
+use crate::bucket::State;
