@@ -1,7 +1,30 @@
 //! The module graph of a JS/TS monorepo: parse with oxc, resolve with
 //! oxc_resolver (workspace packages without an install), then cycles, cuts
 //! and closures per edge view.
+//!
+//! ```no_run
+//! use warmstart_graph::{BuildOptions, build, report};
+//! let graph = build(&BuildOptions::new("/path/to/repo"));
+//! let report = report::analyse(&graph, report::AnalysisOptions::default());
+//! println!("{} runtime groups", report.views.runtime.groups);
+//! ```
 
+mod build;
 mod config;
+pub mod cycles;
+pub mod format;
+pub mod parse;
+pub mod report;
+pub mod resolve;
+pub mod view;
+mod walk;
+pub mod workspaces;
 
+pub use build::{
+    BuildOptions, BuildStats, DEFAULT_MAX_FILE_BYTES, Edge, FileProblem, Module, ModuleGraph,
+    ParseFn, Unresolved, build, build_with, parse_file,
+};
 pub use config::GraphConfig;
+pub use parse::{EdgeKind, ParsedFile, RawImport};
+pub use view::View;
+pub use walk::is_source;

@@ -1,14 +1,285 @@
-use clap::Subcommand;
+//! `warmstart graph`: cycles per view with where to cut, `import type`
+//! rewrites, shortest import paths and eager closures.
 
-use crate::cli::{CmdResult, GlobalArgs};
-use crate::printer::Printer;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Subcommand, ValueEnum};
+use miette::IntoDiagnostic;
+use warmstart_graph::report::{AnalysisOptions, analyse};
+use warmstart_graph::{BuildOptions, ModuleGraph, View, format};
+
+use crate::cli::{CmdResult, GlobalArgs, Status};
+use crate::printer::{Paint, Printer};
+use crate::settings::Workspace;
 
 #[derive(Debug, Subcommand)]
 pub enum GraphCommand {
-    /// Not available yet.
-    Placeholder,
+    /// Import cycles per view (runtime, runtime_semantic, runtime_dynamic,
+    /// static, all), with the edges to cut.
+    #[command(after_help = "Examples:\n  warmstart graph cycles apps packages\n  \
+                            warmstart graph cycles --json > cycles.json\n  \
+                            warmstart graph cycles --format mermaid --view runtime_semantic\n  \
+                            warmstart graph cycles --baseline .cycles-baseline --update-baseline")]
+    Cycles(CyclesArgs),
+    /// Rewrite value imports used only as types to `import type`.
+    #[command(
+        after_help = "Examples:\n  warmstart graph fix-types packages        print the diff\n  \
+                            warmstart graph fix-types packages --write"
+    )]
+    FixTypes(FixTypesArgs),
+    /// The shortest import path from one file to another.
+    #[command(
+        after_help = "Example:\n  warmstart graph why apps/web/pages/_app.tsx packages/prisma/index.ts"
+    )]
+    Why(WhyArgs),
+    /// Modules and bytes an entry loads eagerly (`import()` excluded).
+    #[command(after_help = "Example:\n  warmstart graph closure apps/web/pages/_app.tsx")]
+    Closure(ClosureArgs),
 }
 
-pub fn run(_global: &GlobalArgs, _printer: &Printer, _cmd: GraphCommand) -> CmdResult {
-    miette::bail!("`warmstart graph` is not available in this build yet")
+#[derive(Debug, Clone, Args)]
+pub struct ScopeArgs {
+    /// Folders or files to include (default: the whole repository).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    Runtime,
+    RuntimeSemantic,
+    RuntimeDynamic,
+    Static,
+    All,
+}
+
+impl From<ViewArg> for View {
+    fn from(v: ViewArg) -> View {
+        match v {
+            ViewArg::Runtime => View::Runtime,
+            ViewArg::RuntimeSemantic => View::RuntimeSemantic,
+            ViewArg::RuntimeDynamic => View::RuntimeDynamic,
+            ViewArg::Static => View::Static,
+            ViewArg::All => View::All,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Dot,
+    Mermaid,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct CyclesArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// View shown in detail, drawn in dot/mermaid/sarif, and checked for the
+    /// exit code and the baseline.
+    #[arg(long, value_enum, default_value_t = ViewArg::Runtime)]
+    pub view: ViewArg,
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Stop enumerating elementary cycles of a view after this many.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub max_cycles: usize,
+    /// Fail (exit 1) only for cycle edges not listed in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current cycle edges to the baseline FILE.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+    /// List imports that did not resolve, grouped by reason.
+    #[arg(long)]
+    pub unresolved: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixTypesArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Write the rewrites (default: print a diff).
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Importing file (repo-relative or a path).
+    pub from: PathBuf,
+    /// Imported file.
+    pub to: PathBuf,
+    /// Edges to follow.
+    #[arg(long, value_enum, default_value_t = ViewArg::All)]
+    pub view: ViewArg,
+    /// Folders to build the graph of (default: the whole repository).
+    #[arg(long = "in", value_name = "PATH")]
+    pub within: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClosureArgs {
+    /// Entry file.
+    pub entry: PathBuf,
+    /// Edges to follow (runtime: value + require, no `import()`).
+    #[arg(long, value_enum, default_value_t = ViewArg::Runtime)]
+    pub view: ViewArg,
+    /// Folders to build the graph of (default: the whole repository).
+    #[arg(long = "in", value_name = "PATH")]
+    pub within: Vec<PathBuf>,
+    /// How many of the largest modules to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResult {
+    let workspace = Workspace::load(global)?;
+    match cmd {
+        GraphCommand::Cycles(args) => cycles(&workspace, printer, args),
+        GraphCommand::FixTypes(_args) => miette::bail!("fix-types: not wired yet"),
+        GraphCommand::Why(_args) => miette::bail!("why: not wired yet"),
+        GraphCommand::Closure(_args) => miette::bail!("closure: not wired yet"),
+    }
+}
+
+/// Builds the graph of `paths` (relative to the current folder, or to the
+/// root when run elsewhere) and reports problems on stderr.
+pub fn load_graph(workspace: &Workspace, printer: &Printer, paths: &[PathBuf]) -> ModuleGraph {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
+    let mut options = BuildOptions::new(&workspace.root);
+    options.paths = paths.iter().map(|p| absolute(&cwd, p)).collect();
+    options.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let graph = warmstart_graph::build(&options);
+    for warning in &graph.warnings {
+        printer.status(format!("warning: {warning}"));
+    }
+    for p in &graph.problems {
+        printer.status(format!(
+            "{}: {}:{}:{}: {}",
+            printer.paint("parse error", Paint::Yellow),
+            p.file,
+            p.line,
+            p.column,
+            p.message
+        ));
+    }
+    graph
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
+}
+
+fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResult {
+    let started = Instant::now();
+    let graph = load_graph(workspace, printer, &args.scope.paths);
+    let built = started.elapsed();
+    let options = AnalysisOptions {
+        max_cycles: args.max_cycles,
+        details: true,
+    };
+    let report = analyse(&graph, options);
+    let view: View = args.view.into();
+    let format = if printer.json {
+        FormatArg::Json
+    } else {
+        args.format
+    };
+    let mut status = if report.views.get(view).groups > 0 {
+        Status::Failed
+    } else {
+        Status::Ok
+    };
+    if let Some(file) = &args.baseline {
+        let current = format::baseline_lines(&report, view);
+        if args.update_baseline {
+            let text = format::baseline_text(view, &current);
+            warmstart_fs::write_if_changed(file, text.as_bytes()).into_diagnostic()?;
+            printer.status(format!(
+                "wrote {} cycle edges of the {} view to {}",
+                current.len(),
+                view.name(),
+                file.display()
+            ));
+            status = Status::Ok;
+        } else {
+            let text = std::fs::read_to_string(file)
+                .into_diagnostic()
+                .map_err(|e| e.wrap_err(format!("cannot read baseline {}", file.display())))?;
+            let known = format::parse_baseline(&text);
+            let new: Vec<&String> = current.iter().filter(|l| !known.contains(*l)).collect();
+            let gone = known.iter().filter(|l| !current.contains(*l)).count();
+            for line in &new {
+                printer.status(format!("new cycle edge: {line}"));
+            }
+            if gone > 0 {
+                printer.status(format!(
+                    "{gone} baseline edges are no longer on cycles: run --update-baseline to ratchet"
+                ));
+            }
+            status = if new.is_empty() {
+                Status::Ok
+            } else {
+                Status::Failed
+            };
+        }
+    }
+    let elapsed = started.elapsed();
+    match format {
+        FormatArg::Json => {
+            let mut value = serde_json::to_value(&report).into_diagnostic()?;
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert(
+                    "problems".into(),
+                    serde_json::to_value(&graph.problems).into_diagnostic()?,
+                );
+                obj.insert(
+                    "unresolved".into(),
+                    format::unresolved_json(&graph, args.unresolved),
+                );
+                obj.insert(
+                    "timings_ms".into(),
+                    serde_json::json!({
+                        "walk": graph.stats.walk_ms,
+                        "parse": graph.stats.parse_ms,
+                        "resolve": graph.stats.resolve_ms,
+                        "build": built.as_millis() as u64,
+                        "total": elapsed.as_millis() as u64,
+                    }),
+                );
+            }
+            // `--format json` without the global `--json` still prints.
+            let text = serde_json::to_string_pretty(&value).into_diagnostic()?;
+            println!("{text}");
+        }
+        FormatArg::Human => {
+            if !printer.quiet {
+                let text = format::human(&graph, &report, view, elapsed, printer.color);
+                print!("{text}");
+                if args.unresolved {
+                    print!("{}", format::unresolved_human(&graph));
+                }
+            }
+        }
+        FormatArg::Dot => print!("{}", format::dot(&report, view)),
+        FormatArg::Mermaid => print!("{}", format::mermaid(&report, view)),
+        FormatArg::Sarif => {
+            let value = format::sarif(&graph, &report, view);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).into_diagnostic()?
+            );
+        }
+    }
+    Ok(status)
 }

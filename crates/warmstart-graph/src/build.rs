@@ -1,0 +1,312 @@
+//! Walk → parse (rayon, one oxc arena per worker) → resolve → the module
+//! graph: one node per source file, one edge per import that lands on
+//! another node of the graph.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use oxc_allocator::Allocator;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::parse::{EdgeKind, ParsedFile, parse_source};
+use crate::resolve::{self, Resolved, UnresolvedReason};
+use crate::walk;
+use crate::workspaces::{self, WorkspacePackages};
+
+/// Files larger than this are not parsed (minified bundles, generated
+/// dumps); they stay in the graph as leaves and are reported.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What to build the graph of.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Repository root (workspace globs and `node_modules` live here).
+    pub root: PathBuf,
+    /// Folders or files to include (absolute or relative to `root`); empty
+    /// means the whole root.
+    pub paths: Vec<PathBuf>,
+    pub max_file_bytes: u64,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            paths: Vec::new(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            progress: false,
+        }
+    }
+}
+
+/// A source file of the graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    /// Repo-relative, `/`-separated.
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// One import from one module to another.
+#[derive(Debug, Clone, Serialize)]
+pub struct Edge {
+    pub from: u32,
+    pub to: u32,
+    pub kind: EdgeKind,
+    pub line: u32,
+    pub specifier: String,
+    pub reexport: bool,
+    pub type_usable: bool,
+    /// Index into `parsed[from].imports`.
+    #[serde(skip)]
+    pub import: u32,
+}
+
+/// An import that did not resolve.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unresolved {
+    pub file: String,
+    pub line: u32,
+    pub specifier: String,
+    pub reason: UnresolvedReason,
+    pub message: String,
+}
+
+/// A file that did not parse cleanly (the graph still uses what oxc
+/// recovered) or could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Counts of what was seen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildStats {
+    pub imports: usize,
+    pub builtin: usize,
+    /// Resolved to a file that is not a module of this graph (assets, JSON,
+    /// sources outside the given paths).
+    pub outside: usize,
+    pub unresolved: usize,
+    pub walk_ms: u64,
+    pub parse_ms: u64,
+    pub resolve_ms: u64,
+}
+
+/// The module graph.
+#[derive(Debug, Clone)]
+pub struct ModuleGraph {
+    pub root: PathBuf,
+    pub modules: Vec<Module>,
+    pub parsed: Vec<ParsedFile>,
+    pub edges: Vec<Edge>,
+    pub unresolved: Vec<Unresolved>,
+    pub problems: Vec<FileProblem>,
+    pub warnings: Vec<String>,
+    pub workspace_packages: WorkspacePackages,
+    pub stats: BuildStats,
+}
+
+impl ModuleGraph {
+    /// Index of a module by repo-relative path.
+    pub fn find(&self, rel: &str) -> Option<u32> {
+        self.modules
+            .binary_search_by(|m| m.path.as_str().cmp(rel))
+            .ok()
+            .map(|i| i as u32)
+    }
+}
+
+/// Reads and parses one file: the unit the parse cache stores.
+pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, ParsedFile) {
+    let problem = |message: String| ParsedFile {
+        imports: Vec::new(),
+        errors: vec![crate::parse::ParseProblem {
+            line: 1,
+            column: 1,
+            message,
+        }],
+    };
+    let bytes = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(err) => return (0, problem(format!("cannot read: {err}"))),
+    };
+    if bytes > max_bytes {
+        return (
+            bytes,
+            problem(format!(
+                "skipped: {bytes} bytes is over the {max_bytes}-byte limit"
+            )),
+        );
+    }
+    match std::fs::read_to_string(path) {
+        Ok(source) => (bytes, parse_source(path, &source, allocator)),
+        Err(err) => (bytes, problem(format!("cannot read: {err}"))),
+    }
+}
+
+/// Builds the graph.
+pub fn build(options: &BuildOptions) -> ModuleGraph {
+    build_with(options, &|path, max, alloc| parse_file(path, max, alloc))
+}
+
+/// Parses a file; `build_with` takes one so a cache can answer instead.
+pub type ParseFn<'f> = dyn Fn(&Path, u64, &Allocator) -> (u64, ParsedFile) + Sync + 'f;
+
+/// Builds the graph, parsing through `parse`.
+pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let paths: Vec<PathBuf> = if options.paths.is_empty() {
+        vec![root.clone()]
+    } else {
+        options
+            .paths
+            .iter()
+            .map(|p| {
+                let p = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    root.join(p)
+                };
+                std::fs::canonicalize(&p).unwrap_or(p)
+            })
+            .collect()
+    };
+    let started = Instant::now();
+    let walked = walk::walk(&root, &paths);
+    let mut stats = BuildStats {
+        walk_ms: started.elapsed().as_millis() as u64,
+        ..BuildStats::default()
+    };
+    let modules: Vec<Module> = walked
+        .files
+        .iter()
+        .map(|p| Module {
+            path: warmstart_fs::to_unix_relative(&root, p)
+                .unwrap_or_else(|| p.to_string_lossy().into_owned()),
+            bytes: 0,
+        })
+        .collect();
+    // Sorted by relative path so `find` can binary-search.
+    let mut order: Vec<usize> = (0..modules.len()).collect();
+    order.sort_by(|&a, &b| modules[a].path.cmp(&modules[b].path));
+    let files: Vec<PathBuf> = order.iter().map(|&i| walked.files[i].clone()).collect();
+    let mut modules: Vec<Module> = order.iter().map(|&i| modules[i].clone()).collect();
+
+    let bar = progress_bar(options.progress, files.len());
+    let parse_started = Instant::now();
+    let parsed: Vec<(u64, ParsedFile)> = files
+        .par_iter()
+        .map_init(Allocator::default, |allocator, path| {
+            let out = parse(path, options.max_file_bytes, allocator);
+            allocator.reset();
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            out
+        })
+        .collect();
+    stats.parse_ms = parse_started.elapsed().as_millis() as u64;
+
+    let packages = workspaces::discover(&root);
+    let resolver = resolve::resolver(&root, &packages);
+    let index: std::collections::HashMap<&Path, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_path(), i as u32))
+        .collect();
+    let resolve_started = Instant::now();
+    let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(from, (_, file))| {
+            let mut edges = Vec::new();
+            let mut unresolved = Vec::new();
+            let (mut builtin, mut outside) = (0, 0);
+            for (i, import) in file.imports.iter().enumerate() {
+                match resolve::resolve(&resolver, &packages, &files[from], &import.specifier) {
+                    Resolved::File(path) => match index.get(path.as_path()) {
+                        Some(&to) => edges.push(Edge {
+                            from: from as u32,
+                            to,
+                            kind: import.kind,
+                            line: import.line,
+                            specifier: import.specifier.clone(),
+                            reexport: import.reexport,
+                            type_usable: import.type_usable,
+                            import: i as u32,
+                        }),
+                        None => outside += 1,
+                    },
+                    Resolved::Builtin => builtin += 1,
+                    Resolved::Unresolved(reason, message) => unresolved.push(Unresolved {
+                        file: modules[from].path.clone(),
+                        line: import.line,
+                        specifier: import.specifier.clone(),
+                        reason,
+                        message,
+                    }),
+                }
+            }
+            (edges, unresolved, builtin, outside)
+        })
+        .collect();
+    stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+
+    let mut edges = Vec::new();
+    let mut unresolved = Vec::new();
+    for (e, u, b, o) in per_file {
+        edges.extend(e);
+        unresolved.extend(u);
+        stats.builtin += b;
+        stats.outside += o;
+    }
+    let mut problems = Vec::new();
+    let mut parsed_files = Vec::with_capacity(parsed.len());
+    for (i, (bytes, file)) in parsed.into_iter().enumerate() {
+        modules[i].bytes = bytes;
+        stats.imports += file.imports.len();
+        for e in &file.errors {
+            problems.push(FileProblem {
+                file: modules[i].path.clone(),
+                line: e.line,
+                column: e.column,
+                message: e.message.clone(),
+            });
+        }
+        parsed_files.push(file);
+    }
+    stats.unresolved = unresolved.len();
+    ModuleGraph {
+        root,
+        modules,
+        parsed: parsed_files,
+        edges,
+        unresolved,
+        problems,
+        warnings: walked.warnings,
+        workspace_packages: packages,
+        stats,
+    }
+}
+
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    if !enabled || len < 500 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}

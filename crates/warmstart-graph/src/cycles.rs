@@ -1,0 +1,322 @@
+//! Graph algorithms on plain adjacency lists (node = `u32` index): strongly
+//! connected groups (Tarjan, via petgraph), elementary cycles (Johnson,
+//! capped), a feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap
+//! edges are cut first, then made minimal), shortest paths.
+//!
+//! ```
+//! use warmstart_graph::cycles::{groups, elementary_cycles};
+//! let adj = vec![vec![1], vec![2], vec![0], vec![]];
+//! assert_eq!(groups(&adj), vec![vec![0, 1, 2]]);
+//! assert_eq!(elementary_cycles(&adj, 10).cycles, vec![vec![0, 1, 2]]);
+//! ```
+
+use std::collections::VecDeque;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+/// Strongly connected groups of more than one node, members sorted, groups
+/// sorted by size (largest first) then first member.
+pub fn groups(adj: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(adj.len(), 0);
+    for _ in 0..adj.len() {
+        graph.add_node(());
+    }
+    for (from, list) in adj.iter().enumerate() {
+        for &to in list {
+            graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
+        }
+    }
+    let mut out: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .filter(|scc| scc.len() > 1)
+        .map(|scc| {
+            let mut members: Vec<u32> = scc.into_iter().map(|n| n.index() as u32).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].cmp(&b[0])));
+    out
+}
+
+/// Elementary cycles found, each starting at its smallest node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cycles {
+    pub cycles: Vec<Vec<u32>>,
+    /// True when enumeration stopped at the cap: there are more.
+    pub capped: bool,
+}
+
+/// Johnson's algorithm: every elementary cycle, at most `cap` of them.
+/// Cycles are emitted starting at their smallest node, in order of that
+/// node; self-loops are ignored.
+pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
+    let mut out = Cycles::default();
+    let mut component = vec![usize::MAX; adj.len()];
+    for (i, group) in groups(adj).iter().enumerate() {
+        for &n in group {
+            component[n as usize] = i;
+        }
+    }
+    let n = adj.len();
+    let mut blocked = vec![false; n];
+    let mut block_map: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut stack: Vec<u32> = Vec::new();
+    for start in 0..n {
+        if component[start] == usize::MAX {
+            continue;
+        }
+        if out.cycles.len() >= cap {
+            out.capped = true;
+            break;
+        }
+        // Only nodes >= start of the same group take part.
+        let allowed = |v: u32| v as usize >= start && component[v as usize] == component[start];
+        let mut state = Johnson {
+            adj,
+            blocked: &mut blocked,
+            block_map: &mut block_map,
+            stack: &mut stack,
+            start: start as u32,
+            cap,
+            out: &mut out,
+        };
+        state.circuit(start as u32, &allowed);
+        // Reset the bookkeeping of the nodes this start touched.
+        for v in start..n {
+            if component[v] == component[start] {
+                blocked[v] = false;
+                block_map[v].clear();
+            }
+        }
+        if out.capped {
+            break;
+        }
+    }
+    out
+}
+
+struct Johnson<'a> {
+    adj: &'a [Vec<u32>],
+    blocked: &'a mut Vec<bool>,
+    block_map: &'a mut Vec<Vec<u32>>,
+    stack: &'a mut Vec<u32>,
+    start: u32,
+    cap: usize,
+    out: &'a mut Cycles,
+}
+
+impl Johnson<'_> {
+    fn circuit(&mut self, v: u32, allowed: &dyn Fn(u32) -> bool) -> bool {
+        let mut found = false;
+        self.stack.push(v);
+        self.blocked[v as usize] = true;
+        for &w in &self.adj[v as usize] {
+            if !allowed(w) || self.out.capped {
+                continue;
+            }
+            if w == self.start {
+                if self.out.cycles.len() >= self.cap {
+                    self.out.capped = true;
+                    continue;
+                }
+                self.out.cycles.push(self.stack.clone());
+                found = true;
+            } else if !self.blocked[w as usize] && self.circuit(w, allowed) {
+                found = true;
+            }
+        }
+        if found {
+            self.unblock(v);
+        } else {
+            for &w in &self.adj[v as usize] {
+                if allowed(w) && !self.block_map[w as usize].contains(&v) {
+                    self.block_map[w as usize].push(v);
+                }
+            }
+        }
+        self.stack.pop();
+        found
+    }
+
+    fn unblock(&mut self, u: u32) {
+        let mut work = vec![u];
+        while let Some(u) = work.pop() {
+            if !self.blocked[u as usize] {
+                continue;
+            }
+            self.blocked[u as usize] = false;
+            work.append(&mut self.block_map[u as usize]);
+        }
+    }
+}
+
+/// The shortest path `from` → … → `to` (both included), if any.
+pub fn shortest_path(adj: &[Vec<u32>], from: u32, to: u32) -> Option<Vec<u32>> {
+    let mut prev = vec![u32::MAX; adj.len()];
+    let mut queue = VecDeque::from([from]);
+    let mut seen = vec![false; adj.len()];
+    seen[from as usize] = true;
+    while let Some(v) = queue.pop_front() {
+        for &w in &adj[v as usize] {
+            if w == to {
+                let mut path = vec![to, v];
+                let mut cur = v;
+                while cur != from {
+                    cur = prev[cur as usize];
+                    path.push(cur);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if !seen[w as usize] {
+                seen[w as usize] = true;
+                prev[w as usize] = v;
+                queue.push_back(w);
+            }
+        }
+    }
+    None
+}
+
+/// A shortest cycle through `node` (as a path that ends before returning).
+pub fn shortest_cycle_through(adj: &[Vec<u32>], node: u32) -> Option<Vec<u32>> {
+    let mut path = shortest_path(adj, node, node)?;
+    path.pop();
+    Some(path)
+}
+
+/// A small set of edges inside `group` whose removal leaves it acyclic.
+/// `cost(from, to)` is how expensive cutting an edge is (cheap edges, such
+/// as imports that can become `import type`, are cut first). The result is
+/// minimal: putting back any one edge would close a cycle again.
+pub fn feedback_arc_set(
+    adj: &[Vec<u32>],
+    group: &[u32],
+    cost: &dyn Fn(u32, u32) -> u32,
+) -> Vec<(u32, u32)> {
+    let local = |v: u32| group.binary_search(&v).ok();
+    let n = group.len();
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut in_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, &v) in group.iter().enumerate() {
+        for &w in &adj[v as usize] {
+            if let Some(j) = local(w) {
+                out_edges[i].push(j);
+                in_edges[j].push(i);
+            }
+        }
+    }
+    let weight = |i: usize, j: usize| u64::from(cost(group[i], group[j]).max(1));
+    // Eades–Lin–Smyth: peel sinks to the right, sources to the left, else
+    // move left the node whose outgoing weight most exceeds its incoming
+    // weight; edges pointing left in the final order are the cut.
+    let mut removed = vec![false; n];
+    let mut out_w: Vec<u64> = (0..n)
+        .map(|i| out_edges[i].iter().map(|&j| weight(i, j)).sum())
+        .collect();
+    let mut in_w: Vec<u64> = (0..n)
+        .map(|j| in_edges[j].iter().map(|&i| weight(i, j)).sum())
+        .collect();
+    let mut out_deg: Vec<usize> = out_edges.iter().map(Vec::len).collect();
+    let mut in_deg: Vec<usize> = in_edges.iter().map(Vec::len).collect();
+    let mut left = Vec::with_capacity(n);
+    let mut right = Vec::new();
+    let mut remaining = n;
+    while remaining > 0 {
+        let pick = (0..n)
+            .filter(|&i| !removed[i])
+            .find(|&i| out_deg[i] == 0)
+            .map(|i| (i, false))
+            .or_else(|| {
+                (0..n)
+                    .filter(|&i| !removed[i])
+                    .find(|&i| in_deg[i] == 0)
+                    .map(|i| (i, true))
+            })
+            .unwrap_or_else(|| {
+                let best = (0..n)
+                    .filter(|&i| !removed[i])
+                    .max_by_key(|&i| (out_w[i] as i64 - in_w[i] as i64, std::cmp::Reverse(i)))
+                    .unwrap_or(0);
+                (best, true)
+            });
+        let (i, to_left) = pick;
+        removed[i] = true;
+        remaining -= 1;
+        if to_left {
+            left.push(i);
+        } else {
+            right.push(i);
+        }
+        for &j in &out_edges[i] {
+            if !removed[j] {
+                in_deg[j] -= 1;
+                in_w[j] -= weight(i, j);
+            }
+        }
+        for &k in &in_edges[i] {
+            if !removed[k] {
+                out_deg[k] -= 1;
+                out_w[k] -= weight(k, i);
+            }
+        }
+    }
+    right.reverse();
+    left.extend(right);
+    let mut position = vec![0usize; n];
+    for (p, &i) in left.iter().enumerate() {
+        position[i] = p;
+    }
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    for i in 0..n {
+        for &j in &out_edges[i] {
+            if position[j] < position[i] {
+                cut.push((i, j));
+            }
+        }
+    }
+    // Minimalise: put back, most expensive first, every cut edge whose
+    // return closes no cycle.
+    cut.sort_by_key(|&(i, j)| (std::cmp::Reverse(weight(i, j)), i, j));
+    let mut is_cut = std::collections::HashSet::new();
+    for &(i, j) in &cut {
+        is_cut.insert((i, j));
+    }
+    for &(i, j) in &cut {
+        is_cut.remove(&(i, j));
+        if reaches(&out_edges, &is_cut, j, i) {
+            is_cut.insert((i, j));
+        }
+    }
+    let mut result: Vec<(u32, u32)> = is_cut
+        .into_iter()
+        .map(|(i, j)| (group[i], group[j]))
+        .collect();
+    result.sort_unstable();
+    result
+}
+
+/// Whether `to` is reachable from `from` without the `cut` edges.
+fn reaches(
+    out_edges: &[Vec<usize>],
+    cut: &std::collections::HashSet<(usize, usize)>,
+    from: usize,
+    to: usize,
+) -> bool {
+    let mut seen = vec![false; out_edges.len()];
+    let mut stack = vec![from];
+    seen[from] = true;
+    while let Some(v) = stack.pop() {
+        if v == to {
+            return true;
+        }
+        for &w in &out_edges[v] {
+            if !seen[w] && !cut.contains(&(v, w)) {
+                seen[w] = true;
+                stack.push(w);
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,264 @@
+//! Specifier → file with oxc_resolver, with no install needed: a file
+//! system that shows `<root>/node_modules/<workspace package>` as a symlink
+//! to the package's folder. oxc_resolver's `alias` would not reach
+//! `tsconfig extends "@calcom/tsconfig/…"` (that lookup uses default
+//! options), while a virtual link serves both and keeps `exports` working.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use oxc_resolver::{
+    FileMetadata, FileSystem, FileSystemOs, ResolveError, ResolveOptions, ResolverGeneric,
+    TsconfigDiscovery,
+};
+
+use crate::workspaces::WorkspacePackages;
+
+/// A real file system plus virtual `node_modules` links for workspace
+/// packages at the repository root.
+#[derive(Debug, Default)]
+pub struct VirtualFs {
+    node_modules: PathBuf,
+    /// `<root>/node_modules/<name>` → package folder.
+    links: HashMap<PathBuf, PathBuf>,
+    /// `<root>/node_modules` and `<root>/node_modules/@scope` folders that
+    /// exist only virtually.
+    dirs: HashSet<PathBuf>,
+}
+
+impl VirtualFs {
+    pub fn new(root: &Path, packages: &WorkspacePackages) -> Self {
+        let node_modules = root.join("node_modules");
+        let mut links = HashMap::new();
+        let mut dirs = HashSet::new();
+        dirs.insert(node_modules.clone());
+        for (name, dir) in packages {
+            let link = node_modules.join(name);
+            if let Some(parent) = link.parent() {
+                dirs.insert(parent.to_path_buf());
+            }
+            links.insert(link, dir.clone());
+        }
+        VirtualFs {
+            node_modules,
+            links,
+            dirs,
+        }
+    }
+
+    /// The real path behind `path` when it runs through a virtual link.
+    fn map(&self, path: &Path) -> Option<PathBuf> {
+        let rel = path.strip_prefix(&self.node_modules).ok()?;
+        let mut parts = rel.components();
+        let first = parts.next()?.as_os_str().to_str()?;
+        let name = if first.starts_with('@') {
+            let second = parts.next()?.as_os_str().to_str()?;
+            format!("{first}/{second}")
+        } else {
+            first.to_string()
+        };
+        let target = self.links.get(&self.node_modules.join(&name))?;
+        Some(target.join(parts.as_path()))
+    }
+
+    fn real<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        match self.map(path) {
+            Some(p) => std::borrow::Cow::Owned(p),
+            None => std::borrow::Cow::Borrowed(path),
+        }
+    }
+}
+
+impl FileSystem for VirtualFs {
+    fn new() -> Self {
+        VirtualFs::default()
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(self.real(path))
+    }
+
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        FileSystemOs::read_to_string(&self.real(path))
+    }
+
+    fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        match FileSystemOs::metadata(&self.real(path)) {
+            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
+            other => other,
+        }
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        if self.links.contains_key(path) {
+            return Ok(FileMetadata::new(false, false, true));
+        }
+        match FileSystemOs::symlink_metadata(&self.real(path)) {
+            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
+            other => other,
+        }
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        if let Some(target) = self.links.get(path) {
+            return Ok(target.clone());
+        }
+        FileSystemOs::read_link(&self.real(path))
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(self.real(path))
+    }
+}
+
+/// The resolver pair: the normal one, and one that ignores `exports` for
+/// subpaths a package does not export. TypeScript under `moduleResolution:
+/// node` (Cal.com's setting) ignores `exports` too, so such imports do
+/// type-check and are real edges of the graph.
+pub struct WorkspaceResolver {
+    main: ResolverGeneric<VirtualFs>,
+    no_exports: ResolverGeneric<VirtualFs>,
+}
+
+/// A resolver for TS/JS sources: nearest tsconfig per file, TS extension
+/// aliases (`./x.js` → `./x.ts`), ESM and CJS conditions, Node built-ins
+/// recognised.
+pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver {
+    let options = ResolveOptions {
+        tsconfig: Some(TsconfigDiscovery::Auto),
+        extensions: [
+            ".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json",
+        ]
+        .map(String::from)
+        .to_vec(),
+        extension_alias: vec![
+            (
+                ".js".into(),
+                vec![".ts".into(), ".tsx".into(), ".js".into(), ".jsx".into()],
+            ),
+            (".mjs".into(), vec![".mts".into(), ".mjs".into()]),
+            (".cjs".into(), vec![".cts".into(), ".cjs".into()]),
+        ],
+        condition_names: ["import", "require", "node", "default"]
+            .map(String::from)
+            .to_vec(),
+        main_fields: vec!["module".into(), "main".into()],
+        builtin_modules: true,
+        ..ResolveOptions::default()
+    };
+    let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
+    let mut fallback = main.options().clone();
+    fallback.exports_fields = Vec::new();
+    let no_exports = main.clone_with_options(fallback);
+    WorkspaceResolver { main, no_exports }
+}
+
+/// Why a specifier did not resolve to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnresolvedReason {
+    /// A bare specifier naming a package that is not in the workspace and
+    /// not installed.
+    NotInstalled,
+    /// A workspace package (or tsconfig `paths` into one) without the file,
+    /// e.g. generated code not generated yet.
+    MissingInWorkspacePackage,
+    /// A relative or absolute path with no file behind it.
+    FileNotFound,
+    /// A package's `exports` does not export that subpath.
+    NotExported,
+    /// A tsconfig that cannot be read or extends something missing.
+    Tsconfig,
+    /// Anything else oxc_resolver reported.
+    Other,
+}
+
+impl UnresolvedReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnresolvedReason::NotInstalled => "package not in the workspace and not installed",
+            UnresolvedReason::MissingInWorkspacePackage => {
+                "missing in a workspace package (generated code?)"
+            }
+            UnresolvedReason::FileNotFound => "relative path with no file",
+            UnresolvedReason::NotExported => "not exported by the package's `exports`",
+            UnresolvedReason::Tsconfig => "tsconfig problem",
+            UnresolvedReason::Other => "other resolver error",
+        }
+    }
+}
+
+/// The outcome of one resolution.
+pub enum Resolved {
+    File(PathBuf),
+    Builtin,
+    Unresolved(UnresolvedReason, String),
+}
+
+/// Resolves `specifier` from `file`.
+pub fn resolve(
+    resolver: &WorkspaceResolver,
+    packages: &WorkspacePackages,
+    file: &Path,
+    specifier: &str,
+) -> Resolved {
+    let result = match resolver.main.resolve_file(file, specifier) {
+        Err(ResolveError::PackagePathNotExported { .. }) => {
+            resolver.no_exports.resolve_file(file, specifier)
+        }
+        other => other,
+    };
+    match result {
+        Ok(resolution) => Resolved::File(resolution.into_path_buf()),
+        Err(ResolveError::Builtin { .. }) => Resolved::Builtin,
+        Err(err) => {
+            let reason = classify(&err, packages, specifier);
+            Resolved::Unresolved(reason, err.to_string())
+        }
+    }
+}
+
+fn classify(err: &ResolveError, packages: &WorkspacePackages, specifier: &str) -> UnresolvedReason {
+    match err {
+        ResolveError::TsconfigNotFound(_)
+        | ResolveError::TsconfigCircularExtend(_)
+        | ResolveError::TsconfigSelfReference(_) => UnresolvedReason::Tsconfig,
+        ResolveError::PackagePathNotExported { .. } => UnresolvedReason::NotExported,
+        ResolveError::NotFound(_) | ResolveError::MatchedAliasNotFound(..) => {
+            let relative = specifier.starts_with('.') || specifier.starts_with('/');
+            if relative {
+                return UnresolvedReason::FileNotFound;
+            }
+            let name = package_name(specifier);
+            let workspace = packages.contains_key(name)
+                || packages.keys().any(|p| {
+                    specifier.starts_with(p.as_str())
+                        || name.starts_with('@') && p.starts_with(name)
+                });
+            if workspace {
+                UnresolvedReason::MissingInWorkspacePackage
+            } else {
+                UnresolvedReason::NotInstalled
+            }
+        }
+        _ => UnresolvedReason::Other,
+    }
+}
+
+/// `@scope/name/sub` → `@scope/name`; `name/sub` → `name`.
+pub fn package_name(specifier: &str) -> &str {
+    let mut idx = specifier.len();
+    let mut slashes = 0;
+    let needed = if specifier.starts_with('@') { 2 } else { 1 };
+    for (i, c) in specifier.char_indices() {
+        if c == '/' {
+            slashes += 1;
+            if slashes == needed {
+                idx = i;
+                break;
+            }
+        }
+    }
+    &specifier[..idx]
+}

@@ -1,0 +1,102 @@
+//! The source files of the graph: a parallel walk (the `ignore` crate, so
+//! `.gitignore` is honoured even outside git) of the given folders, keeping
+//! JS/TS sources, hidden ones included. Symlinks are not followed, so a symlink loop cannot trap
+//! the walk; unreadable folders and non-UTF-8 names become warnings.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// Extensions that make a file a module of the graph.
+pub const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+
+/// True for a file name with a JS/TS source extension.
+pub fn is_source(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
+}
+
+/// Files found (absolute, sorted) and what was skipped.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// Walks `paths` (absolute, inside `root`) in parallel.
+pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
+    let mut walked = Walked::default();
+    let mut existing = Vec::new();
+    for path in paths {
+        if path.exists() {
+            existing.push(path.clone());
+        } else {
+            walked
+                .warnings
+                .push(format!("{}: no such file or folder", display(root, path)));
+        }
+    }
+    let Some((first, rest)) = existing.split_first() else {
+        return walked;
+    };
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    builder
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .hidden(false)
+        .follow_links(false)
+        // Hidden files are sources too (`.storybook/main.ts`); VCS folders
+        // and installed packages are not.
+        .filter_entry(|entry| {
+            let name = entry.file_name();
+            name != "node_modules" && name != ".git" && name != ".hg" && name != ".svn"
+        });
+    let files = Mutex::new(Vec::new());
+    let warnings = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let files = &files;
+        let warnings = &warnings;
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let path = entry.path();
+                    if is_file && is_source(path) {
+                        if path.to_str().is_none() {
+                            let mut w = warnings.lock().unwrap_or_else(|e| e.into_inner());
+                            w.push(format!(
+                                "{}: skipped, the name is not UTF-8",
+                                path.to_string_lossy()
+                            ));
+                        } else {
+                            let mut f = files.lock().unwrap_or_else(|e| e.into_inner());
+                            f.push(path.to_path_buf());
+                        }
+                    }
+                }
+                Err(err) => {
+                    let mut w = warnings.lock().unwrap_or_else(|e| e.into_inner());
+                    w.push(format!("walk: {err}"));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    walked.files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.files.sort();
+    walked.files.dedup();
+    let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
+    warnings.sort();
+    walked.warnings.extend(warnings);
+    walked
+}
+
+fn display(root: &Path, path: &Path) -> String {
+    warmstart_fs::to_unix_relative(root, path).unwrap_or_else(|| path.display().to_string())
+}
