@@ -1,0 +1,196 @@
+//! Glob helpers: the `from` pattern of a rule becomes a regex whose first
+//! capture is `{dir}` (the longest match of the first `**`, as the plugin's
+//! `/app-store\/(.*)\/static/` takes it), plus globsets for excludes and
+//! critical assets.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+
+use crate::error::{AssetsError, Result};
+
+/// A compiled `from` pattern.
+#[derive(Debug, Clone)]
+pub struct FromPattern {
+    pub glob: String,
+    /// The literal folder before the first wildcard: where the walk starts.
+    pub base: String,
+    regex: Regex,
+}
+
+impl FromPattern {
+    pub fn new(glob: &str) -> Result<FromPattern> {
+        let bad = |message: &str| AssetsError::BadGlob {
+            field: "rules.from",
+            glob: glob.to_string(),
+            message: message.to_string(),
+        };
+        if glob.starts_with('/') || glob.contains('\\') || glob.split('/').any(|s| s == "..") {
+            return Err(AssetsError::OutsideRoot {
+                path: glob.to_string(),
+                why: "a `from` glob must be relative to the root, with no `..` and `/` separators"
+                    .into(),
+            });
+        }
+        let mut base = Vec::new();
+        for seg in glob.split('/') {
+            if seg.contains(['*', '?', '[', '{']) {
+                break;
+            }
+            base.push(seg);
+        }
+        if base.len() == glob.split('/').count() {
+            return Err(bad("it names one file; use a wildcard such as `dir/**`"));
+        }
+        let base = base.join("/");
+        let regex =
+            Regex::new(&to_regex(glob).map_err(|m| bad(&m))?).map_err(|e| bad(&e.to_string()))?;
+        Ok(FromPattern {
+            glob: glob.to_string(),
+            base,
+            regex,
+        })
+    }
+
+    /// `Some(dir)` when `path` matches; `dir` is what the first `**` matched
+    /// (empty when the pattern has no `**` or it matched nothing).
+    pub fn matches<'a>(&self, path: &'a str) -> Option<&'a str> {
+        let caps = self.regex.captures(path)?;
+        Some(caps.get(1).map(|m| m.as_str()).unwrap_or(""))
+    }
+}
+
+fn to_regex(glob: &str) -> Result<String, String> {
+    let mut out = String::from("^");
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    let mut captured = false;
+    let mut in_braces = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                let slash = chars.get(i + 2) == Some(&'/');
+                let group = if captured { "(?:.*)" } else { "(.*)" };
+                captured = true;
+                if slash {
+                    // `**/` matches zero or more whole folders.
+                    out.push_str(&format!("(?:{group}/)?"));
+                    i += 3;
+                } else {
+                    out.push_str(group);
+                    i += 2;
+                }
+            }
+            '*' => {
+                out.push_str("[^/]*");
+                i += 1;
+            }
+            '?' => {
+                out.push_str("[^/]");
+                i += 1;
+            }
+            '[' => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == ']')
+                    .ok_or("unclosed `[`")?;
+                let class: String = chars[i + 1..i + end].iter().collect();
+                let class = class
+                    .strip_prefix('!')
+                    .map(|c| format!("^{c}"))
+                    .unwrap_or(class);
+                out.push('[');
+                out.push_str(&class.replace('\\', "\\\\"));
+                out.push(']');
+                i += end + 1;
+            }
+            '{' => {
+                in_braces = true;
+                out.push_str("(?:");
+                i += 1;
+            }
+            ',' if in_braces => {
+                out.push('|');
+                i += 1;
+            }
+            '}' if in_braces => {
+                in_braces = false;
+                out.push(')');
+                i += 1;
+            }
+            other => {
+                out.push_str(&regex::escape(&other.to_string()));
+                i += 1;
+            }
+        }
+    }
+    if in_braces {
+        return Err("unclosed `{`".into());
+    }
+    out.push('$');
+    Ok(out)
+}
+
+/// A set of repo-relative globs (`*` does not cross `/`).
+pub fn globset(field: &'static str, globs: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let g = GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| AssetsError::BadGlob {
+                field,
+                glob: glob.clone(),
+                message: e.kind().to_string(),
+            })?;
+        builder.add(g);
+    }
+    builder.build().map_err(|e| AssetsError::BadGlob {
+        field,
+        glob: globs.join(", "),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_is_the_longest_match_like_the_plugin() {
+        let p = FromPattern::new("packages/app-store/**/static/**").unwrap();
+        assert_eq!(p.base, "packages/app-store");
+        assert_eq!(
+            p.matches("packages/app-store/alby/static/icon.svg"),
+            Some("alby")
+        );
+        assert_eq!(
+            p.matches("packages/app-store/templates/basic/static/icon.svg"),
+            Some("templates/basic")
+        );
+        assert_eq!(p.matches("packages/app-store/alby/api/index.ts"), None);
+        assert_eq!(p.matches("packages/app-store/static/x.png"), Some(""));
+    }
+
+    #[test]
+    fn classes_and_braces() {
+        let p = FromPattern::new("assets/*/{img,icons}/[a-c]?.png").unwrap();
+        assert!(p.matches("assets/x/img/a1.png").is_some());
+        assert!(p.matches("assets/x/icons/c2.png").is_some());
+        assert!(p.matches("assets/x/other/a1.png").is_none());
+        assert!(p.matches("assets/x/y/img/a1.png").is_none());
+    }
+
+    #[test]
+    fn refuses_escapes() {
+        assert!(matches!(
+            FromPattern::new("../x/**"),
+            Err(AssetsError::OutsideRoot { .. })
+        ));
+        assert!(matches!(
+            FromPattern::new("/etc/**"),
+            Err(AssetsError::OutsideRoot { .. })
+        ));
+        assert!(FromPattern::new("a/b.png").is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The manifest: a versioned JSON record, in the cache folder, of every path
+//! warmstart created — the only thing `clean` ever deletes and the only
+//! thing `setup` ever replaces. It also caches the source scan (folder
+//! mtimes), so a no-change `setup` or `validate` does not walk the tree.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AssetsError, Result, io_err};
+use crate::link::Mode;
+
+/// Bumped whenever the format changes; the folder name carries it too
+/// (`assets-v1`), so an old warmstart never misreads a new manifest.
+pub const VERSION: u32 = 1;
+pub const FILE_NAME: &str = "manifest.json";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    pub version: u32,
+    /// The last `setup` materialized only critical assets.
+    #[serde(default)]
+    pub lazy: bool,
+    /// Repo-relative destination → what warmstart made there.
+    pub entries: BTreeMap<String, Entry>,
+    /// The source walk, reused while no source folder's mtime changed.
+    #[serde(default)]
+    pub scan: ScanCache,
+}
+
+/// One path warmstart made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub mode: Mode,
+    /// Repo-relative source file (or folder for whole-folder links).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Recorded before the path is created and cleared once it exists, so a
+    /// killed run is repaired by the next one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
+    /// Copies: bytes, source mtime (ns) when copied, blake3 hash, and the
+    /// copy's own mtime (to notice edits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest_mtime: Option<i64>,
+}
+
+impl Entry {
+    pub fn new(mode: Mode, source: Option<String>) -> Entry {
+        Entry {
+            mode,
+            source,
+            pending: false,
+            size: None,
+            mtime: None,
+            hash: None,
+            dest_mtime: None,
+        }
+    }
+}
+
+/// The source walk of the last run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanCache {
+    /// The rules and excludes the walk was made for.
+    pub key: String,
+    pub dirs: Vec<DirInfo>,
+    pub files: Vec<String>,
+}
+
+/// One walked source folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirInfo {
+    pub path: String,
+    /// mtime in ns: any entry added, removed or renamed changes it.
+    pub mtime: i64,
+    /// Plain files directly inside (not hidden, not excluded).
+    pub files: u32,
+    /// Only plain files inside: a whole-folder link shows exactly them.
+    pub pure: bool,
+}
+
+impl Manifest {
+    pub fn path(root: &Path, cache_dir: &str) -> PathBuf {
+        root.join(cache_dir).join(FILE_NAME)
+    }
+
+    /// Reads the manifest; a missing file is an empty manifest.
+    pub fn load(path: &Path) -> Result<Manifest> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Manifest {
+                    version: VERSION,
+                    ..Manifest::default()
+                });
+            }
+            Err(e) => return Err(io_err("cannot read", path)(e)),
+        };
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| AssetsError::Manifest {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        if manifest.version != VERSION {
+            return Err(AssetsError::Manifest {
+                path: path.to_path_buf(),
+                message: format!(
+                    "format version {} (this warmstart reads {VERSION})",
+                    manifest.version
+                ),
+            });
+        }
+        Ok(manifest)
+    }
+
+    /// Writes atomically (temp + rename); a new cache folder gets a
+    /// `.gitignore` and a `CACHEDIR.TAG` so tools skip it.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
+            warmstart_fs::atomic_write(&dir.join(".gitignore"), b"*\n")?;
+            warmstart_fs::atomic_write(
+                &dir.join("CACHEDIR.TAG"),
+                b"Signature: 8a477f597d28d172789f06886806bc55\n# Created by warmstart.\n",
+            )?;
+        }
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| AssetsError::Manifest {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        warmstart_fs::atomic_write(path, &bytes)?;
+        Ok(())
+    }
+}
+
+/// mtime in ns since the epoch (0 when the platform has none).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}

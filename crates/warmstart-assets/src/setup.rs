@@ -1,0 +1,656 @@
+//! `setup`: make the plan true on disk, incrementally. Decide per folder and
+//! per file (keep, create, replace, conflict), record the intent in the
+//! manifest, act, then record the outcome. A run killed at any point is
+//! repaired by the next: pending entries that exist are adopted, the rest
+//! forgotten, and temporary files removed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::Assets;
+use crate::config::ModeChoice;
+use crate::error::{AssetsError, Result, io_err};
+use crate::link::{self, LinkRequest, Linker, Mode, dir_mode, file_chain, min_rank};
+use crate::manifest::{Entry, Manifest, mtime_ns};
+use crate::plan::{Plan, link_target, parent};
+use crate::verify::{Check, verify};
+
+/// How `setup` runs.
+pub struct SetupOptions<'a> {
+    pub mode: ModeChoice,
+    /// Replace what warmstart did not make.
+    pub force: bool,
+    /// Materialize only critical assets.
+    pub lazy: bool,
+    pub linker: &'a dyn Linker,
+    /// Called with (done, total) as work proceeds.
+    pub progress: &'a dyn Fn(usize, usize),
+}
+
+/// One path made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Made {
+    pub path: String,
+    pub mode: Mode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A path left alone (conflict) or that could not be made (failure).
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub reason: String,
+}
+
+/// A mode refused for a path, and the one used instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fallback {
+    pub path: String,
+    pub refused: Mode,
+    pub reason: String,
+}
+
+/// What `setup` did.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupReport {
+    pub assets: usize,
+    pub folders: usize,
+    pub created: Vec<Made>,
+    pub removed: Vec<String>,
+    /// Destinations already right.
+    pub kept: usize,
+    /// Non-critical assets left to `assets serve` (lazy mode).
+    pub deferred: usize,
+    pub conflicts: Vec<Problem>,
+    pub failed: Vec<Problem>,
+    pub fallbacks: Vec<Fallback>,
+    /// Leftovers of an interrupted run that were adopted or removed.
+    pub repaired: Vec<String>,
+    /// How every asset is materialized now, by mode (a folder link counts
+    /// each file it shows).
+    pub modes: BTreeMap<Mode, usize>,
+    pub manifest: String,
+}
+
+enum Op {
+    Remove {
+        path: String,
+        mode: Mode,
+    },
+    MakeDir {
+        path: String,
+    },
+    LinkGroup {
+        group: usize,
+        source: String,
+        mode: Mode,
+    },
+    Link {
+        asset: usize,
+    },
+}
+
+/// lstat with a cache: many groups share ancestors.
+struct Stat<'a> {
+    root: &'a Path,
+    cache: HashMap<String, Option<fs::Metadata>>,
+}
+
+impl Stat<'_> {
+    fn get(&mut self, path: &str) -> Option<fs::Metadata> {
+        if let Some(m) = self.cache.get(path) {
+            return m.clone();
+        }
+        let m = fs::symlink_metadata(self.root.join(path)).ok();
+        self.cache.insert(path.to_string(), m.clone());
+        m
+    }
+}
+
+pub(crate) fn setup(assets: &Assets, opts: &SetupOptions<'_>) -> Result<SetupReport> {
+    let root = assets.root.as_path();
+    let mut m = Manifest::load(&assets.manifest_path)?;
+    let mut report = SetupReport {
+        manifest: assets.manifest_display(),
+        ..SetupReport::default()
+    };
+    let repaired = repair(root, &mut m, &mut report);
+    let plan = crate::plan::build(root, &assets.rules, &m.scan)?;
+    report.assets = plan.assets.len();
+    report.folders = plan.groups.len();
+    let mut stat = Stat {
+        root,
+        cache: HashMap::new(),
+    };
+    let ops = decide(assets, &plan, &mut m, &mut stat, opts, &mut report)?;
+    let scan_changed = plan.rescanned && m.scan != plan.scan;
+    m.scan = plan.scan.clone();
+    let lazy_changed = m.lazy != opts.lazy;
+    m.lazy = opts.lazy;
+    if ops.is_empty() {
+        if scan_changed || lazy_changed || repaired {
+            m.save(&assets.manifest_path)?;
+        }
+        count_modes(&plan, &m, &mut report);
+        return Ok(report);
+    }
+    // Intent first: everything about to be created is in the manifest
+    // before it exists, so a kill at any point leaves nothing unrecorded.
+    for op in &ops {
+        let (path, entry) = match op {
+            Op::MakeDir { path } => (path.clone(), Entry::new(Mode::Dir, None)),
+            Op::LinkGroup {
+                group,
+                source,
+                mode,
+            } => (
+                plan.groups[*group].dest_dir.clone(),
+                Entry::new(*mode, Some(source.clone())),
+            ),
+            Op::Link { asset } => {
+                let a = &plan.assets[*asset];
+                let first = file_chain(opts.mode)[0];
+                (a.dest.clone(), Entry::new(first, Some(a.source.clone())))
+            }
+            Op::Remove { .. } => continue,
+        };
+        m.entries.insert(
+            path,
+            Entry {
+                pending: true,
+                ..entry
+            },
+        );
+    }
+    m.save(&assets.manifest_path)?;
+    let total = ops.len();
+    for (done, op) in ops.iter().enumerate() {
+        run_op(assets, &plan, op, &mut m, opts, &mut report)?;
+        (opts.progress)(done + 1, total);
+    }
+    // Folders warmstart made that no longer hold anything of ours.
+    let needed: BTreeSet<&str> = m
+        .entries
+        .iter()
+        .filter(|(_, e)| e.mode != Mode::Dir)
+        .flat_map(|(p, _)| ancestors(p))
+        .collect();
+    let unneeded: Vec<String> = m
+        .entries
+        .iter()
+        .filter(|(p, e)| e.mode == Mode::Dir && !needed.contains(p.as_str()))
+        .map(|(p, _)| p.clone())
+        .rev()
+        .collect();
+    for path in unneeded {
+        // A folder that still holds a user's file stays, and is theirs now.
+        if fs::remove_dir(root.join(&path)).is_ok() {
+            report.removed.push(path.clone());
+        }
+        m.entries.remove(&path);
+    }
+    m.save(&assets.manifest_path)?;
+    report.removed.sort();
+    count_modes(&plan, &m, &mut report);
+    Ok(report)
+}
+
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(i, _)| &path[..i])
+}
+
+fn count_modes(plan: &Plan, m: &Manifest, report: &mut SetupReport) {
+    let mut modes = BTreeMap::new();
+    for g in &plan.groups {
+        if let Some(e) = m.entries.get(&g.dest_dir).filter(|e| e.mode.is_link()) {
+            *modes.entry(e.mode).or_default() += g.assets.len();
+            continue;
+        }
+        for &i in &g.assets {
+            if let Some(e) = m.entries.get(&plan.assets[i].dest) {
+                *modes.entry(e.mode).or_default() += 1;
+            }
+        }
+    }
+    report.modes = modes;
+}
+
+/// Settles pending entries of an interrupted run: what exists and is what
+/// was intended is adopted, anything else is forgotten (never deleted).
+fn repair(root: &Path, m: &mut Manifest, report: &mut SetupReport) -> bool {
+    let pending: Vec<String> = m
+        .entries
+        .iter()
+        .filter(|(_, e)| e.pending)
+        .map(|(p, _)| p.clone())
+        .collect();
+    if pending.is_empty() {
+        return false;
+    }
+    let mut folders = BTreeSet::new();
+    for path in pending {
+        folders.insert(parent(&path).to_string());
+        let entry = m.entries[&path].clone();
+        let keep = match fs::symlink_metadata(root.join(&path)) {
+            Ok(meta) => verify(root, &path, &entry, &meta) == Check::Valid,
+            Err(_) => false,
+        };
+        if keep {
+            let mut entry = entry;
+            entry.pending = false;
+            if entry.mode.is_copy() {
+                record_copy(root, &path, &mut entry, None);
+            }
+            m.entries.insert(path.clone(), entry);
+            report.repaired.push(format!("{path}: adopted"));
+        } else {
+            m.entries.remove(&path);
+        }
+    }
+    for folder in folders {
+        let Ok(dir) = fs::read_dir(root.join(&folder)) else {
+            continue;
+        };
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(warmstart_fs::TEMP_PREFIX) && fs::remove_file(entry.path()).is_ok()
+            {
+                report.repaired.push(format!("{folder}/{name}: removed"));
+            }
+        }
+    }
+    true
+}
+
+/// Fills size, mtimes and hash of a copy from disk.
+fn record_copy(root: &Path, path: &str, entry: &mut Entry, hash: Option<String>) {
+    let src = entry.source.as_deref().map(|s| root.join(s));
+    if let Some(meta) = src.and_then(|s| fs::metadata(s).ok()) {
+        entry.size = Some(meta.len());
+        entry.mtime = Some(mtime_ns(&meta));
+    }
+    entry.dest_mtime = fs::symlink_metadata(root.join(path))
+        .ok()
+        .map(|m| mtime_ns(&m));
+    entry.hash = hash.or_else(|| link::hash_file(&root.join(path)).ok());
+}
+
+fn decide(
+    assets: &Assets,
+    plan: &Plan,
+    m: &mut Manifest,
+    stat: &mut Stat<'_>,
+    opts: &SetupOptions<'_>,
+    report: &mut SetupReport,
+) -> Result<Vec<Op>> {
+    let root = assets.root.as_path();
+    let rank = min_rank(opts.mode);
+    let mut removes = Vec::new();
+    let mut mkdirs: BTreeSet<String> = BTreeSet::new();
+    let mut links = Vec::new();
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for (gi, g) in plan.groups.iter().enumerate() {
+        let d = g.dest_dir.as_str();
+        check_ancestors(assets, stat, d, &mut mkdirs)?;
+        let mut d_meta = if mkdirs.iter().any(|p| d.starts_with(&format!("{p}/"))) {
+            None
+        } else {
+            stat.get(d)
+        };
+        if let Some(e) = m.entries.get(d).cloned() {
+            if e.mode.is_link() {
+                let check = d_meta.as_ref().map(|meta| verify(root, d, &e, meta));
+                let same_source = e.source == g.link_source;
+                if check == Some(Check::Valid) && same_source && e.mode.rank() >= rank {
+                    report.kept += g.assets.len();
+                    touched.insert(d.to_string());
+                    continue;
+                }
+                match check {
+                    Some(Check::Foreign) => {
+                        m.entries.remove(d);
+                    }
+                    Some(_) => {
+                        removes.push(Op::Remove {
+                            path: d.to_string(),
+                            mode: e.mode,
+                        });
+                        d_meta = None;
+                    }
+                    None => {
+                        m.entries.remove(d);
+                    }
+                }
+            } else if e.mode == Mode::Dir && d_meta.is_none() {
+                m.entries.remove(d);
+            }
+        }
+        let exists_as_dir = d_meta.as_ref().is_some_and(|meta| meta.is_dir());
+        if let Some(meta) = &d_meta
+            && !meta.is_dir()
+        {
+            {
+                let reason = format!(
+                    "{d} is a {} that warmstart did not make",
+                    if meta.is_symlink() { "link" } else { "file" }
+                );
+                if !opts.force {
+                    for &i in &g.assets {
+                        report.conflicts.push(Problem {
+                            path: plan.assets[i].dest.clone(),
+                            source: Some(plan.assets[i].source.clone()),
+                            reason: reason.clone(),
+                        });
+                    }
+                    continue;
+                }
+                removes.push(Op::Remove {
+                    path: d.to_string(),
+                    mode: Mode::Symlink,
+                });
+            }
+        }
+        if !exists_as_dir {
+            if let (Some(src), Some(mode), false) = (&g.link_source, dir_mode(opts.mode), opts.lazy)
+            {
+                links.push(Op::LinkGroup {
+                    group: gi,
+                    source: src.clone(),
+                    mode,
+                });
+                touched.insert(d.to_string());
+                continue;
+            }
+            mkdirs.insert(d.to_string());
+        }
+        touched.insert(d.to_string());
+        for &i in &g.assets {
+            let a = &plan.assets[i];
+            touched.insert(a.dest.clone());
+            let entry = m.entries.get(&a.dest).cloned();
+            let meta = if exists_as_dir {
+                stat.get(&a.dest)
+            } else {
+                None
+            };
+            if opts.lazy && !a.critical && entry.is_none() && meta.is_none() {
+                report.deferred += 1;
+                continue;
+            }
+            let Some(meta) = meta else {
+                links.push(Op::Link { asset: i });
+                continue;
+            };
+            match entry.map(|e| (verify(root, &a.dest, &e, &meta), e)) {
+                Some((Check::Valid, e)) if e.mode.rank() >= rank => report.kept += 1,
+                Some((Check::Valid | Check::Stale(_) | Check::Dangling, e)) => {
+                    removes.push(Op::Remove {
+                        path: a.dest.clone(),
+                        mode: e.mode,
+                    });
+                    links.push(Op::Link { asset: i });
+                }
+                foreign => {
+                    if foreign.is_some() {
+                        m.entries.remove(&a.dest);
+                    }
+                    if opts.force {
+                        removes.push(Op::Remove {
+                            path: a.dest.clone(),
+                            mode: if meta.is_dir() {
+                                Mode::Dir
+                            } else {
+                                Mode::Symlink
+                            },
+                        });
+                        links.push(Op::Link { asset: i });
+                    } else {
+                        report.conflicts.push(Problem {
+                            path: a.dest.clone(),
+                            source: Some(a.source.clone()),
+                            reason:
+                                "exists and was not made by warmstart (use --force to replace it)"
+                                    .into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // Entries for assets that no longer exist: removed when still ours.
+    let obsolete: Vec<(String, Entry)> = m
+        .entries
+        .iter()
+        .filter(|(p, e)| e.mode != Mode::Dir && !touched.contains(p.as_str()))
+        .map(|(p, e)| (p.clone(), e.clone()))
+        .collect();
+    for (path, e) in obsolete {
+        match fs::symlink_metadata(root.join(&path)) {
+            Ok(meta) if verify(root, &path, &e, &meta) != Check::Foreign => {
+                removes.push(Op::Remove { path, mode: e.mode })
+            }
+            _ => {
+                m.entries.remove(&path);
+            }
+        }
+    }
+    let mut ops = removes;
+    ops.extend(mkdirs.into_iter().map(|path| Op::MakeDir { path }));
+    ops.extend(links);
+    Ok(ops)
+}
+
+/// Every existing folder above a destination folder must be a real folder
+/// inside the root; missing ones are made (and recorded).
+fn check_ancestors(
+    assets: &Assets,
+    stat: &mut Stat<'_>,
+    dest_dir: &str,
+    mkdirs: &mut BTreeSet<String>,
+) -> Result<()> {
+    for anc in ancestors(dest_dir) {
+        match stat.get(anc) {
+            None => {
+                mkdirs.insert(anc.to_string());
+            }
+            Some(meta) if meta.is_symlink() => {
+                let real = fs::canonicalize(assets.root.join(anc)).unwrap_or_default();
+                let why = if real.starts_with(&assets.root_real) {
+                    "it is a link, so relative links below it would point elsewhere".to_string()
+                } else {
+                    format!("it links to {}, outside the repository", real.display())
+                };
+                return Err(AssetsError::OutsideRoot {
+                    path: anc.to_string(),
+                    why,
+                });
+            }
+            Some(meta) if !meta.is_dir() => {
+                return Err(AssetsError::Io {
+                    action: "cannot create folders below",
+                    path: assets.root.join(anc),
+                    source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "it is a file"),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn run_op(
+    assets: &Assets,
+    plan: &Plan,
+    op: &Op,
+    m: &mut Manifest,
+    opts: &SetupOptions<'_>,
+    report: &mut SetupReport,
+) -> Result<()> {
+    let root = assets.root.as_path();
+    match op {
+        Op::Remove { path, mode } => {
+            let abs = root.join(path);
+            let res = if *mode == Mode::Dir {
+                fs::remove_dir_all(&abs)
+            } else {
+                link::remove(*mode, &abs)
+            };
+            match res {
+                Ok(()) => report.removed.push(path.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err("cannot remove", abs)(e)),
+            }
+            m.entries.remove(path);
+        }
+        Op::MakeDir { path } => {
+            let abs = root.join(path);
+            match fs::create_dir(&abs) {
+                Ok(()) => {
+                    report.created.push(Made {
+                        path: path.clone(),
+                        mode: Mode::Dir,
+                        source: None,
+                    });
+                    m.entries.insert(path.clone(), Entry::new(Mode::Dir, None));
+                }
+                // Someone made it meanwhile: it is theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    m.entries.remove(path);
+                }
+                Err(e) => return Err(io_err("cannot create", abs)(e)),
+            }
+        }
+        Op::LinkGroup {
+            group,
+            source,
+            mode,
+        } => {
+            let g = &plan.groups[*group];
+            let d = &g.dest_dir;
+            let target = link_target(d, source);
+            let req = LinkRequest {
+                source: &root.join(source),
+                target: &target,
+                dest: &root.join(d),
+            };
+            match opts.linker.link(*mode, req) {
+                Ok(_) => {
+                    m.entries
+                        .insert(d.clone(), Entry::new(*mode, Some(source.clone())));
+                    report.created.push(Made {
+                        path: d.clone(),
+                        mode: *mode,
+                        source: Some(source.clone()),
+                    });
+                }
+                Err(e) if link::is_refusal(&e) => {
+                    report.fallbacks.push(Fallback {
+                        path: d.clone(),
+                        refused: *mode,
+                        reason: e.to_string(),
+                    });
+                    // Per-file instead: record the new intent, then make
+                    // the folder and each file.
+                    m.entries.insert(
+                        d.clone(),
+                        Entry {
+                            pending: true,
+                            ..Entry::new(Mode::Dir, None)
+                        },
+                    );
+                    for &i in &g.assets {
+                        let a = &plan.assets[i];
+                        let first = file_chain(opts.mode)[0];
+                        m.entries.insert(
+                            a.dest.clone(),
+                            Entry {
+                                pending: true,
+                                ..Entry::new(first, Some(a.source.clone()))
+                            },
+                        );
+                    }
+                    m.save(&assets.manifest_path)?;
+                    run_op(
+                        assets,
+                        plan,
+                        &Op::MakeDir { path: d.clone() },
+                        m,
+                        opts,
+                        report,
+                    )?;
+                    for &i in &g.assets {
+                        run_op(assets, plan, &Op::Link { asset: i }, m, opts, report)?;
+                    }
+                }
+                Err(e) => {
+                    m.entries.remove(d);
+                    report.failed.push(Problem {
+                        path: d.clone(),
+                        source: Some(source.clone()),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+        Op::Link { asset } => {
+            let a = &plan.assets[*asset];
+            let target = link_target(&a.dest, &a.source);
+            let req = LinkRequest {
+                source: &root.join(&a.source),
+                target: &target,
+                dest: &root.join(&a.dest),
+            };
+            let mut last = None;
+            for &mode in file_chain(opts.mode) {
+                match opts.linker.link(mode, req) {
+                    Ok(hash) => {
+                        let mut entry = Entry::new(mode, Some(a.source.clone()));
+                        if mode.is_copy() {
+                            record_copy(root, &a.dest, &mut entry, hash);
+                        }
+                        m.entries.insert(a.dest.clone(), entry);
+                        report.created.push(Made {
+                            path: a.dest.clone(),
+                            mode,
+                            source: Some(a.source.clone()),
+                        });
+                        last = None;
+                        break;
+                    }
+                    Err(e) if link::is_refusal(&e) && mode != Mode::Copy => {
+                        report.fallbacks.push(Fallback {
+                            path: a.dest.clone(),
+                            refused: mode,
+                            reason: e.to_string(),
+                        });
+                    }
+                    Err(e) => {
+                        last = Some(e);
+                        break;
+                    }
+                }
+            }
+            if let Some(e) = last {
+                m.entries.remove(&a.dest);
+                let reason = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    "appeared while warmstart was working; left alone".to_string()
+                } else {
+                    e.to_string()
+                };
+                report.failed.push(Problem {
+                    path: a.dest.clone(),
+                    source: Some(a.source.clone()),
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Is a path still what the manifest says warmstart made there? Shared by
+//! `setup` (keep or replace), `validate` (report) and `clean` (remove only
+//! what is still ours).
+
+use std::fs::{self, Metadata};
+use std::path::Path;
+
+use crate::link::Mode;
+use crate::manifest::{Entry, mtime_ns};
+use crate::plan::link_target;
+
+/// What a path holds compared with its manifest entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Valid,
+    /// A link whose target is gone.
+    Dangling,
+    /// Ours but out of date (points elsewhere, source changed, copy edited).
+    Stale(String),
+    /// Not the kind of thing warmstart made: someone replaced it.
+    Foreign,
+}
+
+/// Checks `path` (repo-relative) against `entry`, given its `lstat`.
+pub fn verify(root: &Path, path: &str, entry: &Entry, meta: &Metadata) -> Check {
+    let abs = root.join(path);
+    let source = entry.source.as_deref().unwrap_or("");
+    match entry.mode {
+        Mode::Dir => {
+            if meta.is_dir() {
+                Check::Valid
+            } else {
+                Check::Foreign
+            }
+        }
+        Mode::DirSymlink | Mode::Symlink => {
+            if !meta.is_symlink() {
+                return Check::Foreign;
+            }
+            let expected = link_target(path, source);
+            match fs::read_link(&abs) {
+                Ok(t) if t == expected => {
+                    if fs::metadata(&abs).is_ok() {
+                        Check::Valid
+                    } else {
+                        Check::Dangling
+                    }
+                }
+                Ok(t) => Check::Stale(format!(
+                    "links to {}, expected {}",
+                    t.display(),
+                    expected.display()
+                )),
+                Err(_) => Check::Foreign,
+            }
+        }
+        Mode::Junction => {
+            if fs::metadata(&abs).is_ok_and(|m| m.is_dir()) {
+                Check::Valid
+            } else {
+                Check::Dangling
+            }
+        }
+        Mode::Hardlink => {
+            if !meta.is_file() {
+                return Check::Foreign;
+            }
+            match fs::metadata(root.join(source)) {
+                Ok(src) if same_file(meta, &src) => Check::Valid,
+                Ok(_) => Check::Stale("the source was replaced since it was linked".into()),
+                Err(_) => Check::Stale("its source is gone".into()),
+            }
+        }
+        Mode::Copy | Mode::Reflink => {
+            if !meta.is_file() {
+                return Check::Foreign;
+            }
+            let src = match fs::metadata(root.join(source)) {
+                Ok(src) => src,
+                Err(_) => return Check::Stale("its source is gone".into()),
+            };
+            if entry.pending {
+                // A killed run recorded the intent; the copy was renamed into
+                // place whole or not at all, so equal bytes mean it finished.
+                return if meta.len() == src.len()
+                    && crate::link::hash_file(&abs).ok()
+                        == crate::link::hash_file(&root.join(source)).ok()
+                {
+                    Check::Valid
+                } else {
+                    Check::Stale("an interrupted copy".into())
+                };
+            }
+            if Some(src.len()) != entry.size || Some(mtime_ns(&src)) != entry.mtime {
+                Check::Stale("the source changed since it was copied".into())
+            } else if Some(meta.len()) != entry.size || Some(mtime_ns(meta)) != entry.dest_mtime {
+                Check::Stale("the copy was edited".into())
+            } else {
+                Check::Valid
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    // Windows metadata from std has no stable file id: equal size and
+    // mtime is what a hardlink shares.
+    a.len() == b.len() && a.modified().ok() == b.modified().ok()
+}
