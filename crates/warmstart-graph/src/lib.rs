@@ -12,8 +12,10 @@
 mod build;
 mod config;
 pub mod cycles;
+pub mod fix;
 pub mod format;
 pub mod parse;
+pub mod query;
 pub mod report;
 pub mod resolve;
 pub mod view;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    Argument, CallExpression, ExportAllDeclaration, ExportFromDeclaration, Expression,
+    Argument, CallExpression, Decorator, ExportAllDeclaration, ExportFromDeclaration, Expression,
     ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind,
     TSImportEqualsDeclaration, TSImportType, TSModuleReference,
 };
@@ -113,16 +113,26 @@ pub fn parse_source(path: &Path, source: &str, allocator: &Allocator) -> ParsedF
         scoping,
         lines: &lines,
         imports: Vec::new(),
+        has_decorators: false,
     };
     collector.visit_program(&program);
     let mut imports = collector.imports;
+    if collector.has_decorators {
+        // Under `emitDecoratorMetadata` (NestJS), types in decorated
+        // signatures are emitted as runtime values: such a file's imports
+        // are never elided, so none is type-usable.
+        for import in &mut imports {
+            import.type_usable = false;
+            import.value_specifiers.clear();
+        }
+    }
     imports.sort_by_key(|import| (import.start, import.end));
     out.imports = imports;
     out
 }
 
 /// oxc's source type for a path; unknown extensions parse as TS modules.
-fn source_type_for(path: &Path) -> SourceType {
+pub(crate) fn source_type_for(path: &Path) -> SourceType {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.ends_with(".js") || name.ends_with(".mjs") || name.ends_with(".cjs") {
         // Plain JS in React monorepos carries JSX; oxc accepts both.
@@ -169,6 +179,7 @@ struct Collector<'s> {
     scoping: &'s Scoping,
     lines: &'s LineIndex,
     imports: Vec<RawImport>,
+    has_decorators: bool,
 }
 
 impl Collector<'_> {
@@ -215,6 +226,11 @@ impl Collector<'_> {
 }
 
 impl<'a> Visit<'a> for Collector<'_> {
+    fn visit_decorator(&mut self, it: &Decorator<'a>) {
+        self.has_decorators = true;
+        walk::walk_decorator(self, it);
+    }
+
     fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
         let specifier = it.source.value.as_str();
         let statement_type = it.import_kind == ImportOrExportKind::Type;

@@ -25,11 +25,7 @@ pub fn discover(root: &Path) -> WorkspacePackages {
     let mut dirs = Vec::new();
     for pattern in &include {
         let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-        expand(
-            root,
-            &pattern.split('/').collect::<Vec<_>>(),
-            &mut dirs,
-        );
+        expand(root, &pattern.split('/').collect::<Vec<_>>(), &mut dirs);
     }
     dirs.sort();
     dirs.dedup();

@@ -142,9 +142,9 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
     let workspace = Workspace::load(global)?;
     match cmd {
         GraphCommand::Cycles(args) => cycles(&workspace, printer, args),
-        GraphCommand::FixTypes(_args) => miette::bail!("fix-types: not wired yet"),
-        GraphCommand::Why(_args) => miette::bail!("why: not wired yet"),
-        GraphCommand::Closure(_args) => miette::bail!("closure: not wired yet"),
+        GraphCommand::FixTypes(args) => fix_types(&workspace, printer, args),
+        GraphCommand::Why(args) => why(&workspace, printer, args),
+        GraphCommand::Closure(args) => closure(&workspace, printer, args),
     }
 }
 
@@ -282,4 +282,186 @@ fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResu
         }
     }
     Ok(status)
+}
+
+/// Finds a module by a path given on the command line (relative to the
+/// current folder, or repo-relative).
+fn module_index(workspace: &Workspace, graph: &ModuleGraph, given: &Path) -> miette::Result<u32> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
+    let candidates = [absolute(&cwd, given), workspace.root.join(given)];
+    for candidate in candidates {
+        let candidate = std::fs::canonicalize(&candidate).unwrap_or(candidate);
+        if let Some(rel) = warmstart_fs::to_unix_relative(&graph.root, &candidate)
+            && let Some(i) = graph.find(&rel)
+        {
+            return Ok(i);
+        }
+    }
+    Err(miette::miette!(
+        help = "give a source file inside the graph (see `--in`), relative to the current folder or the repository root",
+        "{} is not a module of the graph",
+        given.display()
+    ))
+}
+
+fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
+    let graph = load_graph(workspace, printer, &args.within);
+    let from = module_index(workspace, &graph, &args.from)?;
+    let to = module_index(workspace, &graph, &args.to)?;
+    let view: View = args.view.into();
+    let hops = warmstart_graph::query::why(&graph, view, from, to);
+    printer.json(&serde_json::json!({ "view": view.name(), "path": hops }));
+    match hops {
+        Some(hops) => {
+            printer.line(format!(
+                "{} imports {} in {} step(s) ({} view):",
+                graph.modules[from as usize].path,
+                graph.modules[to as usize].path,
+                hops.len().saturating_sub(1),
+                view.name()
+            ));
+            for hop in &hops {
+                match (&hop.line, &hop.specifier, hop.kind) {
+                    (Some(line), Some(spec), Some(kind)) => printer.line(format!(
+                        "  {}:{line}  imports \"{spec}\" ({kind})",
+                        hop.file
+                    )),
+                    _ => printer.line(format!("  {}", hop.file)),
+                }
+            }
+            Ok(Status::Ok)
+        }
+        None => {
+            printer.line(format!(
+                "{} does not import {} ({} view)",
+                graph.modules[from as usize].path,
+                graph.modules[to as usize].path,
+                view.name()
+            ));
+            Ok(Status::Failed)
+        }
+    }
+}
+
+fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdResult {
+    let graph = load_graph(workspace, printer, &args.within);
+    let entry = module_index(workspace, &graph, &args.entry)?;
+    let view: View = args.view.into();
+    let closure = warmstart_graph::query::closure(&graph, view, entry, args.top);
+    printer.json(&closure);
+    printer.line(format!(
+        "{} loads {} modules, {} bytes eagerly ({} view; import() excluded)",
+        closure.entry,
+        closure.modules,
+        closure.bytes,
+        view.name()
+    ));
+    printer.line("\nby folder:");
+    for share in closure.by_folder.iter().take(args.top) {
+        printer.line(format!(
+            "  {:>10} bytes {:>6} modules  {}",
+            share.bytes, share.modules, share.folder
+        ));
+    }
+    printer.line("\nlargest modules:");
+    for (path, bytes) in &closure.largest {
+        printer.line(format!("  {bytes:>10} bytes  {path}"));
+    }
+    Ok(Status::Ok)
+}
+
+fn fix_types(workspace: &Workspace, printer: &Printer, args: FixTypesArgs) -> CmdResult {
+    let graph = load_graph(workspace, printer, &args.scope.paths);
+    let quick = AnalysisOptions {
+        max_cycles: 0,
+        details: false,
+    };
+    let before = analyse(&graph, quick);
+    let plan = warmstart_graph::fix::plan(&graph);
+    for s in &plan.skipped {
+        printer.status(format!("skipped {}:{}: {}", s.path, s.line, s.reason));
+    }
+    let runtime_before = &before.views.runtime;
+    if !args.write {
+        if !printer.json {
+            for file in &plan.files {
+                print!("{}", warmstart_graph::fix::diff(file));
+            }
+        }
+        let predicted = &before.views.runtime_semantic;
+        printer.line(format!(
+            "{} imports in {} files can become `import type`; runtime cycles would go from {} groups / {} files to {} groups / {} files (run with --write)",
+            plan.rewrites(),
+            plan.files.len(),
+            runtime_before.groups,
+            runtime_before.files_in_cycles,
+            predicted.groups,
+            predicted.files_in_cycles
+        ));
+        printer.json(&serde_json::json!({
+            "written": false,
+            "files": plan.files,
+            "skipped": plan.skipped,
+            "rewrites": plan.rewrites(),
+            "runtime_before": { "groups": runtime_before.groups, "files_in_cycles": runtime_before.files_in_cycles },
+            "runtime_predicted": { "groups": predicted.groups, "files_in_cycles": predicted.files_in_cycles },
+        }));
+        return Ok(Status::Ok);
+    }
+    for file in &plan.files {
+        let path = graph.root.join(&file.path);
+        warmstart_fs::write_if_changed(&path, file.after.as_bytes()).into_diagnostic()?;
+    }
+    // Build again from disk: re-parses every rewritten file and shows the
+    // cycles that are left.
+    let after_graph = load_graph(workspace, printer, &args.scope.paths);
+    let broken: Vec<&str> = plan
+        .files
+        .iter()
+        .filter(|f| after_graph.problems.iter().any(|p| p.file == f.path))
+        .map(|f| f.path.as_str())
+        .collect();
+    let after = analyse(&after_graph, quick);
+    let runtime_after = &after.views.runtime;
+    let still: std::collections::HashSet<&str> = runtime_after
+        .group_list
+        .iter()
+        .flat_map(|g| g.files.iter().map(String::as_str))
+        .collect();
+    let dissolved: Vec<&warmstart_graph::report::Group> = runtime_before
+        .group_list
+        .iter()
+        .filter(|g| g.files.iter().all(|f| !still.contains(f.as_str())))
+        .collect();
+    printer.line(format!(
+        "rewrote {} imports in {} files; runtime cycles: {} groups / {} files → {} groups / {} files",
+        plan.rewrites(),
+        plan.files.len(),
+        runtime_before.groups,
+        runtime_before.files_in_cycles,
+        runtime_after.groups,
+        runtime_after.files_in_cycles
+    ));
+    for g in &dissolved {
+        printer.line(format!(
+            "  dissolved: {} files ({} …)",
+            g.size,
+            g.files.first().map_or("", String::as_str)
+        ));
+    }
+    printer.json(&serde_json::json!({
+        "written": true,
+        "files": plan.files,
+        "skipped": plan.skipped,
+        "rewrites": plan.rewrites(),
+        "reparse_errors": broken,
+        "runtime_before": { "groups": runtime_before.groups, "files_in_cycles": runtime_before.files_in_cycles },
+        "runtime_after": { "groups": runtime_after.groups, "files_in_cycles": runtime_after.files_in_cycles },
+        "dissolved": dissolved.iter().map(|g| &g.files).collect::<Vec<_>>(),
+    }));
+    if broken.is_empty() {
+        Ok(Status::Ok)
+    } else {
+        miette::bail!("rewritten files no longer parse: {}", broken.join(", "))
+    }
 }
