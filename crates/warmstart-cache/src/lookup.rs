@@ -394,3 +394,61 @@ where
 }
 
 use crate::bucket::State;
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::stamp::hash_bytes;
+    use crate::{BucketSpec, Cache};
+
+    /// An entry whose fingerprint equals the file's current one but whose
+    /// hash is of older contents: exactly what a second same-size edit in
+    /// one mtime tick leaves behind.
+    fn racy_setup(recorded_after_mtime: Duration) -> (tempfile::TempDir, Cache, Bucket<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.ts"), "new!").unwrap();
+        let cache = Cache::at(&dir.path().join("cache"), dir.path());
+        let bucket = cache.bucket::<String>(BucketSpec::new("t", 1));
+        let meta = std::fs::metadata(dir.path().join("a.ts")).unwrap();
+        let fp = Fingerprint::of(&meta);
+        let recorded = meta
+            .modified()
+            .unwrap()
+            .max(std::time::UNIX_EPOCH + Duration::from_nanos(fp.ctime_ns.max(0) as u64))
+            + recorded_after_mtime;
+        let stamp = FileStamp::new(fp, hash_bytes(b"old!"), recorded);
+        bucket.put("a.ts".into(), Check::File(stamp), "old value".into());
+        cache.set_clock(move || recorded + Duration::from_secs(60));
+        (dir, cache, bucket)
+    }
+
+    #[test]
+    fn racy_entry_is_rehashed_and_missed() {
+        let (_d, _c, bucket) = racy_setup(Duration::from_millis(1));
+        match bucket.file("a.ts").unwrap() {
+            Lookup::Miss(src) => assert_eq!(src.bytes(), b"new!"),
+            other => panic!("expected a miss, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn settled_entry_takes_the_fast_path() {
+        // The contract of the fast path: recorded well after the last
+        // change, the fingerprint vouches for the contents (no read).
+        let (_d, _c, bucket) = racy_setup(Duration::from_secs(10));
+        assert_eq!(
+            bucket.file("a.ts").unwrap().hit().as_deref(),
+            Some("old value")
+        );
+    }
+
+    #[test]
+    fn settled_entry_with_clock_gone_back_is_rehashed() {
+        let (_d, cache, bucket) = racy_setup(Duration::from_secs(10));
+        // The clock now reads earlier than the recording time.
+        cache.set_clock(|| std::time::UNIX_EPOCH + Duration::from_secs(1));
+        assert!(matches!(bucket.file("a.ts").unwrap(), Lookup::Miss(_)));
+    }
+}

@@ -1,0 +1,151 @@
+//! L1 (watched mode), multi-file and input-keyed entries, statistics.
+
+mod common;
+
+use common::*;
+use warmstart_cache::{BucketSpec, Cache, Codec, FilesLookup, STATS_FILE};
+
+#[test]
+fn watched_mode_rechecks_only_invalidated_files() {
+    let repo = Repo::new();
+    for i in 0..5 {
+        repo.write(&format!("f{i}.ts"), "x");
+    }
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    bucket.set_watched(true);
+    for i in 0..5 {
+        lookup(&bucket, &format!("f{i}.ts"));
+    }
+    // The editor saves one file; the watcher reports it.
+    repo.write("f3.ts", "y");
+    bucket.invalidate("f3.ts");
+    let before = bucket.stats();
+    let mut recomputed = Vec::new();
+    for i in 0..5 {
+        let k = format!("f{i}.ts");
+        let (v, hit) = lookup(&bucket, &k);
+        assert_eq!(v, truth(&repo, &k));
+        if !hit {
+            recomputed.push(k);
+        }
+    }
+    assert_eq!(recomputed, ["f3.ts"]);
+    let after = bucket.stats();
+    assert_eq!(
+        after.l1_hits - before.l1_hits,
+        4,
+        "four answered from memory"
+    );
+}
+
+#[test]
+fn multi_file_entry_follows_each_input() {
+    let repo = Repo::new();
+    repo.write("apps/a/_metadata.ts", "a");
+    repo.write("apps/b/_metadata.ts", "b");
+    let inputs = [
+        "apps/a/_metadata.ts",
+        "apps/b/_metadata.ts",
+        "apps/c/_metadata.ts",
+    ];
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(BucketSpec::new("apps", 1));
+    let build =
+        |bucket: &warmstart_cache::Bucket<String>| match bucket.files("registry", &inputs).unwrap()
+        {
+            FilesLookup::Hit(v) => (v, true),
+            FilesLookup::Miss(set) => {
+                let v: String = set
+                    .iter()
+                    .map(|(k, s)| {
+                        format!(
+                            "{k}={};",
+                            s.map(|s| s.text().into_owned()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                bucket.insert_files(&set, v.clone());
+                (v, false)
+            }
+        };
+    let (first, hit) = build(&bucket);
+    assert!(!hit);
+    assert_eq!(build(&bucket), (first.clone(), true));
+    bucket.save().unwrap();
+    // An absent input appearing is a change too.
+    repo.write("apps/c/_metadata.ts", "c");
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(BucketSpec::new("apps", 1));
+    let (v, hit) = build(&bucket);
+    assert!(!hit);
+    assert!(v.ends_with("apps/c/_metadata.ts=c;"), "{v}");
+}
+
+#[test]
+fn input_keyed_entries_and_json_codec() {
+    let repo = Repo::new();
+    let spec = BucketSpec::new("resolve", 1).codec(Codec::Json);
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<serde_json::Value>(spec.clone());
+    bucket.insert(
+        "packages/ui|./button",
+        7,
+        serde_json::json!({"path": "packages/ui/button.tsx"}),
+    );
+    bucket.save().unwrap();
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<serde_json::Value>(spec);
+    assert!(
+        bucket.get("packages/ui|./button", 8).is_none(),
+        "other inputs"
+    );
+    assert_eq!(
+        bucket.get("packages/ui|./button", 7),
+        Some(serde_json::json!({"path": "packages/ui/button.tsx"}))
+    );
+}
+
+#[test]
+fn run_stats_and_stats_file() {
+    let repo = Repo::new();
+    repo.write("a.ts", "a");
+    repo.write("b.ts", "b");
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    lookup(&bucket, "a.ts");
+    bucket.save().unwrap();
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    lookup(&bucket, "a.ts");
+    lookup(&bucket, "b.ts");
+    bucket.save().unwrap();
+    let stats = cache.run_stats();
+    assert_eq!(stats.len(), 1);
+    assert_eq!(
+        (stats[0].hits, stats[0].misses, stats[0].entries),
+        (1, 1, 2)
+    );
+    assert_eq!(stats[0].hit_rate, Some(0.5));
+    let disk = cache.disk_stats().unwrap();
+    assert_eq!(disk[0].bucket, "test-v1");
+    assert_eq!(disk[0].entries, Some(2));
+    assert!(disk[0].current);
+    assert_eq!(disk[0].last_run.as_ref().unwrap().stats.hits, 1);
+    assert!(repo.cache_dir().join(STATS_FILE).is_file());
+    assert_eq!(
+        std::fs::read_to_string(repo.cache_dir().join(".gitignore")).unwrap(),
+        "*\n"
+    );
+}
+
+#[test]
+fn disabled_cache_computes_the_same_and_writes_nothing() {
+    let repo = Repo::new();
+    repo.write("a.ts", "a");
+    let cache = Cache::disabled(repo.root());
+    let bucket = cache.bucket::<String>(spec());
+    assert_eq!(lookup(&bucket, "a.ts"), (truth(&repo, "a.ts"), false));
+    bucket.save().unwrap();
+    assert!(!repo.root().join("node_modules").exists());
+}

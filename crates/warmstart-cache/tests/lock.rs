@@ -1,0 +1,80 @@
+//! The cache lock: a second writer waits, says so, and then completes.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use warmstart_cache::CacheEvent;
+
+#[test]
+fn second_writer_waits_and_says_so() {
+    let repo = Repo::new();
+    repo.write("a.ts", "a");
+    let (holder, _) = repo.cache();
+    let held = holder.lock().unwrap();
+
+    let (cache, events) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    lookup(&bucket, "a.ts");
+    let started = Instant::now();
+    let saver = std::thread::spawn(move || bucket.save().map(|s| s.written));
+    // Wait until the saver announces the wait, then release.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while events.all().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        !saver.is_finished(),
+        "the saver must block while the lock is held"
+    );
+    drop(held);
+    assert!(saver.join().unwrap().unwrap());
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    let all = events.all();
+    assert!(
+        matches!(all[0], CacheEvent::Waiting { .. }),
+        "first event: {all:?}"
+    );
+    assert!(
+        all[0]
+            .to_string()
+            .starts_with("waiting for another warmstart process")
+    );
+    assert!(matches!(all[1], CacheEvent::Acquired { .. }));
+}
+
+#[test]
+fn concurrent_savers_merge_instead_of_losing_entries() {
+    let repo = Repo::new();
+    let keys: Vec<String> = (0..40).map(|i| format!("f{i}.ts")).collect();
+    for k in &keys {
+        repo.write(k, k);
+    }
+    // Two processes load the same (empty) bucket, each computes half.
+    let threads: Vec<_> = [0, 1]
+        .into_iter()
+        .map(|half| {
+            let (cache, _) = repo.cache();
+            let keys = keys.clone();
+            std::thread::spawn(move || {
+                let bucket = cache.bucket::<String>(spec());
+                for k in keys.iter().skip(half).step_by(2) {
+                    lookup(&bucket, k);
+                }
+                bucket.save().unwrap()
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let (cache, events) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    assert_eq!(bucket.len(), keys.len(), "both halves survive");
+    for k in &keys {
+        assert_eq!(lookup(&bucket, k), (truth(&repo, k), true));
+    }
+    assert_eq!(events.damaged(), 0);
+}
