@@ -34,6 +34,8 @@ pub enum DevError {
     #[diagnostic(code(warmstart::dev::exited), help("{}", exited_help(*.port_in_use)))]
     Exited {
         code: String,
+        /// The exit code a shell would report (128 + signal when killed).
+        exit: i32,
         last_lines: Vec<String>,
         port_in_use: bool,
     },
@@ -117,5 +119,19 @@ fn exited_help(port_in_use: bool) -> &'static str {
         "the port is already in use: stop the other server or pick another port"
     } else {
         "run the command by hand to see the whole output"
+    }
+}
+
+impl DevError {
+    /// The exit code `warmstart dev` and `bench` end with: the server's own
+    /// code when it crashed, 1 for a server that never became ready, 130
+    /// when interrupted, 2 for bad input.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            DevError::Exited { exit, .. } => *exit,
+            DevError::Timeout { .. } => 1,
+            DevError::Interrupted { .. } => 130,
+            _ => 2,
+        }
     }
 }

@@ -32,6 +32,7 @@ pub mod process;
 pub mod report;
 pub mod session;
 pub mod signals;
+pub mod summary;
 pub mod watch;
 
 pub use config::{Budgets, DEFAULT_READY_PATTERN, DevConfig, Optimizations};

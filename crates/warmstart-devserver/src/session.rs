@@ -198,6 +198,7 @@ fn exited(process: &mut ServerProcess, status: ExitStatus) -> DevError {
         .any(|l| l.contains("EADDRINUSE") || l.to_lowercase().contains("address already in use"));
     DevError::Exited {
         code: process::describe(status),
+        exit: process::exit_code(status),
         last_lines,
         port_in_use,
     }

@@ -1,33 +1,607 @@
-use clap::Args;
+//! `warmstart dev`, `warmstart bench` and `warmstart report`: prepare and
+//! start the dev server, measure it, and show the history of measurements.
+//! The work happens in `warmstart-devserver`; this file turns flags and
+//! config into a launch, wires the prepare steps of the other crates, and
+//! prints.
 
-use crate::cli::{CmdResult, GlobalArgs};
-use crate::printer::Printer;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use miette::IntoDiagnostic;
+use warmstart_devserver::{
+    DevConfig, DevError, Launch, Optimizations, Readiness, RunRecord, Step, bench, html, metrics,
+    prepare, report, session, signals::Forwarder, summary, watch,
+};
+use warmstart_workspace::{Preset, RootError, find_root};
+
+use crate::cli::{CmdResult, GlobalArgs, Status};
+use crate::printer::{Paint, Printer};
+use crate::settings::Workspace;
+
+/// How the server is started and measured (shared by `dev` and `bench`).
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Regex on the server's output that means "ready" (default: Next.js's
+    /// "Ready in" / "started server on").
+    #[arg(long, value_name = "REGEX")]
+    pub ready_pattern: Option<String>,
+    /// Poll this URL until it answers instead of reading the output.
+    #[arg(long, value_name = "URL")]
+    pub ready_url: Option<String>,
+    /// GET this URL once ready and time the complete response.
+    #[arg(long, value_name = "URL")]
+    pub first_page: Option<String>,
+    /// After the first page, change FILE and poll the page URL until the
+    /// response changes (the file is restored).
+    #[arg(long, value_name = "FILE")]
+    pub probe_hmr: Option<PathBuf>,
+    /// The URL polled by --probe-hmr (default: the first page).
+    #[arg(long, value_name = "URL")]
+    pub hmr_url: Option<String>,
+    /// Seconds to wait for readiness.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Exit 1 when a measured time is over its budget (`dev` then stops the
+    /// server once measured).
+    #[arg(long)]
+    pub check_budget: bool,
+    /// Do not append the runs to the history.
+    #[arg(long)]
+    pub no_history: bool,
+}
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  warmstart dev                          prepare, then `yarn dev` (Cal.com)\n  \
+    warmstart dev -- npx next dev -p 3001\n  \
+    warmstart dev --first-page http://localhost:3000/ --check-budget\n  \
+    WARMSTART_DISABLE=assets warmstart dev  start without asset linking"
+)]
 pub struct DevArgs {
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    /// Stop the server once it is measured (CI).
+    #[arg(long)]
+    pub exit_when_ready: bool,
+    /// Do not watch the app store while the server runs.
+    #[arg(long)]
+    pub no_watch: bool,
     /// The dev-server command (default from warmstart.json).
     #[arg(last = true)]
     pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  warmstart bench --runs 5 -- npx next dev\n  \
+    warmstart bench --vs 'npx next dev' --before 'rm -rf .next' -- npx next dev\n  \
+    warmstart bench --json --runs 3 -- node server.js"
+)]
 pub struct BenchArgs {
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    /// Measured runs.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Runs before the measured ones (not counted).
+    #[arg(long, default_value_t = 0)]
+    pub warmup: usize,
+    /// Another command to compare with, run by run (started without
+    /// warmstart's prepare phase).
+    #[arg(long, value_name = "'OTHER CMD'")]
+    pub vs: Option<String>,
+    /// Shell command run before every start, e.g. 'rm -rf .next'.
+    #[arg(long, value_name = "'SHELL CMD'")]
+    pub before: Option<String>,
+    /// Skip the prepare phase (measure the command alone).
+    #[arg(long)]
+    pub no_prepare: bool,
     /// The command to start and measure.
     #[arg(last = true)]
     pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {}
-
-pub fn run_dev(_global: &GlobalArgs, _printer: &Printer, _args: DevArgs) -> CmdResult {
-    miette::bail!("`warmstart dev` is not available in this build yet")
+pub struct ReportArgs {
+    /// Write a self-contained HTML page with charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// How many recent runs to show.
+    #[arg(long, default_value_t = 30)]
+    pub last: usize,
+    /// Read this history file instead of the repository's.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
-pub fn run_bench(_global: &GlobalArgs, _printer: &Printer, _args: BenchArgs) -> CmdResult {
-    miette::bail!("`warmstart bench` is not available in this build yet")
+/// The repository (when there is one) and the resolved `dev` section.
+struct Context {
+    workspace: Option<Workspace>,
+    config: DevConfig,
+    optimizations: Optimizations,
 }
 
-pub fn run_report(_global: &GlobalArgs, _printer: &Printer, _args: ReportArgs) -> CmdResult {
-    miette::bail!("`warmstart report` is not available in this build yet")
+impl Context {
+    fn load(global: &GlobalArgs) -> miette::Result<Context> {
+        // Outside any repository, dev and bench still run and measure.
+        if global.root.is_none() {
+            let cwd = std::env::current_dir().into_diagnostic()?;
+            if let Err(RootError::NotFound { .. }) = find_root(&cwd) {
+                return Self::with(None, DevConfig::preset(Preset::Generic));
+            }
+        }
+        let ws = Workspace::load(global)?;
+        let config = ws.config.dev.clone();
+        Self::with(Some(ws), config)
+    }
+
+    fn with(workspace: Option<Workspace>, config: DevConfig) -> miette::Result<Context> {
+        let disable = std::env::var("WARMSTART_DISABLE").unwrap_or_default();
+        let optimizations = config.optimizations.disable_from(&disable)?;
+        Ok(Context {
+            workspace,
+            config,
+            optimizations,
+        })
+    }
+
+    fn root(&self) -> Option<&Path> {
+        self.workspace.as_ref().map(|w| w.root.as_path())
+    }
+
+    fn history(&self) -> Option<PathBuf> {
+        self.root().map(metrics::history_path)
+    }
+
+    /// The command and its folder: from the command line (run where the
+    /// user is), else from config (run at the root or `dev.cwd`).
+    fn command(&self, given: &[String]) -> miette::Result<(Vec<String>, PathBuf)> {
+        let cwd = std::env::current_dir().into_diagnostic()?;
+        if !given.is_empty() {
+            return Ok((given.to_vec(), cwd));
+        }
+        if self.config.command.is_empty() {
+            return Err(DevError::NoCommand.into());
+        }
+        let base = self.root().map_or(cwd, Path::to_path_buf);
+        let dir = match &self.config.cwd {
+            Some(sub) => base.join(sub),
+            None => base,
+        };
+        Ok((self.config.command.clone(), dir))
+    }
+
+    fn launch(
+        &self,
+        command: Vec<String>,
+        cwd: PathBuf,
+        p: &ProbeArgs,
+        echo: bool,
+    ) -> miette::Result<Launch> {
+        let pattern = p
+            .ready_pattern
+            .as_deref()
+            .unwrap_or(&self.config.ready_pattern);
+        let ready_url = p.ready_url.as_deref().or(self.config.ready_url.as_deref());
+        let first_page_url = p.first_page.clone().or(self.config.first_page_url.clone());
+        let hmr = match &p.probe_hmr {
+            Some(file) => {
+                let url = p
+                    .hmr_url
+                    .clone()
+                    .or(first_page_url.clone())
+                    .ok_or_else(|| {
+                        miette::miette!(
+                            help = "pass --first-page URL or --hmr-url URL",
+                            "--probe-hmr needs a URL to poll"
+                        )
+                    })?;
+                if !file.is_file() {
+                    miette::bail!("--probe-hmr {}: no such file", file.display());
+                }
+                Some((file.clone(), url))
+            }
+            None => None,
+        };
+        Ok(Launch {
+            command,
+            cwd,
+            readiness: Readiness::new(pattern, ready_url)?,
+            timeout: Duration::from_secs(p.timeout.unwrap_or(self.config.ready_timeout_secs)),
+            echo,
+            first_page_url,
+            hmr,
+        })
+    }
+
+    /// The prepare steps of the repository's preset, in the order they run.
+    fn steps(&self) -> Vec<Step> {
+        match &self.workspace {
+            Some(ws) => prepare_steps(ws),
+            None => Vec::new(),
+        }
+    }
+
+    fn record(&self, global_printer: &Printer, record: &RunRecord, no_history: bool) {
+        if no_history {
+            return;
+        }
+        if let Some(path) = self.history() {
+            if let Err(e) = metrics::append(&path, record, self.config.history_limit) {
+                global_printer.status(format!("warning: {e}"));
+            }
+        }
+    }
+}
+
+/// The steps other crates provide. Each is a closure so `dev` can re-run
+/// it when a watched folder changes.
+fn prepare_steps(_ws: &Workspace) -> Vec<Step> {
+    Vec::new()
+}
+
+/// Which optimizations are on, or that there is nothing to prepare.
+fn on_text(ctx: &Context, steps: &[Step]) -> String {
+    if steps.is_empty() {
+        "nothing to prepare".to_string()
+    } else {
+        format!("optimizations: {}", ctx.optimizations.describe())
+    }
+}
+
+fn tag(printer: &Printer) -> String {
+    printer.paint("warmstart", Paint::Bold)
+}
+
+fn print_steps(printer: &Printer, timings: &[prepare::StepTiming]) {
+    for t in timings {
+        let state = if t.ok {
+            printer.paint("ok", Paint::Green)
+        } else {
+            printer.paint("failed", Paint::Red)
+        };
+        printer.status(format!(
+            "  {:<10} {:>9}  {state}  {}",
+            t.name,
+            metrics::Unit::Ms.format(t.ms),
+            t.summary
+        ));
+    }
+}
+
+fn over_budget_text(over: &[metrics::OverBudget]) -> String {
+    over.iter()
+        .map(|o| {
+            format!(
+                "{} {} > {}",
+                o.metric,
+                metrics::Unit::Ms.format(o.value_ms),
+                metrics::Unit::Ms.format(o.budget_ms as f64)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Ends the process with `code` (the server's exit code, which `Status`
+/// cannot carry).
+fn exit_with(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    std::process::exit(code)
+}
+
+fn fail(printer: &Printer, e: DevError) -> ! {
+    let code = e.exit_code();
+    printer.error(&miette::Report::new(e));
+    exit_with(code)
+}
+
+pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResult {
+    let ctx = Context::load(global)?;
+    let (command, cwd) = ctx.command(&args.command)?;
+    let launch = ctx.launch(command.clone(), cwd, &args.probe, !printer.json)?;
+    let mut steps = ctx.steps();
+    let where_ = match &ctx.workspace {
+        Some(ws) => format!("{} preset", ws.preset.name()),
+        None => "outside a repository: running the command as is".to_string(),
+    };
+    printer.status(format!(
+        "{} dev · {where_} · {}",
+        tag(printer),
+        on_text(&ctx, &steps)
+    ));
+    let signals = Forwarder::install().into_diagnostic()?;
+    let t0 = Instant::now();
+    let timings = prepare::run_steps(&mut steps, &ctx.optimizations);
+    if steps.is_empty() {
+        printer.verbose("  nothing to prepare");
+    }
+    print_steps(printer, &timings);
+    let prepare_ms = prepare::ms(t0.elapsed());
+    if let Some(sig) = signals.received() {
+        printer.status(format!(
+            "{} interrupted by {} before start",
+            tag(printer),
+            sig.as_str()
+        ));
+        exit_with(130);
+    }
+    printer.status(format!("{} starting `{}`", tag(printer), command.join(" ")));
+    let mut started = match session::start(&launch, Some(&signals)) {
+        Ok(s) => s,
+        Err(DevError::Exited { exit: 0, .. }) => {
+            printer.status(format!(
+                "{} the command exited (code 0) without becoming ready",
+                tag(printer)
+            ));
+            return Ok(Status::Ok);
+        }
+        Err(e) => fail(printer, e),
+    };
+    for w in &started.warnings {
+        printer.status(format!("{} warning: {w}", tag(printer)));
+    }
+    let git = ctx.root().and_then(metrics::git_revision);
+    let record = session::record(
+        "dev",
+        &command,
+        &timings,
+        prepare_ms,
+        &started,
+        &ctx.optimizations,
+        git,
+    );
+    ctx.record(printer, &record, args.probe.no_history);
+    let budgets = &ctx.config.budgets;
+    printer.status(format!(
+        "{} {}",
+        tag(printer),
+        printer.paint("ready", Paint::Green)
+    ));
+    for line in summary::ready_summary(&record, budgets, launch.first_page_url.as_deref()) {
+        printer.status(line);
+    }
+    printer.json(&record);
+    let over = metrics::check_budgets(&record, budgets);
+    if args.probe.check_budget || args.exit_when_ready {
+        started.process.stop(Duration::from_secs(10));
+        if args.probe.check_budget && !over.is_empty() {
+            printer.status(format!(
+                "{} {}: {}",
+                tag(printer),
+                printer.paint("over budget", Paint::Red),
+                over_budget_text(&over)
+            ));
+            return Ok(Status::Failed);
+        }
+        return Ok(Status::Ok);
+    }
+    let watcher = match (&ctx.workspace, args.no_watch || steps.is_empty()) {
+        (Some(ws), false) if !ctx.config.watch.is_empty() => {
+            let folders: Vec<PathBuf> = ctx.config.watch.iter().map(|w| ws.root.join(w)).collect();
+            let (w, missing) =
+                watch::watch(&folders, Duration::from_millis(ctx.config.debounce_ms))?;
+            for m in missing {
+                printer.status(format!(
+                    "{} not watching {} (missing)",
+                    tag(printer),
+                    m.display()
+                ));
+            }
+            printer.status(format!("  watching    {}", ctx.config.watch.join(", ")));
+            Some(w)
+        }
+        _ => None,
+    };
+    serve(
+        printer,
+        &ctx,
+        &mut started,
+        &mut steps,
+        watcher.as_ref(),
+        &signals,
+    )
+}
+
+/// Keeps the server running: re-runs the prepare steps on changes, and
+/// ends with the server's exit code.
+fn serve(
+    printer: &Printer,
+    ctx: &Context,
+    started: &mut warmstart_devserver::Started,
+    steps: &mut [Step],
+    watcher: Option<&watch::Watcher>,
+    signals: &Forwarder,
+) -> CmdResult {
+    let mut signalled: Option<Instant> = None;
+    loop {
+        let _ = session::drain(&started.process);
+        if let Some(status) = started.process.try_wait() {
+            started.process.wait();
+            exit_with(warmstart_devserver::process::exit_code(status));
+        }
+        if signals.received().is_some() {
+            // The signal was forwarded; give the server time to shut down.
+            let at = *signalled.get_or_insert_with(Instant::now);
+            if at.elapsed() > Duration::from_secs(10) {
+                let status = started.process.stop(Duration::from_secs(5));
+                exit_with(warmstart_devserver::process::exit_code(status));
+            }
+        }
+        let Some(w) = watcher else {
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        if let Ok(change) = w.changes.recv_timeout(Duration::from_millis(50)) {
+            let latency = change.at.elapsed();
+            let timings = prepare::run_steps(steps, &ctx.optimizations);
+            let total: f64 = timings.iter().map(|t| t.ms).sum();
+            printer.status(format!(
+                "{} {} changed → prepare re-ran in {} (started {} after the change settled)",
+                tag(printer),
+                plural(change.paths.len(), "file"),
+                metrics::Unit::Ms.format(total),
+                metrics::Unit::Ms.format(prepare::ms(latency)),
+            ));
+            if printer.verbose > 0 {
+                print_steps(printer, &timings);
+            }
+        }
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+pub fn run_bench(global: &GlobalArgs, printer: &Printer, args: BenchArgs) -> CmdResult {
+    let ctx = Context::load(global)?;
+    if args.runs == 0 {
+        miette::bail!("--runs must be at least 1");
+    }
+    let (command, cwd) = ctx.command(&args.command)?;
+    let echo = printer.verbose > 0 && !printer.json;
+    let main = ctx.launch(command, cwd.clone(), &args.probe, echo)?;
+    let other = match &args.vs {
+        Some(cmd) => Some(Launch {
+            // `exec` so the measured process leads its own group.
+            command: vec!["sh".into(), "-c".into(), format!("exec {cmd}")],
+            ..main.clone()
+        }),
+        None => None,
+    };
+    let mut steps = if args.no_prepare {
+        Vec::new()
+    } else {
+        ctx.steps()
+    };
+    let signals = Forwarder::install().into_diagnostic()?;
+    printer.status(format!(
+        "{} bench · {} run(s){} · {}",
+        tag(printer),
+        args.runs,
+        if args.warmup > 0 {
+            format!(" after {} warmup", args.warmup)
+        } else {
+            String::new()
+        },
+        on_text(&ctx, &steps)
+    ));
+    let plan = bench::Plan {
+        main,
+        other,
+        runs: args.runs,
+        warmup: args.warmup,
+        before: args.before.clone(),
+        steps: &mut steps,
+        optimizations: ctx.optimizations,
+        git_revision: ctx.root().and_then(metrics::git_revision),
+    };
+    let mut records = Vec::new();
+    let result = bench::run(plan, Some(&signals), &mut |p| match p {
+        bench::Progress::Run {
+            index,
+            warmup,
+            which,
+            record,
+        } => {
+            printer.status(format!(
+                "  run {:>2}{} {:<4} ready {:>9}{}",
+                index + 1,
+                if warmup { " (warmup)" } else { "" },
+                which,
+                metrics::Unit::Ms.format(record.startup_time),
+                record
+                    .first_page_load
+                    .map(|v| format!("  first page {}", metrics::Unit::Ms.format(v)))
+                    .unwrap_or_default()
+            ));
+            if !warmup {
+                records.push(record.clone());
+            }
+        }
+        bench::Progress::Warning(w) => printer.status(format!("  warning: {w}")),
+    });
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => fail(printer, e),
+    };
+    if !args.probe.no_history {
+        for r in &records {
+            ctx.record(printer, r, false);
+        }
+    }
+    printer.line(format!("{}", result.main.command));
+    if let Some(vs) = &result.vs {
+        printer.line(format!("vs: {}", vs.command));
+    }
+    printer.line(summary::bench_table(&result));
+    printer.json(&result);
+    if args.probe.check_budget {
+        let medians = RunRecord {
+            startup_time: result
+                .main
+                .median
+                .get("startupTime")
+                .copied()
+                .unwrap_or(0.0),
+            first_page_load: result.main.median.get("firstPageLoad").copied(),
+            hot_reload: result.main.median.get("hotReload").copied(),
+            ..RunRecord::default()
+        };
+        let over = metrics::check_budgets(&medians, &ctx.config.budgets);
+        if !over.is_empty() {
+            printer.status(format!(
+                "over budget (medians): {}",
+                over_budget_text(&over)
+            ));
+            return Ok(Status::Failed);
+        }
+    }
+    Ok(Status::Ok)
+}
+
+pub fn run_report(global: &GlobalArgs, printer: &Printer, args: ReportArgs) -> CmdResult {
+    let (path, budgets) = match &args.history {
+        Some(p) => (p.clone(), DevConfig::default().budgets),
+        None => {
+            let ws = Workspace::load(global)?;
+            (
+                metrics::history_path(&ws.root),
+                ws.config.dev.budgets.clone(),
+            )
+        }
+    };
+    let (records, bad) = metrics::read(&path)?;
+    if bad > 0 {
+        printer.status(format!(
+            "{} skipped {bad} unreadable line(s) in {}",
+            tag(printer),
+            path.display()
+        ));
+    }
+    if records.is_empty() {
+        printer.status(format!(
+            "no runs recorded yet in {} (run `warmstart dev` or `warmstart bench`)",
+            path.display()
+        ));
+        printer.json(&serde_json::json!({ "history": path, "runs": [] }));
+        return Ok(Status::Ok);
+    }
+    let recent = &records[records.len().saturating_sub(args.last)..];
+    printer.line(report::table(recent, args.last));
+    if let Some(out) = &args.html {
+        let page = html::page(recent, &budgets, "warmstart: dev server runs", args.last);
+        warmstart_fs::atomic_write(out, page.as_bytes()).into_diagnostic()?;
+        printer.status(format!("{} wrote {}", tag(printer), out.display()));
+    }
+    printer.json(&serde_json::json!({ "history": path, "runs": recent }));
+    Ok(Status::Ok)
 }

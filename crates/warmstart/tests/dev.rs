@@ -1,0 +1,389 @@
+//! `warmstart dev` and `warmstart bench` against a real child process: a
+//! small Python HTTP server (tests/fixtures/devserver.py) that prints a
+//! ready line after a delay. Ports are picked free per test; timing checks
+//! use generous ranges only.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn fixture() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/devserver.py")
+        .display()
+        .to_string()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `warmstart ARGS` run in a temporary folder outside any repository.
+fn warmstart(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("warmstart").unwrap();
+    cmd.current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("WARMSTART_ROOT")
+        .env_remove("WARMSTART_DISABLE");
+    cmd
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Out {
+    let out = warmstart(dir, args).output().unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn py(args: &[&str]) -> Vec<String> {
+    let mut v = vec!["--".to_string(), "python3".to_string(), fixture()];
+    v.extend(args.iter().map(|s| s.to_string()));
+    v
+}
+
+fn with(base: &[&str], tail: Vec<String>) -> Vec<String> {
+    base.iter().map(|s| s.to_string()).chain(tail).collect()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+#[test]
+fn ready_by_output_pattern_with_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    let args = with(
+        &["--json", "dev", "--exit-when-ready", "--first-page", &url],
+        py(&["--port", &port, "--delay", "0.3", "--modules", "193"]),
+    );
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = json(&out.stdout);
+    let startup = r["startupTime"].as_f64().unwrap();
+    assert!((250.0..30_000.0).contains(&startup), "{startup}");
+    assert!(r["firstPageLoad"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["firstPageModules"], 193);
+    assert!(r["memoryUsage"].as_u64().unwrap() > 1_000_000);
+    assert!(out.stderr.contains("nothing to prepare"), "{}", out.stderr);
+}
+
+#[test]
+fn ready_by_http_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    // The server prints no ready line at all: only the probe can tell.
+    let args = with(
+        &["--json", "dev", "--exit-when-ready", "--ready-url", &url],
+        py(&[
+            "--port",
+            &port,
+            "--delay",
+            "0.3",
+            "--ready-line",
+            "listening",
+        ]),
+    );
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(json(&out.stdout)["startupTime"].as_f64().unwrap() >= 250.0);
+}
+
+fn read_pids(path: &Path) -> Vec<u32> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text
+                .split_whitespace()
+                .map(|p| p.parse().unwrap())
+                .collect();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the fixture never wrote its pids"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Alive in /proc (a zombie waiting for init to reap it is dead).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat[stat.rfind(')').unwrap() + 2..].chars().next().unwrap();
+            state != 'Z' && state != 'X'
+        }
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn sigint_reaches_the_server_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let pidfile: PathBuf = dir.path().join("pids");
+    let args = with(
+        &["dev"],
+        py(&[
+            "--port",
+            &port,
+            "--child",
+            "--pidfile",
+            pidfile.to_str().unwrap(),
+        ]),
+    );
+    let child = warmstart(dir.path(), &strs(&args))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pids = read_pids(&pidfile);
+    assert_eq!(pids.len(), 2);
+    // Wait until it serves, so warmstart is past the start phase.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).is_err() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The server's own SIGINT handler ran and its exit code came back.
+    assert!(stdout.contains("got SIGINT"), "{stdout}");
+    assert_eq!(out.status.code(), Some(42));
+    for pid in pids {
+        assert!(!alive(pid), "process {pid} was left behind");
+    }
+}
+
+#[test]
+fn the_servers_exit_code_is_propagated() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let args = with(
+        &["dev"],
+        py(&["--port", &port, "--exit-after", "0.3", "--code", "7"]),
+    );
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stdout.contains("bye"));
+}
+
+#[test]
+fn a_crashing_server_shows_its_last_lines_and_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = with(&["dev"], py(&["--crash", "3"]));
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr
+            .contains("exited with exit code 3 before it was ready"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Error: boom"), "{}", out.stderr);
+}
+
+#[test]
+fn a_server_that_never_gets_ready_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let args = with(
+        &["dev", "--timeout", "2"],
+        py(&["--port", &port, "--never-ready"]),
+    );
+    let started = Instant::now();
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(out.stderr.contains("not ready after 2 s"), "{}", out.stderr);
+    assert!(out.stderr.contains("still compiling..."), "{}", out.stderr);
+}
+
+#[test]
+fn a_missing_command_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["dev", "--", "warmstart-no-such-command"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("command not found: `warmstart-no-such-command`"),
+        "{}",
+        out.stderr
+    );
+    let out = run(dir.path(), &["dev"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no command to run"), "{}", out.stderr);
+}
+
+#[test]
+fn a_port_in_use_is_reported_before_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    let args = with(&["dev", "--first-page", &url], py(&["--port", &port]));
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("port {port} is already in use")),
+        "{}",
+        out.stderr
+    );
+    // Without a URL to check first, the server's own EADDRINUSE is recognized.
+    let args = with(&["dev"], py(&["--port", &port]));
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("port is already in use"),
+        "{}",
+        out.stderr
+    );
+    drop(taken);
+}
+
+#[test]
+fn bench_json_medians_and_vs_ratios() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    let slow = format!("python3 {} --port {port} --delay 1.2", fixture());
+    let args = with(
+        &[
+            "--json",
+            "bench",
+            "--runs",
+            "3",
+            "--first-page",
+            &url,
+            "--vs",
+            &slow,
+        ],
+        py(&["--port", &port, "--delay", "0.3"]),
+    );
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = json(&out.stdout);
+    assert_eq!(r["runs"], 3);
+    let median = r["median"]["startupTime"].as_f64().unwrap();
+    assert!((250.0..20_000.0).contains(&median), "{median}");
+    let vs = r["vs"]["median"]["startupTime"].as_f64().unwrap();
+    assert!(vs > median, "{vs} vs {median}");
+    let ratio = r["ratio"]["startupTime"]["median"].as_f64().unwrap();
+    assert!((1.2..10.0).contains(&ratio), "{ratio}");
+    assert_eq!(
+        r["ratio"]["startupTime"]["perRun"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(r["median"]["firstPageLoad"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn check_budget_names_what_is_over() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("warmstart.json"),
+        r#"{ "dev": { "budgets": { "startupMs": 1 } } }"#,
+    )
+    .unwrap();
+    let port = free_port().to_string();
+    let args = with(&["dev", "--check-budget"], py(&["--port", &port]));
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("over budget: startupTime"),
+        "{}",
+        out.stderr
+    );
+    // The run went into the history, and `report` shows it.
+    let out = run(dir.path(), &["report"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("startup"), "{}", out.stdout);
+    assert!(out.stdout.contains("dev "), "{}", out.stdout);
+}
+
+const HISTORY: &str = r#"{"timestamp":"2026-11-23T21:00:00Z","kind":"dev","command":"yarn dev","version":"0.1.0","gitRevision":"abc123","startupTime":11400.0,"assetLoadTime":null,"appLoadTime":null,"cacheHitRate":null,"memoryUsage":1825361100,"memoryCurrent":1700000000,"firstPageLoad":22000.0,"firstPageModules":5443,"hotReload":null,"phases":[{"name":"server ready","ms":11400.0},{"name":"first page","ms":22000.0}],"optimizations":[]}
+{"timestamp":"2026-11-23T22:00:00Z","kind":"dev","command":"yarn dev","version":"0.1.0","gitRevision":"abc124","startupTime":1650.5,"assetLoadTime":9.8,"appLoadTime":41.2,"cacheHitRate":0.97,"memoryUsage":987654321,"memoryCurrent":900000000,"firstPageLoad":1830.0,"firstPageModules":193,"hotReload":420.0,"phases":[{"name":"assets","ms":9.8},{"name":"apps","ms":41.2},{"name":"server ready","ms":1599.5},{"name":"first page","ms":1830.0}],"optimizations":["assets","apps","cache"]}
+"#;
+
+#[test]
+fn report_table_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.jsonl");
+    std::fs::write(&history, HISTORY).unwrap();
+    let page = dir.path().join("report.html");
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "--history",
+            history.to_str().unwrap(),
+            "--html",
+            page.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<svg"));
+    assert!(html.contains("5443") || html.contains("22.00 s"));
+    let empty = dir.path().join("none.jsonl");
+    let out = run(
+        dir.path(),
+        &["report", "--history", empty.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("no runs recorded yet"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn crash_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = with(&["dev"], py(&["--crash", "3"]));
+    let out = run(dir.path(), &strs(&args));
+    let fixture = fixture();
+    // The two output streams race; keep the message, not the line order.
+    let mut lines: Vec<String> = out
+        .stderr
+        .replace(&fixture, "[FIXTURE]")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    insta::assert_snapshot!(lines.join("\n"));
+}
