@@ -122,14 +122,13 @@ pub(crate) fn validate(assets: &Assets) -> Result<ValidateReport> {
         if e.mode == crate::link::Mode::Dir || covered.contains(path.as_str()) {
             continue;
         }
-        if fs::symlink_metadata(root.join(path)).is_ok() {
+        if let Ok(meta) = fs::symlink_metadata(root.join(path)) {
             checked += 1;
-            push(
-                Kind::Stale,
-                path,
-                e.source.as_deref(),
-                "its source is no longer an asset; run setup".into(),
-            );
+            let (kind, detail) = match verify(root, path, e, &meta) {
+                Check::Dangling => (Kind::Dangling, "its source is gone; run setup"),
+                _ => (Kind::Stale, "its source is no longer an asset; run setup"),
+            };
+            push(kind, path, e.source.as_deref(), detail.into());
         }
     }
     problems.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
