@@ -106,10 +106,10 @@ fn run(ops: Vec<Op>, watched: bool) -> Result<(), TestCaseError> {
             }
             Op::Truncate => {
                 w.bucket.save().unwrap();
-                if let Some(path) = w.bucket.path() {
-                    if let Ok(bytes) = std::fs::read(path) {
-                        std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
-                    }
+                if let Some(path) = w.bucket.path()
+                    && let Ok(bytes) = std::fs::read(path)
+                {
+                    std::fs::write(path, &bytes[..bytes.len() / 2]).unwrap();
                 }
                 let World {
                     repo,
