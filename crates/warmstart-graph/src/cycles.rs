@@ -49,7 +49,8 @@ pub struct Cycles {
 
 /// Johnson's algorithm: every elementary cycle, at most `cap` of them.
 /// Cycles are emitted starting at their smallest node, in order of that
-/// node; self-loops are ignored.
+/// node; self-loops are ignored. `capped` is set only when a cycle beyond
+/// the cap was actually found.
 pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
     let mut out = Cycles::default();
     let mut component = vec![usize::MAX; adj.len()];
@@ -65,10 +66,6 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
     for start in 0..n {
         if component[start] == usize::MAX {
             continue;
-        }
-        if out.cycles.len() >= cap {
-            out.capped = true;
-            break;
         }
         // Only nodes >= start of the same group take part.
         let allowed = |v: u32| v as usize >= start && component[v as usize] == component[start];

@@ -118,6 +118,7 @@ pub fn human(
             let how = match c.fix {
                 "import_type" => "make it `import type`",
                 "import_directly" => "import the module, not the barrel",
+                "move_types" => "type-only: move the types to a shared file",
                 _ => "move the shared code",
             };
             let _ = writeln!(out, "      {}:{} → {}  ({})", c.from, c.line, c.to, how);

@@ -113,7 +113,9 @@ pub struct Cut {
     pub line: u32,
     pub specifier: String,
     pub kind: EdgeKind,
-    /// `import_type`, `import_directly` (past a barrel) or `restructure`.
+    /// `import_type` (a value import used only as types), `move_types` (an
+    /// `import type` edge: move the types to a shared file),
+    /// `import_directly` (past a barrel) or `restructure`.
     pub fix: &'static str,
 }
 
@@ -233,8 +235,10 @@ pub fn analyse_view(
         {
             continue;
         }
-        let fix = if edge.type_usable || edge.kind == EdgeKind::TypeOnly {
+        let fix = if edge.type_usable {
             "import_type"
+        } else if edge.kind == EdgeKind::TypeOnly {
+            "move_types"
         } else if barrels[t as usize] && !edge.reexport {
             "import_directly"
         } else {
@@ -354,7 +358,7 @@ pub fn analyse_view(
 fn rank(fix: &str) -> u32 {
     match fix {
         "import_type" => 0,
-        "import_directly" => 1,
+        "import_directly" | "move_types" => 1,
         _ => 2,
     }
 }

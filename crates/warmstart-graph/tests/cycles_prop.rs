@@ -1,0 +1,134 @@
+//! On random small graphs, Tarjan groups and Johnson cycles equal a brute
+//! force answer, and the feedback arc set really breaks every cycle.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use warmstart_graph::cycles::{elementary_cycles, feedback_arc_set, groups};
+
+fn adjacency(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<u32>> {
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b {
+            adj[a].push(b as u32);
+        }
+    }
+    for list in &mut adj {
+        list.sort_unstable();
+        list.dedup();
+    }
+    adj
+}
+
+fn reach(adj: &[Vec<u32>], from: usize) -> Vec<bool> {
+    let mut seen = vec![false; adj.len()];
+    let mut stack = vec![from];
+    while let Some(v) = stack.pop() {
+        for &w in &adj[v] {
+            if !seen[w as usize] {
+                seen[w as usize] = true;
+                stack.push(w as usize);
+            }
+        }
+    }
+    seen
+}
+
+/// Groups by mutual reachability.
+fn brute_groups(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
+    let n = adj.len();
+    let reach: Vec<Vec<bool>> = (0..n).map(|v| reach(adj, v)).collect();
+    let mut out = BTreeSet::new();
+    for v in 0..n {
+        let group: Vec<u32> = (0..n)
+            .filter(|&w| w == v || (reach[v][w] && reach[w][v]))
+            .map(|w| w as u32)
+            .collect();
+        if group.len() > 1 {
+            out.insert(group);
+        }
+    }
+    out
+}
+
+/// Every simple cycle, rotated to start at its smallest node.
+fn brute_cycles(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
+    fn dfs(adj: &[Vec<u32>], start: u32, path: &mut Vec<u32>, out: &mut BTreeSet<Vec<u32>>) {
+        let last = *path.last().unwrap_or(&start);
+        for &w in &adj[last as usize] {
+            if w == start {
+                out.insert(path.clone());
+            } else if w > start && !path.contains(&w) {
+                path.push(w);
+                dfs(adj, start, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for s in 0..adj.len() as u32 {
+        dfs(adj, s, &mut vec![s], &mut out);
+    }
+    out
+}
+
+fn is_acyclic_without(adj: &[Vec<u32>], cut: &BTreeSet<(u32, u32)>) -> bool {
+    let pruned: Vec<Vec<u32>> = adj
+        .iter()
+        .enumerate()
+        .map(|(v, list)| {
+            list.iter()
+                .copied()
+                .filter(|&w| !cut.contains(&(v as u32, w)))
+                .collect()
+        })
+        .collect();
+    groups(&pruned).is_empty()
+}
+
+fn graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
+    (1usize..8).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n), 0..20)))
+}
+
+proptest! {
+    #[test]
+    fn groups_equal_brute_force((n, edges) in graph()) {
+        let adj = adjacency(n, &edges);
+        let fast: BTreeSet<Vec<u32>> = groups(&adj).into_iter().collect();
+        prop_assert_eq!(fast, brute_groups(&adj));
+    }
+
+    #[test]
+    fn elementary_cycles_equal_brute_force((n, edges) in graph()) {
+        let adj = adjacency(n, &edges);
+        let found = elementary_cycles(&adj, usize::MAX);
+        prop_assert!(!found.capped);
+        let fast: BTreeSet<Vec<u32>> = found.cycles.iter().cloned().collect();
+        prop_assert_eq!(fast.len(), found.cycles.len(), "no cycle twice");
+        prop_assert_eq!(fast, brute_cycles(&adj));
+    }
+
+    #[test]
+    fn cap_is_respected_and_reported((n, edges) in graph(), cap in 0usize..4) {
+        let adj = adjacency(n, &edges);
+        let all = brute_cycles(&adj).len();
+        let found = elementary_cycles(&adj, cap);
+        prop_assert_eq!(found.cycles.len(), all.min(cap));
+        prop_assert_eq!(found.capped, all > cap);
+    }
+
+    #[test]
+    fn feedback_arc_set_breaks_every_cycle_minimally((n, edges) in graph()) {
+        let adj = adjacency(n, &edges);
+        let mut cut = BTreeSet::new();
+        for group in groups(&adj) {
+            cut.extend(feedback_arc_set(&adj, &group, &|a, b| 1 + (a + b) % 3));
+        }
+        prop_assert!(is_acyclic_without(&adj, &cut));
+        for &edge in &cut {
+            let mut fewer = cut.clone();
+            fewer.remove(&edge);
+            prop_assert!(!is_acyclic_without(&adj, &fewer), "minimal: {:?} is needed", edge);
+        }
+    }
+}
