@@ -1,0 +1,296 @@
+//! `warmstart graph` end to end on copies of the graph crate's fixture
+//! repositories: every output format, the baseline ratchet, fix-types,
+//! why, closure and bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../warmstart-graph/tests/fixtures")
+        .join(case)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture (tests may write into it).
+fn repo(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(case), dir.path());
+    dir
+}
+
+fn warmstart(root: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("warmstart").unwrap();
+    cmd.current_dir(root)
+        .arg("--root")
+        .arg(root)
+        .arg("--color")
+        .arg("never")
+        .env_remove("WARMSTART_ROOT");
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(root: &Path, args: &[&str]) -> Run {
+    let out = warmstart(root).args(args).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn redact(text: &str) -> String {
+    let ms = regex_lite(text);
+    ms.replace("\r\n", "\n")
+}
+
+/// Replaces the digits of `in N ms` and of `"timings_ms"` values.
+fn regex_lite(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let is_timing = [
+            "\"walk\"",
+            "\"parse\"",
+            "\"resolve\"",
+            "\"build\"",
+            "\"total\"",
+        ]
+        .iter()
+        .any(|k| trimmed.starts_with(k));
+        if is_timing {
+            let key = trimmed.split(':').next().unwrap_or("");
+            let indent = &line[..line.len() - trimmed.len()];
+            let comma = if trimmed.ends_with(',') { "," } else { "" };
+            out.push_str(&format!("{indent}{key}: \"[ms]\"{comma}\n"));
+        } else if let Some(pos) = line.rfind(", in ") {
+            out.push_str(&line[..pos]);
+            out.push_str(", in [ms]\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn cycles_human_and_exit_code() {
+    let dir = repo("type-only-cycle");
+    let r = run(dir.path(), &["graph", "cycles"]);
+    assert_eq!(r.code, 1, "runtime cycles fail the check: {}", r.stderr);
+    insta::assert_snapshot!(redact(&r.stdout));
+    let clean = run(
+        dir.path(),
+        &["graph", "cycles", "--view", "runtime-semantic"],
+    );
+    assert_eq!(clean.code, 0);
+}
+
+#[test]
+fn cycles_json_has_every_view() {
+    let dir = repo("type-only-cycle");
+    let r = run(dir.path(), &["graph", "cycles", "--json", "--unresolved"]);
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    for view in [
+        "runtime",
+        "runtime_semantic",
+        "runtime_dynamic",
+        "static",
+        "all",
+    ] {
+        let v = &value["views"][view];
+        assert!(v["groups"].is_u64(), "{view}");
+        assert!(v["files_in_cycles"].is_u64(), "{view}");
+        assert!(v["largest_group"].is_u64(), "{view}");
+        assert!(v["group_list"].is_array(), "{view}");
+    }
+    assert_eq!(value["views"]["runtime"]["groups"], 1);
+    assert_eq!(value["views"]["static"]["files_in_cycles"], 4);
+    insta::assert_snapshot!(redact(&r.stdout));
+}
+
+#[test]
+fn cycles_dot_mermaid_sarif() {
+    let dir = repo("barrel-cycle");
+    let dot = run(dir.path(), &["graph", "cycles", "--format", "dot"]);
+    insta::assert_snapshot!("barrel_dot", dot.stdout);
+    let mermaid = run(dir.path(), &["graph", "cycles", "--format", "mermaid"]);
+    insta::assert_snapshot!("barrel_mermaid", mermaid.stdout);
+    let sarif = run(dir.path(), &["graph", "cycles", "--format", "sarif"]);
+    let value: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(value["version"], "2.1.0");
+    insta::assert_snapshot!(
+        "barrel_sarif",
+        sarif.stdout.replace(env!("CARGO_PKG_VERSION"), "[version]")
+    );
+}
+
+#[test]
+fn baseline_ratchet_fails_only_on_new_cycle_edges() {
+    let dir = repo("parse-error");
+    let baseline = dir.path().join("cycles.baseline");
+    let write = run(
+        dir.path(),
+        &[
+            "graph",
+            "cycles",
+            "--baseline",
+            "cycles.baseline",
+            "--update-baseline",
+        ],
+    );
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    insta::assert_snapshot!(std::fs::read_to_string(&baseline).unwrap());
+    let same = run(
+        dir.path(),
+        &["graph", "cycles", "--baseline", "cycles.baseline"],
+    );
+    assert_eq!(same.code, 0, "known cycles pass: {}", same.stderr);
+    // A new cycle: c <-> d.
+    std::fs::write(
+        dir.path().join("src/c.ts"),
+        "import { d } from \"./d\";\nexport const c = d;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/d.ts"),
+        "import { c } from \"./c\";\nexport const d = c;\n",
+    )
+    .unwrap();
+    let new = run(
+        dir.path(),
+        &["graph", "cycles", "--baseline", "cycles.baseline"],
+    );
+    assert_eq!(new.code, 1);
+    assert!(
+        new.stderr.contains("new cycle edge: src/c.ts -> src/d.ts"),
+        "{}",
+        new.stderr
+    );
+    assert!(
+        new.stderr.contains("new cycle edge: src/d.ts -> src/c.ts"),
+        "{}",
+        new.stderr
+    );
+}
+
+#[test]
+fn parse_errors_name_file_line_column() {
+    let dir = repo("parse-error");
+    let r = run(dir.path(), &["graph", "cycles"]);
+    assert!(
+        r.stderr.contains("src/broken.ts:4:14: Unexpected token"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("1 parse errors"), "{}", r.stdout);
+}
+
+#[test]
+fn fix_types_diff_then_write_dissolves_the_cycle() {
+    let dir = repo("type-only-cycle");
+    let diff = run(dir.path(), &["graph", "fix-types"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    insta::assert_snapshot!("fix_types_diff", diff.stdout);
+    let before = std::fs::read_to_string(dir.path().join("src/member.ts")).unwrap();
+    let write = run(dir.path(), &["graph", "fix-types", "--write"]);
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    insta::assert_snapshot!("fix_types_write", write.stdout);
+    let after = std::fs::read_to_string(dir.path().join("src/member.ts")).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "import { Role, roleName }",
+            "import type { Role, roleName }"
+        ),
+        "only the import changes; comments stay"
+    );
+    let cycles = run(dir.path(), &["graph", "cycles", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&cycles.stdout).unwrap();
+    assert_eq!(value["views"]["runtime"]["groups"], 0);
+    assert_eq!(value["problems"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn why_and_closure() {
+    let dir = repo("workspace-tsconfig-extends");
+    let why = run(
+        dir.path(),
+        &[
+            "graph",
+            "why",
+            "apps/web/src/store.ts",
+            "packages/ui/src/button.tsx",
+        ],
+    );
+    assert_eq!(why.code, 0, "{}", why.stderr);
+    insta::assert_snapshot!("why", why.stdout);
+    let closure = run(dir.path(), &["graph", "closure", "apps/web/src/page.tsx"]);
+    assert_eq!(closure.code, 0, "{}", closure.stderr);
+    insta::assert_snapshot!("closure", closure.stdout);
+    let none = run(
+        dir.path(),
+        &[
+            "graph",
+            "why",
+            "packages/ui/src/button.tsx",
+            "apps/web/src/page.tsx",
+        ],
+    );
+    assert_eq!(none.code, 1);
+}
+
+#[test]
+fn unknown_file_is_a_usage_error() {
+    let dir = repo("barrel-cycle");
+    let r = run(dir.path(), &["graph", "closure", "lib/nope.ts"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("lib/nope.ts is not a module of the graph"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_unreadable_folders_and_odd_names_do_not_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo("barrel-cycle");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("lib/loop")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"lib/caf\xe9.ts");
+    std::fs::write(dir.path().join(odd), "export const x = 1;\n").unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("a.ts"), "export {};\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let big = "export const big = 1;\n".repeat(500_000);
+    std::fs::write(dir.path().join("lib/huge.ts"), big).unwrap();
+    let r = run(dir.path(), &["graph", "cycles", "--json"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(value["views"]["runtime"]["groups"], 1);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+}
