@@ -1,0 +1,193 @@
+//! package.json script edits, made as text splices at the exact byte range
+//! of the value so the rest of the file (order, spacing) stays as it was.
+
+use std::path::Path;
+
+use jsonc_parser::ast::{ObjectPropName, Value as Node};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+
+use crate::{Edit, InitError, read};
+
+/// What warmstart puts in front of Cal.com's `predev`.
+const PREPARE: &str = "warmstart apps build && warmstart assets setup";
+
+struct ScriptChange {
+    name: &'static str,
+    /// New value given the current one (`None`: leave it).
+    update: fn(Option<&str>) -> Option<String>,
+}
+
+pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
+    let mut edits = Vec::new();
+    let root_changes = [
+        ScriptChange {
+            name: "app-store:build",
+            update: |cur| replace_unless_warmstart(cur, "warmstart apps build"),
+        },
+        ScriptChange {
+            name: "app-store:watch",
+            update: |cur| replace_unless_warmstart(cur, "warmstart apps build --watch"),
+        },
+        ScriptChange {
+            name: "predev",
+            update: |cur| match cur {
+                Some(c) if c.contains("warmstart") => None,
+                Some(c) if !c.trim().is_empty() => Some(format!("{PREPARE} && {c}")),
+                _ => Some(PREPARE.to_string()),
+            },
+        },
+    ];
+    if let Some(edit) = edit_scripts(root, "package.json", &root_changes)? {
+        edits.push(edit);
+    }
+    // app-store-cli's own post-install runs build.ts through ts-node on every
+    // install; point it at warmstart.
+    let cli_changes = [ScriptChange {
+        name: "post-install",
+        update: |cur| match cur {
+            Some(c) if !c.contains("warmstart") => Some("warmstart apps build".to_string()),
+            _ => None,
+        },
+    }];
+    if let Some(edit) = edit_scripts(root, "packages/app-store-cli/package.json", &cli_changes)? {
+        edits.push(edit);
+    }
+    Ok(edits)
+}
+
+fn replace_unless_warmstart(cur: Option<&str>, new: &str) -> Option<String> {
+    match cur {
+        Some(c) if c.contains("warmstart") => None,
+        Some(_) => Some(new.to_string()),
+        None => None,
+    }
+}
+
+fn edit_scripts(
+    root: &Path,
+    rel: &str,
+    changes: &[ScriptChange],
+) -> Result<Option<Edit>, InitError> {
+    let Some(text) = read(root, rel)? else {
+        return Ok(None);
+    };
+    let options = ParseOptions::default();
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(&text, &collect, &options).map_err(|e| {
+        let r = e.range();
+        Box::new(warmstart_workspace::SourceError::new(
+            Path::new(rel),
+            &text,
+            r.start..r.end,
+            format!("invalid JSON: {}", e.kind()),
+            "here",
+        ))
+    })?;
+    let Some(Node::Object(top)) = parsed.value else {
+        return Err(InitError::Unsupported {
+            path: rel.to_string(),
+            message: "expected a JSON object".into(),
+        });
+    };
+    let Some(scripts) = top.properties.iter().find(|p| name(&p.name) == "scripts") else {
+        return Ok(None);
+    };
+    let Node::Object(scripts) = &scripts.value else {
+        return Ok(None);
+    };
+    // Splices as (range, replacement), applied back to front.
+    let mut splices: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut whys = Vec::new();
+    for change in changes {
+        let prop = scripts
+            .properties
+            .iter()
+            .find(|p| name(&p.name) == change.name);
+        let current = prop.and_then(|p| match &p.value {
+            Node::StringLit(s) => Some(s.value.as_ref()),
+            _ => None,
+        });
+        let Some(new) = (change.update)(current) else {
+            continue;
+        };
+        let literal = serde_json::to_string(&new).expect("strings serialize");
+        match prop {
+            Some(p) => splices.push((p.value.start()..p.value.end(), literal)),
+            None => {
+                // Add the script after the last one, with the same indent.
+                let Some(last) = scripts.properties.last() else {
+                    continue;
+                };
+                let indent = indent_of(&text, last.start());
+                splices.push((
+                    last.end()..last.end(),
+                    format!(",\n{indent}\"{}\": {literal}", change.name),
+                ));
+            }
+        }
+        whys.push(format!("`{}` runs warmstart", change.name));
+    }
+    if splices.is_empty() {
+        return Ok(None);
+    }
+    splices.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut after = text.clone();
+    for (range, with) in splices {
+        after.replace_range(range, &with);
+    }
+    Ok(Some(Edit {
+        path: rel.to_string(),
+        why: whys.join(", "),
+        before: Some(text),
+        after,
+    }))
+}
+
+fn name<'a>(n: &'a ObjectPropName<'a>) -> &'a str {
+    match n {
+        ObjectPropName::String(s) => s.value.as_ref(),
+        ObjectPropName::Word(w) => w.value,
+    }
+}
+
+fn indent_of(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..offset];
+    &line[..line.len() - line.trim_start().len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predev_is_prefixed_and_layout_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"yarn app-store-cli build\",\n    \"predev\": \"echo 'Checking env files'\"\n  }\n}\n";
+        std::fs::write(dir.path().join("package.json"), text).unwrap();
+        let edits = plan(dir.path()).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(
+            edits[0].after,
+            "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"warmstart apps build\",\n    \"predev\": \"warmstart apps build && warmstart assets setup && echo 'Checking env files'\"\n  }\n}\n"
+        );
+        std::fs::write(dir.path().join("package.json"), &edits[0].after).unwrap();
+        assert!(plan(dir.path()).unwrap().is_empty(), "second plan is empty");
+    }
+
+    #[test]
+    fn missing_predev_is_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "{\n  \"scripts\": {\n    \"dev\": \"next dev\"\n  }\n}\n";
+        std::fs::write(dir.path().join("package.json"), text).unwrap();
+        let edits = plan(dir.path()).unwrap();
+        assert_eq!(
+            edits[0].after,
+            "{\n  \"scripts\": {\n    \"dev\": \"next dev\",\n    \"predev\": \"warmstart apps build && warmstart assets setup\"\n  }\n}\n"
+        );
+    }
+}
