@@ -214,8 +214,10 @@ fn validate(printer: &Printer, assets: &Assets) -> CmdResult {
         Ok(Status::Ok)
     } else {
         printer.line(format!(
-            "{} problems among {} assets; `warmstart assets setup` repairs what warmstart made",
+            "{} problem{} among {} assets; `warmstart assets setup` repairs what warmstart made \
+             (`--force` also replaces foreign files)",
             report.problems.len(),
+            if report.problems.len() == 1 { "" } else { "s" },
             report.assets
         ));
         Ok(Status::Failed)

@@ -100,6 +100,30 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
     })?;
     // Later capabilities add their steps below, in the order `warmstart dev`
     // runs them.
+    demo.step("assets setup", || {
+        let config = warmstart_assets::AssetsConfig::preset(warmstart_workspace::Preset::Calcom);
+        let assets = warmstart_assets::Assets::new(&dir, &config)?;
+        let r = assets.setup(&warmstart_assets::SetupOptions {
+            mode: config.mode,
+            force: false,
+            lazy: false,
+            linker: &warmstart_assets::FsLinker,
+            progress: &|_, _| {},
+        })?;
+        let ok = assets.validate()?.ok;
+        let modes: Vec<String> = r
+            .modes
+            .iter()
+            .map(|(m, n)| format!("{n} {}", m.name()))
+            .collect();
+        Ok(format!(
+            "{} files in {} folders ({}), validate {}",
+            r.assets,
+            r.folders,
+            modes.join(", "),
+            if ok { "ok" } else { "FAILED" }
+        ))
+    })?;
     printer.json(&serde_json::json!({ "dir": dir, "steps": demo.steps }));
     Ok(Status::Ok)
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Static assets, side by side on a copy of a Cal.com tree:
+#   1. `warmstart assets setup` into an empty destination (no manifest)
+#      vs plugin-copy.mjs, a Node script doing what CopyWebpackPlugin does;
+#   2. a no-change `setup` and a `validate`.
+# Usage: bench/assets/run.sh [CALCOM_TREE] [WARMSTART_BINARY]
+# The tree is copied to a temp folder first; the original is never touched.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=${1:-/work/calcom}
+bin=${2:-$here/../../target/release/warmstart}
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)"; exit 2; }
+[ -x "$bin" ] || { echo "build first: cargo build --release (or pass the binary)"; exit 2; }
+work=$(mktemp -d /tmp/warmstart-assets-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -a "$src" "$work/tree"
+t=$work/tree
+pub=$t/apps/web/public/app-store
+# Empty destination: every app folder under public/app-store goes (its own
+# category icons stay), and warmstart's manifest with it (a cold first run:
+# walk, plan, link).
+reset="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} + ; rm -rf $t/node_modules/.cache/warmstart"
+
+echo "== files: $(find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' | wc -l)"
+hyperfine -w 3 -r 20 -N --export-json "$work/empty.json" \
+  --prepare "sh -c '$reset'" \
+  -n "warmstart assets setup (empty destination)" "$bin --root $t assets setup -q" \
+  -n "node plugin-copy.mjs (glob + copy)" "node $here/plugin-copy.mjs $t"
+
+sh -c "$reset"
+"$bin" --root "$t" assets setup -q
+hyperfine -w 5 -r 50 -N --export-json "$work/nochange.json" \
+  -n "warmstart assets setup (no change)" "$bin --root $t assets setup -q" \
+  -n "warmstart assets validate" "$bin --root $t assets validate -q"
+
+node -e '
+const fs = require("fs");
+const [empty, nochange] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f)).results);
+const ms = (r) => (r.median * 1000).toFixed(1);
+console.log(`\nsetup into empty destination: ${ms(empty[0])} ms; node copy: ${ms(empty[1])} ms; ratio ${(empty[1].median / empty[0].median).toFixed(1)}x (bar >= 25x)`);
+console.log(`no-change setup: ${ms(nochange[0])} ms; validate: ${ms(nochange[1])} ms (bar <= 5 ms each)`);
+' "$work/empty.json" "$work/nochange.json"
