@@ -41,5 +41,17 @@ pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
         summary.files,
         started.elapsed()
     ));
+    let p = &summary.planted;
+    printer.line(format!(
+        "planted import cycles: {} runtime, {} type-only, {} through a barrel, {} through import(), \
+         {} require, {} closed by a value import used only as a type (see {})",
+        p.runtime_cycles,
+        p.type_only_cycles,
+        p.barrel_cycles,
+        p.dynamic_cycles,
+        p.require_cycles,
+        p.semantic_cycles,
+        args.dir.join(warmstart_sample::SUMMARY_FILE).display()
+    ));
     Ok(Status::Ok)
 }
