@@ -27,7 +27,7 @@ impl Written {
 /// server from recompiling.
 pub fn write_if_changed(path: &Path, contents: &[u8]) -> Result<Written> {
     match fs::read(path) {
-        Ok(existing) if existing == contents => return Ok(Written::Unchanged),
+        Ok(existing) if existing == contents => Ok(Written::Unchanged),
         Ok(_) => {
             atomic_write(path, contents)?;
             Ok(Written::Updated)
