@@ -8,7 +8,7 @@ use crate::config::Budgets;
 use crate::metrics::{METRICS, RunRecord, Unit};
 use crate::report::short_time;
 
-const W: f64 = 460.0;
+const W: f64 = 420.0;
 const H: f64 = 170.0;
 const PAD_L: f64 = 64.0;
 const PAD_R: f64 = 12.0;
@@ -64,7 +64,11 @@ fn trend(
     if unit == Unit::Ratio {
         hi = hi.max(1.0);
     }
-    let hi = if hi <= 0.0 { 1.0 } else { hi * 1.08 };
+    let hi = match (unit, hi) {
+        (_, h) if h <= 0.0 => 1.0,
+        (Unit::Ratio, h) if h <= 1.0 => 1.0,
+        (_, h) => h * 1.08,
+    };
     let n = records.len().max(2) - 1;
     let x = |i: usize| PAD_L + (W - PAD_L - PAD_R) * i as f64 / n as f64;
     let y = |v: f64| PAD_T + (H - PAD_T - PAD_B) * (1.0 - v / hi);

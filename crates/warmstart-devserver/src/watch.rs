@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::error::DevError;
@@ -44,6 +45,19 @@ pub fn ignored(path: &Path) -> bool {
             .is_some_and(|n| n.to_string_lossy().starts_with(".warmstart"))
 }
 
+/// Creations, removals, renames and writes count; reads (inotify reports
+/// opens and closes) and access-time updates do not — the prepare steps
+/// read the watched files, and counting that would re-run them forever.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 /// Watches `folders` recursively (missing folders are skipped and
 /// returned).
 pub fn watch(folders: &[PathBuf], debounce: Duration) -> Result<(Watcher, Vec<PathBuf>), DevError> {
@@ -52,6 +66,7 @@ pub fn watch(folders: &[PathBuf], debounce: Duration) -> Result<(Watcher, Vec<Pa
         let Ok(events) = result else { return };
         let mut paths: Vec<PathBuf> = events
             .iter()
+            .filter(|e| changes_content(&e.kind))
             .flat_map(|e| e.paths.iter())
             .filter(|p| !ignored(p))
             .cloned()

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use miette::IntoDiagnostic;
 use warmstart_devserver::{
-    DevConfig, DevError, Launch, Optimizations, Readiness, RunRecord, Step, bench, html, metrics,
-    prepare, report, session, signals::Forwarder, summary, watch,
+    DevConfig, DevError, Launch, Optimization, Optimizations, Readiness, RunRecord, Step,
+    StepOutcome, bench, html, metrics, prepare, report, session, signals::Forwarder, summary,
+    watch,
 };
 use warmstart_workspace::{Preset, RootError, find_root};
 
@@ -227,18 +228,66 @@ impl Context {
         if no_history {
             return;
         }
-        if let Some(path) = self.history() {
-            if let Err(e) = metrics::append(&path, record, self.config.history_limit) {
-                global_printer.status(format!("warning: {e}"));
-            }
+        if let Some(path) = self.history()
+            && let Err(e) = metrics::append(&path, record, self.config.history_limit)
+        {
+            global_printer.status(format!("warning: {e}"));
         }
     }
 }
 
 /// The steps other crates provide. Each is a closure so `dev` can re-run
 /// it when a watched folder changes.
-fn prepare_steps(_ws: &Workspace) -> Vec<Step> {
-    Vec::new()
+fn prepare_steps(ws: &Workspace) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if !ws.config.assets.rules.is_empty() {
+        let root = ws.root.clone();
+        let config = ws.config.assets.clone();
+        steps.push(Step::new("assets", Optimization::Assets, move |_| {
+            assets_step(&root, &config)
+        }));
+    }
+    steps
+}
+
+/// `assets setup`: links app statics into `public/` (what CopyWebpackPlugin
+/// copied on every compile). Destinations already right count as cache hits.
+fn assets_step(
+    root: &Path,
+    config: &warmstart_assets::AssetsConfig,
+) -> Result<StepOutcome, String> {
+    let assets = warmstart_assets::Assets::new(root, config).map_err(|e| e.to_string())?;
+    let report = assets
+        .setup(&warmstart_assets::SetupOptions {
+            mode: config.mode,
+            force: false,
+            lazy: false,
+            linker: &warmstart_assets::FsLinker,
+            progress: &|_, _| {},
+        })
+        .map_err(|e| e.to_string())?;
+    let modes: Vec<String> = report
+        .modes
+        .iter()
+        .map(|(m, n)| format!("{} {n}", m.name()))
+        .collect();
+    let mut summary = format!(
+        "{} assets ({}), {} made, {} already right",
+        report.assets,
+        modes.join(", "),
+        report.created.len(),
+        report.kept
+    );
+    let problems = report.conflicts.len() + report.failed.len();
+    if problems > 0 {
+        summary.push_str(&format!(
+            ", {problems} problem(s): run `warmstart assets validate`"
+        ));
+    }
+    Ok(StepOutcome {
+        summary,
+        cache: Some((report.kept as u64, report.created.len() as u64)),
+    })
 }
 
 /// Which optimizations are on, or that there is nothing to prepare.
@@ -453,6 +502,16 @@ fn serve(
     }
 }
 
+/// `--vs` runs through `sh -c`; a simple command is `exec`ed so the
+/// measured process itself leads the process group.
+fn shell_command(cmd: &str) -> String {
+    if cmd.contains(['&', ';', '|', '\n', '(', '`']) || cmd.trim_start().starts_with("cd ") {
+        cmd.to_string()
+    } else {
+        format!("exec {cmd}")
+    }
+}
+
 fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
@@ -469,14 +528,10 @@ pub fn run_bench(global: &GlobalArgs, printer: &Printer, args: BenchArgs) -> Cmd
     let (command, cwd) = ctx.command(&args.command)?;
     let echo = printer.verbose > 0 && !printer.json;
     let main = ctx.launch(command, cwd.clone(), &args.probe, echo)?;
-    let other = match &args.vs {
-        Some(cmd) => Some(Launch {
-            // `exec` so the measured process leads its own group.
-            command: vec!["sh".into(), "-c".into(), format!("exec {cmd}")],
-            ..main.clone()
-        }),
-        None => None,
-    };
+    let other = args.vs.as_ref().map(|cmd| Launch {
+        command: vec!["sh".into(), "-c".into(), shell_command(cmd)],
+        ..main.clone()
+    });
     let mut steps = if args.no_prepare {
         Vec::new()
     } else {
@@ -538,7 +593,7 @@ pub fn run_bench(global: &GlobalArgs, printer: &Printer, args: BenchArgs) -> Cmd
             ctx.record(printer, r, false);
         }
     }
-    printer.line(format!("{}", result.main.command));
+    printer.line(&result.main.command);
     if let Some(vs) = &result.vs {
         printer.line(format!("vs: {}", vs.command));
     }
