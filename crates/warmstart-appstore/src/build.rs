@@ -1,0 +1,497 @@
+//! `apps build`: discover apps, read their metadata, compute every registry
+//! file in memory, then write only the files whose bytes changed. Nothing is
+//! written unless every file was computed, so bad input never leaves a
+//! half-written registry behind.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use warmstart_fs::Written;
+use warmstart_workspace::SourceError;
+
+use crate::config::{AppsConfig, Filter, ImportStyle, RegistryMap};
+use crate::discover::{AppDir, discover};
+use crate::error::{AppsError, json_error};
+use crate::eval::{EnvFn, evaluate_metadata};
+use crate::print::{ExportMap, Import, ImportOrder, Value, module_path, print_file, variable_name};
+use crate::value::{JsValue, Known, Opaque};
+
+/// A build of the registries of one repository.
+pub struct Build<'c> {
+    root: PathBuf,
+    config: &'c AppsConfig,
+}
+
+/// What a build computed (nothing written yet).
+#[derive(Debug, Clone)]
+pub struct BuildOutput {
+    /// Number of app folders found.
+    pub apps: usize,
+    pub files: Vec<GeneratedFile>,
+    /// Files outside the app store that metadata imports (for `--watch`).
+    pub extra_inputs: Vec<PathBuf>,
+}
+
+/// One registry file's path and bytes.
+#[derive(Debug, Clone)]
+pub struct GeneratedFile {
+    /// Repo-relative, `/`-separated.
+    pub path: String,
+    pub abs: PathBuf,
+    pub contents: String,
+    /// Entries over all maps of the file.
+    pub entries: usize,
+}
+
+/// What happened (or would happen) to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    Created,
+    Updated,
+    Unchanged,
+    /// `--check`: the file on disk differs or is missing.
+    Stale,
+}
+
+/// An app with its metadata, as app-store-cli's `forEachAppDir` sees it.
+struct App {
+    dir: AppDir,
+    abs: PathBuf,
+    /// `{ ...metadata, name, path }`.
+    record: JsValue,
+    /// The metadata file's display path and text, for diagnostics.
+    source: Option<(String, String)>,
+}
+
+impl<'c> Build<'c> {
+    pub fn new(root: &Path, config: &'c AppsConfig) -> Build<'c> {
+        Build {
+            root: root.to_path_buf(),
+            config,
+        }
+    }
+
+    fn store_display(&self) -> String {
+        let d = self.config.dir.replace('\\', "/");
+        d.trim_end_matches('/').to_string()
+    }
+
+    /// Computes every registry file.
+    pub fn run(&self, env: EnvFn) -> Result<BuildOutput, AppsError> {
+        let order = self.validate()?;
+        let store_display = self.store_display();
+        let store = self.root.join(&self.config.dir);
+        let dirs = discover(&store, &store_display, &self.config.group_dirs)?;
+        let mut extra_inputs = Vec::new();
+        let mut apps = Vec::with_capacity(dirs.len());
+        for dir in dirs {
+            apps.push(self.load(&store, &store_display, dir, env, &mut extra_inputs)?);
+        }
+        let mut exists = Exists::default();
+        let mut files = Vec::new();
+        for (file_name, registry) in self.config.registries.iter() {
+            let mut imports = Vec::new();
+            if registry
+                .maps
+                .iter()
+                .any(|(_, m)| m.style == ImportStyle::Dynamic)
+            {
+                imports.push(Import::named("default", "dynamic", "next/dynamic"));
+            }
+            let mut maps = Vec::new();
+            let mut entries = 0;
+            for (map_name, map) in registry.maps.iter() {
+                let mut out = ExportMap {
+                    name: map_name.to_string(),
+                    entries: Vec::new(),
+                };
+                for app in &apps {
+                    if let Some(filter) = &map.filter
+                        && !self.passes(filter, app, file_name, map_name)?
+                    {
+                        continue;
+                    }
+                    let (file, import_name) = chosen(map, app, &mut exists);
+                    if !exists.check(&app.abs.join(file)) {
+                        continue;
+                    }
+                    let key = map.keys.get(&app.dir.name).unwrap_or(&app.dir.name).clone();
+                    let module = module_path(&app.dir.path, file);
+                    let value = match map.style {
+                        ImportStyle::Eager => {
+                            let local =
+                                format!("{}_{}", variable_name(&app.dir.name), variable_name(file));
+                            let name = import_name.unwrap_or("default");
+                            imports.push(Import::named(name, &local, &module));
+                            Value::Local(local)
+                        }
+                        ImportStyle::Import => Value::Import(module),
+                        ImportStyle::Dynamic => Value::Dynamic(module),
+                    };
+                    out.entries.push((key, value));
+                }
+                entries += out.entries.len();
+                maps.push(out);
+            }
+            let contents = print_file(&self.config.banner, &order, &imports, &maps);
+            files.push(GeneratedFile {
+                path: format!("{store_display}/{file_name}"),
+                abs: store.join(file_name),
+                contents,
+                entries,
+            });
+        }
+        // An app folder removed while we were reading would make the output
+        // describe a tree that no longer exists: refuse rather than write it.
+        for app in &apps {
+            if std::fs::metadata(&app.abs).is_err() {
+                return Err(AppsError::Vanished {
+                    path: format!("{store_display}/{}", app.dir.path),
+                });
+            }
+        }
+        extra_inputs.sort();
+        extra_inputs.dedup();
+        Ok(BuildOutput {
+            apps: apps.len(),
+            files,
+            extra_inputs,
+        })
+    }
+
+    /// Checks the registry declarations before touching the tree.
+    fn validate(&self) -> Result<ImportOrder, AppsError> {
+        let bad = |file: &str, map: &str, message: String| AppsError::Config {
+            file: file.to_string(),
+            map: map.to_string(),
+            message,
+        };
+        let order = ImportOrder::new(&self.config.import_order).map_err(|(p, e)| {
+            bad(
+                "importOrder",
+                "-",
+                format!("invalid regular expression {p:?}: {e}"),
+            )
+        })?;
+        for (file_name, registry) in self.config.registries.iter() {
+            if !is_safe_relative(file_name) {
+                return Err(bad(
+                    file_name,
+                    "-",
+                    "the file name must be a relative path inside the app store".into(),
+                ));
+            }
+            for (map_name, map) in registry.maps.iter() {
+                if !is_identifier(map_name) {
+                    return Err(bad(
+                        file_name,
+                        map_name,
+                        "the map name must be a JavaScript identifier".into(),
+                    ));
+                }
+                let targets = std::iter::once((&map.file, &map.import_name))
+                    .chain(map.fallback.as_ref().map(|f| (&f.file, &f.import_name)));
+                for (file, import_name) in targets {
+                    if !is_safe_relative(file) {
+                        return Err(bad(
+                            file_name,
+                            map_name,
+                            format!("{file:?} must be a relative path inside the app folder"),
+                        ));
+                    }
+                    match (map.style, import_name) {
+                        (ImportStyle::Eager, None) => {
+                            return Err(bad(
+                                file_name,
+                                map_name,
+                                format!(
+                                    "style \"eager\" needs an importName for {file:?} (a name, or \"default\")"
+                                ),
+                            ));
+                        }
+                        (ImportStyle::Eager, Some(n)) if n != "default" && !is_identifier(n) => {
+                            return Err(bad(
+                                file_name,
+                                map_name,
+                                format!("importName {n:?} is not an identifier"),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(order)
+    }
+
+    /// Reads an app's metadata: config.json, else `_metadata.ts`, else `{}`.
+    fn load(
+        &self,
+        store: &Path,
+        store_display: &str,
+        dir: AppDir,
+        env: EnvFn,
+        extra_inputs: &mut Vec<PathBuf>,
+    ) -> Result<App, AppsError> {
+        let abs = store.join(&dir.path);
+        let shown = |f: &str| format!("{store_display}/{}/{f}", dir.path);
+        let config_json = abs.join("config.json");
+        let metadata_ts = abs.join("_metadata.ts");
+        let (metadata, source) = if config_json.exists() {
+            let display = shown("config.json");
+            let text = read(&config_json, &display, &abs, store_display, &dir)?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| json_error(&display, &text, &e))?;
+            (JsValue::from(value), None)
+        } else if metadata_ts.exists() {
+            let display = shown("_metadata.ts");
+            let text = read(&metadata_ts, &display, &abs, store_display, &dir)?;
+            let module = evaluate_metadata(&metadata_ts, &display, &text, env)?;
+            for import in &module.local_imports {
+                let p = warmstart_fs::normalize_lexically(&abs.join(import));
+                if !p.starts_with(&abs) {
+                    extra_inputs.push(p);
+                }
+            }
+            (module.metadata, Some((display, text)))
+        } else {
+            if std::fs::metadata(&abs).is_err() {
+                return Err(AppsError::Vanished {
+                    path: format!("{store_display}/{}", dir.path),
+                });
+            }
+            (JsValue::empty_object(), None)
+        };
+        let record = match metadata {
+            JsValue::Object(mut props) => {
+                JsValue::set(&mut props, "name".into(), JsValue::String(dir.name.clone()));
+                JsValue::set(&mut props, "path".into(), JsValue::String(dir.path.clone()));
+                JsValue::Object(props)
+            }
+            JsValue::Opaque(o) => JsValue::Opaque(o),
+            _ => JsValue::Object(vec![
+                ("name".into(), JsValue::String(dir.name.clone())),
+                ("path".into(), JsValue::String(dir.path.clone())),
+            ]),
+        };
+        Ok(App {
+            dir,
+            abs,
+            record,
+            source,
+        })
+    }
+
+    /// Evaluates a registry filter; an opaque value it needs is an error at
+    /// the construct's place.
+    fn passes(&self, filter: &Filter, app: &App, file: &str, map: &str) -> Result<bool, AppsError> {
+        eval_filter(filter, &app.record).map_err(|(opaque, path)| {
+            let (display, text) = app.source.clone().unwrap_or_default();
+            let snippet = text.get(opaque.span.clone()).unwrap_or("").to_string();
+            SourceError::new(
+                Path::new(&display),
+                &text,
+                opaque.span.clone(),
+                format!(
+                    "cannot evaluate `{snippet}` statically, but registry {file} › {map} needs `{path}` of app {}",
+                    app.dir.name
+                ),
+                opaque.reason,
+            )
+            .with_help(
+                "write the value as a literal (or an environment read such as `!!process.env.X`), or remove this filter from the registry",
+            )
+            .into()
+        })
+    }
+}
+
+fn read(
+    path: &Path,
+    display: &str,
+    app_abs: &Path,
+    store_display: &str,
+    dir: &AppDir,
+) -> Result<String, AppsError> {
+    std::fs::read_to_string(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound && std::fs::metadata(app_abs).is_err() {
+            AppsError::Vanished {
+                path: format!("{store_display}/{}", dir.path),
+            }
+        } else {
+            AppsError::Read {
+                path: display.to_string(),
+                source,
+            }
+        }
+    })
+}
+
+/// app-store-cli's `getChosenImportConfig`: the main file when it exists,
+/// else the fallback.
+fn chosen<'m>(map: &'m RegistryMap, app: &App, exists: &mut Exists) -> (&'m str, Option<&'m str>) {
+    match &map.fallback {
+        Some(fallback) if !exists.check(&app.abs.join(&map.file)) => {
+            (&fallback.file, fallback.import_name.as_deref())
+        }
+        _ => (&map.file, map.import_name.as_deref()),
+    }
+}
+
+/// `fs.existsSync`, memoized: the same files are asked about by several maps.
+#[derive(Default)]
+struct Exists(HashMap<PathBuf, bool>);
+
+impl Exists {
+    fn check(&mut self, path: &Path) -> bool {
+        if let Some(&known) = self.0.get(path) {
+            return known;
+        }
+        let found = std::fs::metadata(path).is_ok();
+        self.0.insert(path.to_path_buf(), found);
+        found
+    }
+}
+
+type FilterResult = Result<bool, (Opaque, String)>;
+
+fn eval_filter(filter: &Filter, record: &JsValue) -> FilterResult {
+    let at = |path: &str| -> Result<JsValue, (Opaque, String)> {
+        record.get_path(path).map_err(|o| (o, path.to_string()))
+    };
+    let known = |k: Known<bool>, path: &str| k.map_err(|o| (o, path.to_string()));
+    match filter {
+        Filter::Truthy(path) => known(at(path)?.truthy(), path),
+        Filter::Equals { path, value } => known(at(path)?.strict_equals(value), path),
+        Filter::Contains { path, value } => match at(path)? {
+            JsValue::Array(items) => {
+                for item in items {
+                    if known(item.strict_equals(value), path)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            JsValue::String(s) => Ok(value.as_str().is_some_and(|v| s.contains(v))),
+            JsValue::Opaque(o) => Err((o, path.clone())),
+            _ => Ok(false),
+        },
+        Filter::AnyOf(list) => {
+            for f in list {
+                if eval_filter(f, record)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Filter::AllOf(list) => {
+            for f in list {
+                if !eval_filter(f, record)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Filter::Not(f) => Ok(!eval_filter(f, record)?),
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '$' || c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '$' || c == '_' || c.is_alphanumeric())
+}
+
+/// A relative path without `..`, quotes, backslashes or control characters
+/// (it is printed inside a JavaScript string).
+fn is_safe_relative(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && p.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && !p.chars().any(|c| c == '"' || c == '\\' || c.is_control())
+}
+
+/// Writes every file whose bytes changed; the others keep their mtime.
+pub fn write(output: &BuildOutput) -> Result<Vec<(String, FileStatus)>, AppsError> {
+    let mut report = Vec::with_capacity(output.files.len());
+    for file in &output.files {
+        let status = match warmstart_fs::write_if_changed(&file.abs, file.contents.as_bytes())? {
+            Written::Created => FileStatus::Created,
+            Written::Updated => FileStatus::Updated,
+            Written::Unchanged => FileStatus::Unchanged,
+        };
+        report.push((file.path.clone(), status));
+    }
+    Ok(report)
+}
+
+/// One file's `--check` result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckedFile {
+    pub path: String,
+    pub status: FileStatus,
+    /// A short unified diff (on disk → expected) for a stale file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// Compares every file with the disk; writes nothing.
+pub fn check(output: &BuildOutput) -> Result<Vec<CheckedFile>, AppsError> {
+    let mut report = Vec::new();
+    for file in &output.files {
+        let on_disk = match std::fs::read_to_string(&file.abs) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(AppsError::Read {
+                    path: file.path.clone(),
+                    source,
+                });
+            }
+        };
+        let (status, diff) = match on_disk {
+            Some(text) if text == file.contents => (FileStatus::Unchanged, None),
+            Some(text) => (
+                FileStatus::Stale,
+                Some(short_diff(&text, &file.contents, &file.path)),
+            ),
+            None => (
+                FileStatus::Stale,
+                Some(format!("{} is missing\n", file.path)),
+            ),
+        };
+        report.push(CheckedFile {
+            path: file.path.clone(),
+            status,
+            diff,
+        });
+    }
+    Ok(report)
+}
+
+/// At most 40 lines of unified diff with one line of context.
+fn short_diff(old: &str, new: &str, path: &str) -> String {
+    const MAX_LINES: usize = 40;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(1)
+        .header(&format!("{path} (on disk)"), &format!("{path} (expected)"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= MAX_LINES {
+        return text;
+    }
+    let mut out = lines[..MAX_LINES].join("\n");
+    out.push_str(&format!(
+        "\n… {} more diff lines\n",
+        lines.len() - MAX_LINES
+    ));
+    out
+}

@@ -1,0 +1,423 @@
+//! Static evaluation of `_metadata.ts` with oxc: what `require(file).metadata`
+//! would give under ts-node, without running Node.
+//!
+//! Supported: object and array literals, nesting, string/number/boolean/null
+//! literals, plain templates, `as`/`satisfies`/`!` casts, local `const`s,
+//! member reads of imported JSON (`_package.description`), `process.env.X`
+//! from the environment, `!`, `&&`, `||`, `??`, `?:` and optional chaining.
+//! Anything else (a helper call, a spread) becomes [`JsValue::Opaque`]: fine
+//! until a decision needs its value.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::*;
+use oxc_parser::Parser;
+use oxc_span::{GetSpan, SourceType, Span};
+use warmstart_workspace::SourceError;
+
+use crate::error::{AppsError, json_error};
+use crate::value::{JsValue, Opaque};
+
+/// Reads an environment variable (injected so tests and watch mode agree).
+pub type EnvFn<'e> = &'e dyn Fn(&str) -> Option<String>;
+
+/// The evaluated `metadata` export of one `_metadata.ts`.
+#[derive(Debug, Clone)]
+pub struct EvaluatedModule {
+    /// The value of `export const metadata` (an empty object when the module
+    /// has no such export, as `{ ...undefined }` gives in app-store-cli).
+    pub metadata: JsValue,
+    /// Local modules the file imports (relative specifiers), for `--watch`.
+    pub local_imports: Vec<String>,
+}
+
+/// Parses and evaluates `text` (the file at `path`, shown as `display`).
+pub fn evaluate_metadata(
+    path: &Path,
+    display: &str,
+    text: &str,
+    env: EnvFn,
+) -> Result<EvaluatedModule, AppsError> {
+    let allocator = Allocator::default();
+    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
+    let ret = Parser::new(&allocator, text, source_type).parse();
+    if ret.panicked || ret.diagnostics.has_errors() {
+        let first = ret.diagnostics.errors().next();
+        let (range, message) = match first {
+            Some(d) => {
+                let range = d.labels.first().map_or(0..0, |l| {
+                    l.offset() as usize..(l.offset() + l.len().max(1)) as usize
+                });
+                (range, d.message.to_string())
+            }
+            None => (0..0, "the parser gave up".to_string()),
+        };
+        return Err(SourceError::new(
+            Path::new(display),
+            text,
+            range,
+            format!("cannot parse: {message}"),
+            "here",
+        )
+        .with_help("app-store-cli would fail to load this file too; fix the syntax")
+        .into());
+    }
+
+    let mut scope = Scope {
+        text,
+        env,
+        consts: HashMap::new(),
+        json: HashMap::new(),
+        imported: HashMap::new(),
+    };
+    let mut local_imports = Vec::new();
+    let mut metadata_local: Option<&str> = None;
+    let mut metadata_expr: Option<&Expression> = None;
+    let dir = path.parent().unwrap_or(Path::new("."));
+
+    for stmt in &ret.program.body {
+        match stmt {
+            Statement::ImportDeclaration(import) => {
+                let source = import.source.value.as_str();
+                if source.starts_with('.') {
+                    local_imports.push(source.to_string());
+                }
+                if import.import_kind.is_type() {
+                    continue;
+                }
+                let Some(specifiers) = &import.specifiers else {
+                    continue;
+                };
+                for spec in specifiers {
+                    match spec {
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d)
+                            if source.starts_with('.') && source.ends_with(".json") =>
+                        {
+                            let value = load_json(dir, source, display, text, import.source.span)?;
+                            scope.json.insert(d.local.name.as_str(), value);
+                        }
+                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                            if !s.import_kind.is_type() {
+                                scope.imported.insert(s.local.name.as_str(), source);
+                            }
+                        }
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
+                            scope.imported.insert(d.local.name.as_str(), source);
+                        }
+                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
+                            scope.imported.insert(n.local.name.as_str(), source);
+                        }
+                    }
+                }
+            }
+            Statement::VariableDeclaration(decl) => scope.declare(decl),
+            Statement::ExportDeclaration(export) => {
+                if let Declaration::VariableDeclaration(decl) = &export.declaration {
+                    scope.declare(decl);
+                    for d in &decl.declarations {
+                        if let (BindingPattern::BindingIdentifier(id), Some(init)) =
+                            (&d.id, &d.init)
+                            && id.name == "metadata"
+                        {
+                            metadata_expr = Some(init);
+                        }
+                    }
+                }
+            }
+            Statement::ExportNamedDeclaration(export) => {
+                for spec in &export.specifiers {
+                    if spec.exported.name() == "metadata" {
+                        metadata_local = Some(spec.local.name().as_str());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let metadata = match (metadata_expr, metadata_local) {
+        (Some(expr), _) => scope.eval(expr, 0, false),
+        (None, Some(local)) => match scope.consts.get(local) {
+            Some(expr) => scope.eval(expr, 0, false),
+            None => JsValue::Opaque(Opaque {
+                span: 0..0,
+                reason: format!("`metadata` re-exports `{local}`, which is not a local constant"),
+            }),
+        },
+        (None, None) => JsValue::empty_object(),
+    };
+    Ok(EvaluatedModule {
+        metadata,
+        local_imports,
+    })
+}
+
+fn load_json(
+    dir: &Path,
+    source: &str,
+    display: &str,
+    text: &str,
+    span: Span,
+) -> Result<JsValue, AppsError> {
+    let path = dir.join(source);
+    let json_display = match Path::new(display).parent() {
+        Some(p) => warmstart_fs::normalize_lexically(&p.join(source))
+            .to_string_lossy()
+            .replace('\\', "/"),
+        None => source.to_string(),
+    };
+    let json_text = std::fs::read_to_string(&path).map_err(|e| {
+        AppsError::from(SourceError::new(
+            Path::new(display),
+            text,
+            range(span),
+            format!("cannot read imported {source}: {e}"),
+            "imported here",
+        ))
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&json_text).map_err(|e| json_error(&json_display, &json_text, &e))?;
+    Ok(value.into())
+}
+
+fn range(span: Span) -> Range<usize> {
+    span.start as usize..span.end as usize
+}
+
+struct Scope<'s, 'a> {
+    text: &'s str,
+    env: EnvFn<'s>,
+    consts: HashMap<&'a str, &'a Expression<'a>>,
+    json: HashMap<&'a str, JsValue>,
+    imported: HashMap<&'a str, &'a str>,
+}
+
+const MAX_DEPTH: u32 = 64;
+
+impl<'s, 'a> Scope<'s, 'a> {
+    fn declare(&mut self, decl: &'a VariableDeclaration<'a>) {
+        // `let`/`var` could be reassigned later; only `const` is a fact.
+        if decl.kind != VariableDeclarationKind::Const {
+            return;
+        }
+        for d in &decl.declarations {
+            if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&d.id, &d.init) {
+                self.consts.insert(id.name.as_str(), init);
+            }
+        }
+    }
+
+    fn opaque(&self, span: Span, reason: impl Into<String>) -> JsValue {
+        JsValue::Opaque(Opaque {
+            span: range(span),
+            reason: reason.into(),
+        })
+    }
+
+    fn snippet(&self, span: Span) -> &str {
+        self.text.get(range(span)).unwrap_or("")
+    }
+
+    fn eval(&self, expr: &'a Expression<'a>, depth: u32, in_chain: bool) -> JsValue {
+        if depth > MAX_DEPTH {
+            return self.opaque(expr.span(), "a chain of constants too deep to follow");
+        }
+        match expr {
+            Expression::BooleanLiteral(b) => JsValue::Bool(b.value),
+            Expression::NullLiteral(_) => JsValue::Null,
+            Expression::NumericLiteral(n) => JsValue::Number(n.value),
+            Expression::StringLiteral(s) => JsValue::String(s.value.as_str().to_string()),
+            Expression::TemplateLiteral(t) => match (t.expressions.is_empty(), t.quasis.first()) {
+                (true, Some(q)) => match &q.value.cooked {
+                    Some(cooked) => JsValue::String(cooked.as_str().to_string()),
+                    None => self.opaque(t.span, "a template with an invalid escape"),
+                },
+                _ => self.opaque(t.span, "a template literal with substitutions"),
+            },
+            Expression::Identifier(id) => self.identifier(id, depth),
+            Expression::ArrayExpression(array) => {
+                let mut items = Vec::with_capacity(array.elements.len());
+                for el in &array.elements {
+                    match el {
+                        ArrayExpressionElement::SpreadElement(s) => {
+                            return self.opaque(s.span, "an array spread");
+                        }
+                        ArrayExpressionElement::Elision(_) => items.push(JsValue::Undefined),
+                        other => items.push(self.eval(other.to_expression(), depth + 1, false)),
+                    }
+                }
+                JsValue::Array(items)
+            }
+            Expression::ObjectExpression(object) => self.object(object, depth),
+            Expression::ParenthesizedExpression(p) => self.eval(&p.expression, depth + 1, in_chain),
+            Expression::TSAsExpression(e) => self.eval(&e.expression, depth + 1, in_chain),
+            Expression::TSSatisfiesExpression(e) => self.eval(&e.expression, depth + 1, in_chain),
+            Expression::TSNonNullExpression(e) => self.eval(&e.expression, depth + 1, in_chain),
+            Expression::TSTypeAssertion(e) => self.eval(&e.expression, depth + 1, in_chain),
+            Expression::UnaryExpression(u) => self.unary(u, depth),
+            Expression::LogicalExpression(l) => self.logical(l, depth),
+            Expression::ConditionalExpression(c) => {
+                let test = self.eval(&c.test, depth + 1, false);
+                match test.truthy() {
+                    Ok(true) => self.eval(&c.consequent, depth + 1, false),
+                    Ok(false) => self.eval(&c.alternate, depth + 1, false),
+                    Err(o) => JsValue::Opaque(o),
+                }
+            }
+            Expression::ChainExpression(chain) => match &chain.expression {
+                ChainElement::CallExpression(call) => self.call(call),
+                ChainElement::TSNonNullExpression(e) => self.eval(&e.expression, depth + 1, true),
+                member => self.member(member.to_member_expression(), depth, true),
+            },
+            Expression::StaticMemberExpression(_) | Expression::ComputedMemberExpression(_) => {
+                self.member(expr.to_member_expression(), depth, in_chain)
+            }
+            Expression::CallExpression(call) => self.call(call),
+            other => self.opaque(other.span(), "an expression warmstart does not evaluate"),
+        }
+    }
+
+    fn identifier(&self, id: &'a IdentifierReference<'a>, depth: u32) -> JsValue {
+        let name = id.name.as_str();
+        if let Some(expr) = self.consts.get(name) {
+            return self.eval(expr, depth + 1, false);
+        }
+        if let Some(value) = self.json.get(name) {
+            return value.clone();
+        }
+        if let Some(source) = self.imported.get(name) {
+            return self.opaque(id.span, format!("`{name}`, imported from \"{source}\""));
+        }
+        match name {
+            "undefined" => JsValue::Undefined,
+            "NaN" => JsValue::Number(f64::NAN),
+            _ => self.opaque(id.span, format!("`{name}`, which is not a local constant")),
+        }
+    }
+
+    fn object(&self, object: &'a ObjectExpression<'a>, depth: u32) -> JsValue {
+        let mut props = Vec::with_capacity(object.properties.len());
+        for prop in &object.properties {
+            let p = match prop {
+                ObjectPropertyKind::SpreadProperty(s) => {
+                    return self.opaque(s.span, "an object spread");
+                }
+                ObjectPropertyKind::ObjectProperty(p) => p,
+            };
+            if p.kind != PropertyKind::Init || p.method {
+                return self.opaque(p.span, "a method or accessor");
+            }
+            let key = match &p.key {
+                PropertyKey::StaticIdentifier(id) if !p.computed => id.name.as_str().to_string(),
+                PropertyKey::StringLiteral(s) => s.value.as_str().to_string(),
+                PropertyKey::NumericLiteral(n) => number_key(n.value),
+                other => return self.opaque(other.span(), "a computed key"),
+            };
+            JsValue::set(&mut props, key, self.eval(&p.value, depth + 1, false));
+        }
+        JsValue::Object(props)
+    }
+
+    fn unary(&self, u: &'a UnaryExpression<'a>, depth: u32) -> JsValue {
+        let arg = self.eval(&u.argument, depth + 1, false);
+        match u.operator {
+            UnaryOperator::LogicalNot => match arg.truthy() {
+                Ok(t) => JsValue::Bool(!t),
+                Err(o) => JsValue::Opaque(o),
+            },
+            UnaryOperator::UnaryNegation => match arg {
+                JsValue::Number(n) => JsValue::Number(-n),
+                JsValue::Opaque(o) => JsValue::Opaque(o),
+                _ => self.opaque(u.span, "a negation of a non-number"),
+            },
+            UnaryOperator::Void => JsValue::Undefined,
+            _ => self.opaque(u.span, "a unary operator warmstart does not evaluate"),
+        }
+    }
+
+    fn logical(&self, l: &'a LogicalExpression<'a>, depth: u32) -> JsValue {
+        let left = self.eval(&l.left, depth + 1, false);
+        let take_right = match l.operator {
+            LogicalOperator::And => left.truthy(),
+            LogicalOperator::Or => left.truthy().map(|t| !t),
+            LogicalOperator::Coalesce => match &left {
+                JsValue::Opaque(o) => Err(o.clone()),
+                v => Ok(v.is_nullish()),
+            },
+        };
+        match take_right {
+            Ok(true) => self.eval(&l.right, depth + 1, false),
+            Ok(false) => left,
+            Err(o) => JsValue::Opaque(o),
+        }
+    }
+
+    fn member(&self, member: &'a MemberExpression<'a>, depth: u32, in_chain: bool) -> JsValue {
+        let (object, key, optional) = match member {
+            MemberExpression::StaticMemberExpression(m) => (
+                &m.object,
+                JsValue::String(m.property.name.as_str().to_string()),
+                m.optional,
+            ),
+            MemberExpression::ComputedMemberExpression(m) => (
+                &m.object,
+                self.eval(&m.expression, depth + 1, false),
+                m.optional,
+            ),
+            other => return self.opaque(other.span(), "a private field"),
+        };
+        let key = match key {
+            JsValue::String(s) => s,
+            JsValue::Number(n) => number_key(n),
+            JsValue::Opaque(o) => return JsValue::Opaque(o),
+            _ => return self.opaque(member.span(), "a property key that is not a string"),
+        };
+        // `process.env.X` is read from this process's environment, as
+        // app-store-cli's `require()` would read its own.
+        if let Expression::StaticMemberExpression(env) = object
+            && env.property.name == "env"
+            && matches!(&env.object, Expression::Identifier(p) if p.name == "process")
+            && !self.consts.contains_key("process")
+        {
+            return (self.env)(&key).map_or(JsValue::Undefined, JsValue::String);
+        }
+        let base = self.eval(object, depth + 1, in_chain);
+        if base.is_nullish() {
+            return if optional || in_chain {
+                JsValue::Undefined
+            } else {
+                self.opaque(
+                    member.span(),
+                    format!(
+                        "`{}`, which reads a property of undefined",
+                        self.snippet(member.span())
+                    ),
+                )
+            };
+        }
+        match base.get(&key) {
+            Ok(v) => v,
+            Err(o) => JsValue::Opaque(o),
+        }
+    }
+
+    fn call(&self, call: &'a CallExpression<'a>) -> JsValue {
+        let callee = self.snippet(call.callee.span());
+        self.opaque(call.span, format!("a call of `{callee}`"))
+    }
+}
+
+/// How JavaScript turns a numeric key into a property name (integers only
+/// need care; `1.5` stays `1.5`).
+fn number_key(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests;
