@@ -97,6 +97,10 @@ pub enum Command {
     Sample(commands::sample::SampleArgs),
     /// Generate the sample in a temporary folder and run every step on it.
     Demo(commands::demo::DemoArgs),
+    /// Configure this repository for warmstart (warmstart.json, scripts, next.config.js).
+    Init(commands::init::InitArgs),
+    /// Check that everything warmstart manages is healthy.
+    Doctor(commands::doctor::DoctorArgs),
     /// Print the JSON Schema of warmstart.json.
     #[command(after_help = "Example:\n  warmstart schema > warmstart.schema.json")]
     Schema,
@@ -121,6 +125,8 @@ pub fn run() -> ExitCode {
         Command::Report(args) => commands::dev::run_report(&cli.global, &printer, args),
         Command::Sample(args) => commands::sample::run(&printer, args),
         Command::Demo(args) => commands::demo::run(&printer, args),
+        Command::Init(args) => commands::init::run(&cli.global, &printer, args),
+        Command::Doctor(args) => commands::doctor::run(&cli.global, &printer, args),
         Command::Schema => commands::schema::run(&printer),
         Command::Completions(args) => commands::completions::run(args),
     };

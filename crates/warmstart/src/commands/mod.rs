@@ -8,6 +8,8 @@ pub mod cache;
 pub mod completions;
 pub mod demo;
 pub mod dev;
+pub mod doctor;
 pub mod graph;
+pub mod init;
 pub mod sample;
 pub mod schema;

@@ -1,0 +1,250 @@
+//! `warmstart doctor`: one line per check with what to do; exit 0 only when
+//! every check is green.
+
+use std::path::Path;
+use std::process::Command;
+
+use clap::Args;
+use serde::Serialize;
+use warmstart_workspace::Preset;
+
+use crate::cli::{CmdResult, GlobalArgs, Status};
+use crate::printer::{Paint, Printer};
+use crate::settings::Workspace;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  warmstart doctor && yarn dev")]
+pub struct DoctorArgs {}
+
+#[derive(Debug, Serialize)]
+struct Check {
+    name: &'static str,
+    ok: bool,
+    detail: String,
+    /// What to do when it is not ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+fn pass(name: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        ok: true,
+        detail: detail.into(),
+        fix: None,
+    }
+}
+
+fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+    Check {
+        name,
+        ok: false,
+        detail: detail.into(),
+        fix: Some(fix.into()),
+    }
+}
+
+pub fn run(global: &GlobalArgs, printer: &Printer, _args: DoctorArgs) -> CmdResult {
+    let ws = Workspace::load(global)?;
+    let mut checks = vec![check_config(&ws), check_symlinks(&ws.root), check_node()];
+    if ws.preset == Preset::Calcom {
+        checks.push(check_copy_plugin(&ws.root));
+    }
+    checks.push(check_registries(&ws));
+    checks.push(check_assets(&ws));
+    checks.push(check_cache(&ws));
+
+    let all_ok = checks.iter().all(|c| c.ok);
+    printer.json(&serde_json::json!({ "ok": all_ok, "checks": checks }));
+    for c in &checks {
+        let mark = if c.ok {
+            printer.paint("ok  ", Paint::Green)
+        } else {
+            printer.paint("FAIL", Paint::Red)
+        };
+        printer.line(format!("{mark} {:<12} {}", c.name, c.detail));
+        if let Some(fix) = &c.fix {
+            printer.line(format!("     {:<12} → {fix}", ""));
+        }
+    }
+    Ok(if all_ok { Status::Ok } else { Status::Failed })
+}
+
+fn check_config(ws: &Workspace) -> Check {
+    match &ws.config_file {
+        Some(_) => pass(
+            "config",
+            format!("warmstart.json is valid (preset {})", ws.preset.name()),
+        ),
+        None => pass(
+            "config",
+            format!(
+                "no warmstart.json: built-in `{}` preset (`warmstart init` writes one)",
+                ws.preset.name()
+            ),
+        ),
+    }
+}
+
+/// Symlinks are what makes asset linking cheap; some file systems (and
+/// Windows without developer mode) refuse them, and then warmstart falls
+/// back to hardlinks or copies.
+fn check_symlinks(root: &Path) -> Check {
+    let probe = || -> std::io::Result<()> {
+        let dir = tempfile::Builder::new()
+            .prefix(warmstart_fs::TEMP_PREFIX)
+            .tempdir_in(root)?;
+        let target = dir.path().join("target");
+        std::fs::create_dir(&target)?;
+        let link = dir.path().join("link");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, &link)?;
+        #[cfg(windows)]
+        std::os::windows::fs::symlink_dir(&target, &link)?;
+        std::fs::read_link(&link).map(|_| ())
+    };
+    match probe() {
+        Ok(()) => pass("symlinks", "this file system supports directory symlinks"),
+        Err(e) => fail(
+            "symlinks",
+            format!("directory symlinks are refused here ({e})"),
+            "assets fall back to hardlinks or copies; that works, only slower",
+        ),
+    }
+}
+
+fn check_node() -> Check {
+    match Command::new("node").arg("--version").output() {
+        Ok(out) if out.status.success() => {
+            let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let major: u32 = version
+                .trim_start_matches('v')
+                .split('.')
+                .next()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
+            if major >= 18 {
+                pass("node", format!("Node.js {version}"))
+            } else {
+                fail(
+                    "node",
+                    format!("Node.js {version} is older than 18"),
+                    "install Node.js 18 or newer (Next.js 13.5 needs it)",
+                )
+            }
+        }
+        _ => fail(
+            "node",
+            "no `node` on PATH",
+            "install Node.js 18 or newer to run the dev server",
+        ),
+    }
+}
+
+/// Cal.com's next.config.js copies every app's statics on every compile;
+/// with warmstart managing them that copy must be off in development.
+fn check_copy_plugin(root: &Path) -> Check {
+    let rel = "apps/web/next.config.js";
+    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+        return pass("copy-plugin", format!("no {rel}"));
+    };
+    if !text.contains("CopyWebpackPlugin") {
+        pass(
+            "copy-plugin",
+            format!("{rel} does not use CopyWebpackPlugin"),
+        )
+    } else if text.contains("withWarmstart") {
+        pass(
+            "copy-plugin",
+            format!("{rel} is wrapped by withWarmstart(): no statics copy in dev"),
+        )
+    } else {
+        fail(
+            "copy-plugin",
+            format!("{rel} still copies app statics with CopyWebpackPlugin on every compile"),
+            "run `warmstart init --write` (wraps the config with withWarmstart())",
+        )
+    }
+}
+
+fn check_registries(ws: &Workspace) -> Check {
+    let apps = &ws.config.apps;
+    if apps.registries.is_empty() || !ws.root.join(&apps.dir).is_dir() {
+        return pass("registries", "no app store configured");
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let checked = warmstart_appstore::Build::new(&ws.root, apps)
+        .run(&env)
+        .and_then(|out| warmstart_appstore::check(&out));
+    match checked {
+        Ok(files) => {
+            let stale: Vec<&str> = files
+                .iter()
+                .filter(|f| f.status == warmstart_appstore::FileStatus::Stale)
+                .map(|f| f.path.as_str())
+                .collect();
+            if stale.is_empty() {
+                pass(
+                    "registries",
+                    format!("{} generated registry files are up to date", files.len()),
+                )
+            } else {
+                fail(
+                    "registries",
+                    format!("stale: {}", stale.join(", ")),
+                    "run `warmstart apps build`",
+                )
+            }
+        }
+        Err(e) => fail(
+            "registries",
+            e.to_string(),
+            "fix the app named above, then `warmstart apps build`",
+        ),
+    }
+}
+
+fn check_assets(ws: &Workspace) -> Check {
+    if ws.config.assets.rules.is_empty() {
+        return pass("assets", "no asset rules configured");
+    }
+    let assets = match warmstart_assets::Assets::new(&ws.root, &ws.config.assets) {
+        Ok(a) => a,
+        Err(e) => return fail("assets", e.to_string(), "fix the `assets` section"),
+    };
+    match assets.validate() {
+        Ok(report) if report.ok => pass(
+            "assets",
+            format!("{} assets linked and valid", report.assets),
+        ),
+        Ok(report) => fail(
+            "assets",
+            format!(
+                "{} of {} assets need attention",
+                report.problems.len(),
+                report.assets
+            ),
+            "run `warmstart assets setup` (details: `warmstart assets validate`)",
+        ),
+        Err(e) => fail("assets", e.to_string(), "run `warmstart assets setup`"),
+    }
+}
+
+fn check_cache(ws: &Workspace) -> Check {
+    let cache = warmstart_cache::Cache::open(&ws.root, &ws.config.cache);
+    let Some(dir) = cache.dir() else {
+        return pass("cache", "the cache is switched off");
+    };
+    let shown =
+        warmstart_fs::to_unix_relative(&ws.root, dir).unwrap_or_else(|| dir.display().to_string());
+    if !dir.exists() {
+        return pass(
+            "cache",
+            format!("{shown} not created yet (first run fills it)"),
+        );
+    }
+    match cache.lock() {
+        Ok(_guard) => pass("cache", format!("{shown} is healthy")),
+        Err(e) => fail("cache", e.to_string(), "run `warmstart cache clear`"),
+    }
+}
