@@ -123,31 +123,54 @@ impl ModuleGraph {
     }
 }
 
-/// Reads and parses one file: the unit the parse cache stores.
-pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, ParsedFile) {
-    let problem = |message: String| ParsedFile {
+/// A file that could not be parsed at all: one problem at 1:1.
+fn unparsed(message: String) -> ParsedFile {
+    ParsedFile {
         imports: Vec::new(),
         errors: vec![crate::parse::ParseProblem {
             line: 1,
             column: 1,
             message,
         }],
-    };
+    }
+}
+
+/// Parses the bytes of one file (the unit the parse cache stores): too
+/// large or not UTF-8 become a problem, not a crash.
+pub fn parse_bytes(path: &Path, bytes: &[u8], max_bytes: u64, allocator: &Allocator) -> ParsedFile {
+    if bytes.len() as u64 > max_bytes {
+        return unparsed(format!(
+            "skipped: {} bytes is over the {max_bytes}-byte limit",
+            bytes.len()
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(source) => parse_source(path, source, allocator),
+        Err(err) => unparsed(format!("cannot read: not UTF-8 ({err})")),
+    }
+}
+
+/// Reads and parses one file.
+pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, ParsedFile) {
     let bytes = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
-        Err(err) => return (0, problem(format!("cannot read: {err}"))),
+        Err(err) => return (0, unparsed(format!("cannot read: {err}"))),
     };
     if bytes > max_bytes {
+        // Do not even read it.
         return (
             bytes,
-            problem(format!(
+            unparsed(format!(
                 "skipped: {bytes} bytes is over the {max_bytes}-byte limit"
             )),
         );
     }
-    match std::fs::read_to_string(path) {
-        Ok(source) => (bytes, parse_source(path, &source, allocator)),
-        Err(err) => (bytes, problem(format!("cannot read: {err}"))),
+    match std::fs::read(path) {
+        Ok(data) => (
+            data.len() as u64,
+            parse_bytes(path, &data, max_bytes, allocator),
+        ),
+        Err(err) => (bytes, unparsed(format!("cannot read: {err}"))),
     }
 }
 

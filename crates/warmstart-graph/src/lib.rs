@@ -10,6 +10,7 @@
 //! ```
 
 mod build;
+pub mod cache;
 mod config;
 pub mod cycles;
 pub mod fix;
@@ -24,7 +25,7 @@ pub mod workspaces;
 
 pub use build::{
     BuildOptions, BuildStats, DEFAULT_MAX_FILE_BYTES, Edge, FileProblem, Module, ModuleGraph,
-    ParseFn, Unresolved, build, build_with, parse_file,
+    ParseFn, Unresolved, build, build_with, parse_bytes, parse_file,
 };
 pub use config::GraphConfig;
 pub use parse::{EdgeKind, ParsedFile, RawImport};

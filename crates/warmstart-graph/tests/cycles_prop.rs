@@ -39,9 +39,9 @@ fn brute_groups(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
     let n = adj.len();
     let reach: Vec<Vec<bool>> = (0..n).map(|v| reach(adj, v)).collect();
     let mut out = BTreeSet::new();
-    for v in 0..n {
+    for (v, from_v) in reach.iter().enumerate() {
         let group: Vec<u32> = (0..n)
-            .filter(|&w| w == v || (reach[v][w] && reach[w][v]))
+            .filter(|&w| w == v || (from_v[w] && reach[w][v]))
             .map(|w| w as u32)
             .collect();
         if group.len() > 1 {

@@ -43,6 +43,9 @@ pub struct ScopeArgs {
     /// Folders or files to include (default: the whole repository).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
+    /// Parse every file again instead of reusing unchanged parse results.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,6 +124,9 @@ pub struct WhyArgs {
     /// Folders to build the graph of (default: the whole repository).
     #[arg(long = "in", value_name = "PATH")]
     pub within: Vec<PathBuf>,
+    /// Parse every file again instead of reusing unchanged parse results.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +139,9 @@ pub struct ClosureArgs {
     /// Folders to build the graph of (default: the whole repository).
     #[arg(long = "in", value_name = "PATH")]
     pub within: Vec<PathBuf>,
+    /// Parse every file again instead of reusing unchanged parse results.
+    #[arg(long)]
+    pub no_cache: bool,
     /// How many of the largest modules to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
@@ -149,13 +158,29 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
 }
 
 /// Builds the graph of `paths` (relative to the current folder, or to the
-/// root when run elsewhere) and reports problems on stderr.
-pub fn load_graph(workspace: &Workspace, printer: &Printer, paths: &[PathBuf]) -> ModuleGraph {
+/// root when run elsewhere) and reports problems on stderr. With a cache,
+/// unchanged files are not parsed again; its statistics come back for
+/// `--json`.
+pub fn load_graph(
+    workspace: &Workspace,
+    printer: &Printer,
+    paths: &[PathBuf],
+    use_cache: bool,
+) -> (ModuleGraph, Vec<warmstart_cache::BucketStats>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
-    let mut options = BuildOptions::new(&workspace.root);
+    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
+    let mut options = BuildOptions::new(&root);
     options.paths = paths.iter().map(|p| absolute(&cwd, p)).collect();
     options.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let graph = warmstart_graph::build(&options);
+    let (graph, stats) = if use_cache {
+        let cache = warmstart_cache::Cache::open(&root, &workspace.config.cache);
+        let events = printer.clone();
+        cache.on_event(move |event| events.status(format!("warmstart: {event}")));
+        let graph = warmstart_graph::cache::build_cached(&options, &cache);
+        (graph, cache.run_stats())
+    } else {
+        (warmstart_graph::build(&options), Vec::new())
+    };
     for warning in &graph.warnings {
         printer.status(format!("warning: {warning}"));
     }
@@ -169,7 +194,7 @@ pub fn load_graph(workspace: &Workspace, printer: &Printer, paths: &[PathBuf]) -
             p.message
         ));
     }
-    graph
+    (graph, stats)
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
@@ -182,7 +207,8 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
 
 fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResult {
     let started = Instant::now();
-    let graph = load_graph(workspace, printer, &args.scope.paths);
+    let (graph, cache_stats) =
+        load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
     let built = started.elapsed();
     let options = AnalysisOptions {
         max_cycles: args.max_cycles,
@@ -248,6 +274,10 @@ fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResu
                     format::unresolved_json(&graph, args.unresolved),
                 );
                 obj.insert(
+                    "cache".into(),
+                    serde_json::to_value(&cache_stats).into_diagnostic()?,
+                );
+                obj.insert(
                     "timings_ms".into(),
                     serde_json::json!({
                         "walk": graph.stats.walk_ms,
@@ -305,7 +335,7 @@ fn module_index(workspace: &Workspace, graph: &ModuleGraph, given: &Path) -> mie
 }
 
 fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
-    let graph = load_graph(workspace, printer, &args.within);
+    let (graph, _) = load_graph(workspace, printer, &args.within, !args.no_cache);
     let from = module_index(workspace, &graph, &args.from)?;
     let to = module_index(workspace, &graph, &args.to)?;
     let view: View = args.view.into();
@@ -344,7 +374,7 @@ fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
 }
 
 fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdResult {
-    let graph = load_graph(workspace, printer, &args.within);
+    let (graph, _) = load_graph(workspace, printer, &args.within, !args.no_cache);
     let entry = module_index(workspace, &graph, &args.entry)?;
     let view: View = args.view.into();
     let closure = warmstart_graph::query::closure(&graph, view, entry, args.top);
@@ -371,7 +401,7 @@ fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdRe
 }
 
 fn fix_types(workspace: &Workspace, printer: &Printer, args: FixTypesArgs) -> CmdResult {
-    let graph = load_graph(workspace, printer, &args.scope.paths);
+    let (graph, _) = load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
     let quick = AnalysisOptions {
         max_cycles: 0,
         details: false,
@@ -414,7 +444,7 @@ fn fix_types(workspace: &Workspace, printer: &Printer, args: FixTypesArgs) -> Cm
     }
     // Build again from disk: re-parses every rewritten file and shows the
     // cycles that are left.
-    let after_graph = load_graph(workspace, printer, &args.scope.paths);
+    let (after_graph, _) = load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
     let broken: Vec<&str> = plan
         .files
         .iter()
