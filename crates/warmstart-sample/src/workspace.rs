@@ -298,7 +298,8 @@ fn ui(out: &mut Out, graph: &Graph, rng: &mut Rng) {
         "packages/ui/components/form/date-range-picker/DateRangePicker.tsx",
         "import * as dates from \"tiny-dates\";\nimport * as locales from \"tiny-dates/locale\";\n\n\
          export default function DateRangePicker(props: { start: Date; locale?: keyof typeof locales }) {\n  \
-         return <span>{dates.format(props.start, \"yyyy-MM-dd\")}</span>;\n}\n",
+         const locale = locales[props.locale ?? \"enUS\"];\n  \
+         return <span lang={locale.code}>{dates.format(props.start, \"yyyy-MM-dd\")}</span>;\n}\n",
     );
     barrel.push_str("export * from \"./components/form\";\n");
     out.text("packages/ui/index.ts", barrel);
