@@ -387,3 +387,108 @@ fn crash_message() {
     lines.sort();
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+/// A Cal.com-shaped sample: `dev` runs the assets and apps steps, the
+/// rollout switch turns them off, and a change in the app store re-runs
+/// them while the server keeps running.
+#[test]
+fn prepare_steps_switches_and_watch_on_the_sample() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+
+    let args = with(
+        &["--json", "dev", "--exit-when-ready", "--first-page", &url],
+        py(&["--port", &port]),
+    );
+    let out = run(&root, &strs(&args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("calcom preset"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("optimizations: assets on, apps on, cache on"),
+        "{}",
+        out.stderr
+    );
+    let r = json(&out.stdout);
+    assert!(r["assetLoadTime"].as_f64().is_some(), "{r}");
+    assert!(r["appLoadTime"].as_f64().is_some(), "{r}");
+    assert_eq!(
+        r["optimizations"],
+        serde_json::json!(["assets", "apps", "cache"])
+    );
+    assert!(root.join("apps/web/public/app-store").is_dir());
+    assert!(
+        root.join("node_modules/.cache/warmstart/dev-history.jsonl")
+            .is_file()
+    );
+
+    let out = warmstart(&root, &strs(&args))
+        .env("WARMSTART_DISABLE", "assets,apps")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("assets off, apps off, cache on"),
+        "{stderr}"
+    );
+    let r = json(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        r["assetLoadTime"].is_null() && r["appLoadTime"].is_null(),
+        "{r}"
+    );
+
+    let bad = warmstart(&root, &strs(&args))
+        .env("WARMSTART_DISABLE", "assets,nope")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown optimization `nope`"));
+
+    // Keep serving and watch: a new static file re-runs the steps.
+    let mut child = warmstart(
+        &root,
+        &strs(&with(&["dev", "--no-history"], py(&["--port", &port]))),
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line with {needle:?}"),
+            }
+        }
+    };
+    wait_for("watching");
+    let app = std::fs::read_dir(root.join("packages/app-store"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().join("static").is_dir())
+        .expect("an app with statics")
+        .path();
+    std::fs::write(app.join("static/new-icon.svg"), "<svg/>").unwrap();
+    let line = wait_for("prepare re-ran");
+    assert!(line.contains("1 file changed"), "{line}");
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    assert_eq!(child.wait().unwrap().code(), Some(42));
+}

@@ -124,6 +124,7 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
             if ok { "ok" } else { "FAILED" }
         ))
     })?;
+    demo.step("dev server", || super::dev::demo(&dir))?;
     printer.json(&serde_json::json!({ "dir": dir, "steps": demo.steps }));
     Ok(Status::Ok)
 }

@@ -247,7 +247,37 @@ fn prepare_steps(ws: &Workspace) -> Vec<Step> {
             assets_step(&root, &config)
         }));
     }
+    if !ws.config.apps.registries.is_empty() {
+        let root = ws.root.clone();
+        let config = ws.config.apps.clone();
+        steps.push(Step::new("apps", Optimization::Apps, move |_| {
+            apps_step(&root, &config)
+        }));
+    }
     steps
+}
+
+/// `apps build`: regenerates the app-store registries natively (what
+/// app-store-cli did through ts-node). Files whose bytes are unchanged are
+/// not touched, so the dev server does not recompile; they count as hits.
+fn apps_step(root: &Path, config: &warmstart_appstore::AppsConfig) -> Result<StepOutcome, String> {
+    let env = |name: &str| std::env::var(name).ok();
+    let output = warmstart_appstore::Build::new(root, config)
+        .run(&env)
+        .map_err(|e| e.to_string())?;
+    let report = warmstart_appstore::write(&output).map_err(|e| e.to_string())?;
+    let changed = report
+        .iter()
+        .filter(|(_, s)| *s != warmstart_appstore::FileStatus::Unchanged)
+        .count();
+    Ok(StepOutcome {
+        summary: format!(
+            "{} apps, {} registries, {changed} rewritten",
+            output.apps,
+            report.len()
+        ),
+        cache: Some(((report.len() - changed) as u64, changed as u64)),
+    })
 }
 
 /// `assets setup`: links app statics into `public/` (what CopyWebpackPlugin
@@ -378,7 +408,7 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
         ));
         exit_with(130);
     }
-    printer.status(format!("{} starting `{}`", tag(printer), command.join(" ")));
+    printer.status(format!("{} starting `{}`", tag(printer), display(&command)));
     let mut started = match session::start(&launch, Some(&signals)) {
         Ok(s) => s,
         Err(DevError::Exited { exit: 0, .. }) => {
@@ -500,6 +530,22 @@ fn serve(
             }
         }
     }
+}
+
+/// The command as a shell would need it typed (arguments with spaces or
+/// quotes single-quoted).
+fn display(command: &[String]) -> String {
+    command
+        .iter()
+        .map(|a| {
+            if a.is_empty() || a.contains([' ', '\'', '"', '$', ';', '&', '|']) {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `--vs` runs through `sh -c`; a simple command is `exec`ed so the
@@ -659,4 +705,36 @@ pub fn run_report(global: &GlobalArgs, printer: &Printer, args: ReportArgs) -> C
     }
     printer.json(&serde_json::json!({ "history": path, "runs": recent }));
     Ok(Status::Ok)
+}
+
+/// The `warmstart demo` step: starts a stand-in server in the sample,
+/// measures it, records the run and writes the HTML report next to it.
+pub fn demo(dir: &Path) -> miette::Result<String> {
+    let launch = Launch {
+        command: vec![
+            "sh".into(),
+            "-c".into(),
+            "sleep 0.1; echo 'Ready in 100ms'; exec sleep 30".into(),
+        ],
+        cwd: dir.to_path_buf(),
+        readiness: Readiness::new(warmstart_devserver::DEFAULT_READY_PATTERN, None)?,
+        timeout: Duration::from_secs(10),
+        echo: false,
+        first_page_url: None,
+        hmr: None,
+    };
+    let mut started = session::start(&launch, None)?;
+    let on = Optimizations::default();
+    let record = session::record("demo", &launch.command, &[], 0.0, &started, &on, None);
+    started.process.stop(Duration::from_secs(5));
+    let history = metrics::history_path(dir);
+    metrics::append(&history, &record, 100)?;
+    let (runs, _) = metrics::read(&history)?;
+    let page = dir.join("dev-report.html");
+    let text = html::page(&runs, &DevConfig::default().budgets, "warmstart demo", 30);
+    warmstart_fs::atomic_write(&page, text.as_bytes()).into_diagnostic()?;
+    Ok(format!(
+        "stand-in server ready in {}, history + dev-report.html written",
+        metrics::Unit::Ms.format(record.startup_time)
+    ))
 }
