@@ -280,11 +280,25 @@ where
     /// since this one loaded: its entries win for keys this process did not
     /// touch) and records this run's statistics in `stats.json`. Takes the
     /// cache lock for the duration. A disabled cache saves nothing.
+    ///
+    /// A failure is also reported as a [`CacheEvent::NotSaved`] through the
+    /// event hook, so a caller may simply ignore the `Err`: the results of
+    /// the run are correct either way, the next run is just colder.
     pub fn save(&self) -> Result<Saved> {
         let Some(path) = &self.path else {
             return Ok(Saved::default());
         };
-        self.cache.ensure_dir()?;
+        let result = self.save_to(path);
+        if let Err(e) = &result {
+            self.cache.emit(CacheEvent::NotSaved {
+                file: path.clone(),
+                reason: e.to_string(),
+            });
+        }
+        result
+    }
+
+    fn save_to(&self, path: &std::path::Path) -> Result<Saved> {
         let _lock = self.cache.lock()?;
         let mut saved = Saved::default();
         {
@@ -303,7 +317,11 @@ where
                 .map_err(|reason| {
                     crate::CacheError::io("cannot encode", path, std::io::Error::other(reason))
                 })?;
-                warmstart_fs::atomic_write(path, &bytes)?;
+                // Atomic (temp file + rename) but not synced: after a power
+                // loss the rename may survive without the data, and the
+                // header's length and checksum then reject the file, so a
+                // sync would buy nothing but ~15 ms on every changed run.
+                write_unsynced(path, &bytes)?;
                 st.on_disk = format::peek_header(&bytes).map(|h| h.hash);
                 st.dirty = false;
                 saved.written = true;
@@ -346,9 +364,25 @@ where
         );
         let mut text = serde_json::to_vec_pretty(&file).unwrap_or_default();
         text.push(b'\n');
-        warmstart_fs::atomic_write(&path, &text)?;
-        Ok(())
+        write_unsynced(&path, &text)
     }
+}
+
+/// Temp file + rename without `fsync` (`warmstart_fs::atomic_write` plus a
+/// sync is for files people read): a reader sees the old file or the new
+/// one, never half of one; after a power loss the new name may hold no data,
+/// which bucket checksums reject and which `stats.json` reads as empty.
+pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let wrap = |e: std::io::Error| crate::CacheError::io("cannot write", path, e);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(warmstart_fs::TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(wrap)?;
+    tmp.write_all(bytes).map_err(wrap)?;
+    tmp.persist(path).map_err(|e| wrap(e.error))?;
+    Ok(())
 }
 
 /// Reads and validates a bucket file. `Ok(None)`: there is none.

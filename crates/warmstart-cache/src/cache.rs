@@ -192,10 +192,39 @@ impl Cache {
         if tag.is_file() {
             return Ok(());
         }
+        // A folder that already holds files but no tag is not ours (a typo
+        // in `cache.dir` pointing at `src`?): never write a `.gitignore` of
+        // `*` or anything else into it. Our own names may be there without
+        // the tag yet: another process is initializing the folder, or a
+        // command keeps a versioned folder of its own (`assets-v1/`).
+        let ours = |name: &str| {
+            name == ".gitignore"
+                || name == CACHEDIR_TAG
+                || name == crate::lock::LOCK_FILE
+                || name == crate::stats::STATS_FILE
+                || name.starts_with(warmstart_fs::TEMP_PREFIX)
+                || crate::maintenance::split_stem(
+                    name.strip_suffix(&format!(".{BUCKET_EXT}")).unwrap_or(name),
+                )
+                .is_some()
+        };
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let foreign = entries
+                .flatten()
+                .any(|e| !ours(&e.file_name().to_string_lossy()));
+            if foreign {
+                return Err(CacheError::NotACacheDir {
+                    path: dir.to_path_buf(),
+                });
+            }
+        }
         std::fs::create_dir_all(dir).map_err(|e| CacheError::io("cannot create", dir, e))?;
         // `*` ignores the folder itself too, so even a cache dir configured
         // outside node_modules never shows up in `git status`.
-        warmstart_fs::write_if_changed(&dir.join(".gitignore"), b"*\n")?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            warmstart_fs::atomic_write(&ignore, b"*\n")?;
+        }
         warmstart_fs::write_if_changed(&tag, TAG_CONTENTS.as_bytes())?;
         Ok(())
     }

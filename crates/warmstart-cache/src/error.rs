@@ -23,7 +23,7 @@ pub enum CacheError {
     Fs(#[from] warmstart_fs::FsError),
     /// `cache clear` was pointed at a folder that is not a warmstart cache.
     #[error(
-        "{} is not a cache folder (it has no CACHEDIR.TAG); refusing to delete anything in it",
+        "{} is not a warmstart cache folder (it has files but no CACHEDIR.TAG); refusing to write or delete anything in it",
         path.display()
     )]
     NotACacheDir { path: PathBuf },

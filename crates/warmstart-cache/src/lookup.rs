@@ -179,7 +179,9 @@ where
     pub fn files(&self, key: &str, files: &[&str]) -> Result<FilesLookup<V>> {
         let stored = {
             let mut st = self.state();
-            st.touched.insert(key.to_string());
+            if !st.touched.contains(key) {
+                st.touched.insert(key.to_string());
+            }
             let entry = st.entries.get(key);
             if st.watched
                 && st.verified.contains(key)
@@ -270,7 +272,9 @@ where
     /// tsconfig chain hashed into `inputs` or into the bucket context).
     pub fn get(&self, key: &str, inputs: u128) -> Option<V> {
         let mut st = self.state();
-        st.touched.insert(key.to_string());
+        if !st.touched.contains(key) {
+            st.touched.insert(key.to_string());
+        }
         let value = match st.entries.get(key) {
             Some(Entry {
                 check: Check::Inputs(h),

@@ -40,7 +40,7 @@ pub struct Cleared {
 }
 
 /// Splits `graph-parse-v1` into (`graph-parse`, 1).
-fn split_stem(stem: &str) -> Option<(&str, u32)> {
+pub(crate) fn split_stem(stem: &str) -> Option<(&str, u32)> {
     let (name, version) = stem.rsplit_once("-v")?;
     Some((name, version.parse().ok()?))
 }
@@ -159,7 +159,7 @@ impl Cache {
                 if file.buckets.len() != before {
                     let mut text = serde_json::to_vec_pretty(&file).unwrap_or_default();
                     text.push(b'\n');
-                    warmstart_fs::atomic_write(&stats, &text)?;
+                    crate::bucket::write_unsynced(&stats, &text)?;
                 }
             }
         }

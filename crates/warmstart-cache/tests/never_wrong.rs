@@ -265,3 +265,32 @@ fn clear_refuses_a_folder_without_the_tag_and_keeps_foreign_files() {
     assert!(err.to_string().contains("CACHEDIR.TAG"), "{err}");
     assert!(dir.join("mine.txt").exists());
 }
+
+#[test]
+fn never_writes_into_a_folder_that_is_not_a_cache() {
+    // `cache.dir` mistyped as a source folder: no `.gitignore` of `*`, no
+    // bucket file, no lock file lands there; the run still computes.
+    let repo = Repo::new();
+    repo.write("src/index.ts", "export {};");
+    let cache = Cache::at(&repo.root().join("src"), repo.root());
+    let events = Events::default();
+    let sink = events.clone();
+    cache.on_event(move |e| sink.0.lock().unwrap().push(e.clone()));
+    let bucket = cache.bucket::<String>(spec());
+    assert_eq!(
+        lookup(&bucket, "src/index.ts"),
+        (truth(&repo, "src/index.ts"), false)
+    );
+    assert!(bucket.save().is_err());
+    let names: Vec<_> = std::fs::read_dir(repo.root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["index.ts"]);
+    let all = events.all();
+    assert!(
+        matches!(&all[..], [warmstart_cache::CacheEvent::NotSaved { .. }]),
+        "{all:?}"
+    );
+    assert!(all[0].to_string().contains("no CACHEDIR.TAG"), "{}", all[0]);
+}

@@ -125,6 +125,7 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
         ))
     })?;
     demo.step("dev server", || super::dev::demo(&dir))?;
+    demo.step("cache", || super::cache::demo(&dir))?;
     printer.json(&serde_json::json!({ "dir": dir, "steps": demo.steps }));
     Ok(Status::Ok)
 }
