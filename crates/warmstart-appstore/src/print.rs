@@ -132,35 +132,82 @@ fn print_map(out: &mut String, map: &ExportMap) {
     }
     out.push_str(&format!("export const {} = {{\n", map.name));
     for (key, value) in &map.entries {
-        let key = print_key(key);
-        match value {
-            Value::Local(local) => out.push_str(&format!("  {key}: {local},\n")),
-            Value::Import(module) => {
-                let flat = format!("  {key}: import(\"{module}\"),");
-                if width(&flat) <= PRINT_WIDTH {
-                    out.push_str(&flat);
-                    out.push('\n');
-                } else {
-                    out.push_str(&format!("  {key}: import(\n    \"{module}\"\n  ),\n"));
-                }
-            }
-            Value::Dynamic(module) => {
-                let flat = format!("  {key}: dynamic(() => import(\"{module}\")),");
-                let body = format!("    import(\"{module}\")");
-                if width(&flat) <= PRINT_WIDTH {
-                    out.push_str(&flat);
-                    out.push('\n');
-                } else if width(&body) <= PRINT_WIDTH {
-                    out.push_str(&format!("  {key}: dynamic(() =>\n{body}\n  ),\n"));
-                } else {
-                    out.push_str(&format!(
-                        "  {key}: dynamic(() =>\n    import(\n      \"{module}\"\n    )\n  ),\n"
-                    ));
-                }
-            }
+        for line in entry_lines(key, value) {
+            out.push_str(&line);
+            out.push('\n');
         }
     }
     out.push_str("};\n");
+}
+
+/// One `key: value,` property, laid out as prettier's assignment printing
+/// does: a short key (narrower than tabWidth + 3) never breaks after the
+/// colon; otherwise the value moves to its own line when even the value's
+/// head (`local,` / `import(` / `dynamic(`) does not fit after the key.
+fn entry_lines(key: &str, value: &Value) -> Vec<String> {
+    let key = print_key(key);
+    let short = width(&key) < 2 + 3;
+    let prefix = format!("  {key}: ");
+    let head = match value {
+        Value::Local(local) => format!("{prefix}{local},"),
+        Value::Import(_) => format!("{prefix}import("),
+        Value::Dynamic(_) => format!("{prefix}dynamic("),
+    };
+    if short || width(&head) <= PRINT_WIDTH {
+        value_lines(value, prefix, 2, ",")
+    } else {
+        let mut lines = vec![format!("  {key}:")];
+        lines.extend(value_lines(value, " ".repeat(4), 4, ","));
+        lines
+    }
+}
+
+/// A value starting after `prefix` on a line indented by `ind`, followed by
+/// `suffix`: flat when it fits, else broken the way prettier breaks a call
+/// with one argument (a last-argument arrow function is hugged).
+fn value_lines(value: &Value, prefix: String, ind: usize, suffix: &str) -> Vec<String> {
+    let pad = " ".repeat(ind);
+    match value {
+        Value::Local(local) => vec![format!("{prefix}{local}{suffix}")],
+        Value::Import(module) => {
+            let flat = format!("{prefix}import(\"{module}\"){suffix}");
+            if width(&flat) <= PRINT_WIDTH {
+                return vec![flat];
+            }
+            vec![
+                format!("{prefix}import("),
+                format!("{pad}  \"{module}\""),
+                format!("{pad}){suffix}"),
+            ]
+        }
+        Value::Dynamic(module) => {
+            let import = Value::Import(module.clone());
+            let flat = format!("{prefix}dynamic(() => import(\"{module}\")){suffix}");
+            if width(&flat) <= PRINT_WIDTH {
+                return vec![flat];
+            }
+            // The last argument (the arrow) is hugged when the line up to
+            // `=>` fits; otherwise every argument goes on its own line.
+            let hugged = format!("{prefix}dynamic(() =>");
+            let mut lines = Vec::new();
+            if width(&hugged) <= PRINT_WIDTH {
+                lines.push(hugged);
+                lines.extend(value_lines(&import, " ".repeat(ind + 2), ind + 2, ""));
+            } else {
+                lines.push(format!("{prefix}dynamic("));
+                let arrow_pad = " ".repeat(ind + 2);
+                let arrow = format!("{arrow_pad}() => import(\"{module}\")");
+                if width(&arrow) <= PRINT_WIDTH {
+                    lines.push(arrow);
+                } else {
+                    lines.push(format!("{arrow_pad}() =>"));
+                    lines.extend(value_lines(&import, " ".repeat(ind + 4), ind + 4, ""));
+                }
+            }
+            lines.push(format!("{pad}){suffix}"));
+            lines
+        }
+    }
 }
 
 /// prettier counts columns in characters (wide East Asian ones aside).
