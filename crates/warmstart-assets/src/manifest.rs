@@ -130,13 +130,14 @@ impl Manifest {
         let dir = path.parent().unwrap_or(Path::new("."));
         if !dir.is_dir() {
             std::fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
-            warmstart_fs::atomic_write(&dir.join(".gitignore"), b"*\n")?;
-            warmstart_fs::atomic_write(
+            warmstart_fs::write_if_changed(&dir.join(".gitignore"), b"*\n")?;
+            warmstart_fs::write_if_changed(
                 &dir.join("CACHEDIR.TAG"),
                 b"Signature: 8a477f597d28d172789f06886806bc55\n# Created by warmstart.\n",
             )?;
         }
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| AssetsError::Manifest {
+        // Compact: it is read on every run, by warmstart, and parses faster.
+        let mut bytes = serde_json::to_vec(self).map_err(|e| AssetsError::Manifest {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;

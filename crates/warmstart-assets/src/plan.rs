@@ -235,7 +235,7 @@ fn walk(root: &Path, rules: &Rules) -> Result<ScanCache> {
         if !real.starts_with(&root_real) {
             return Err(outside(base, &real));
         }
-        walk_dir(root, &root_real, base, &mut scan, &rules.exclude, &mut seen)?;
+        walk_dir(root, &root_real, base, &mut scan, rules, &mut seen)?;
     }
     scan.dirs.sort_by(|a, b| a.path.cmp(&b.path));
     scan.dirs.dedup_by(|a, b| a.path == b.path);
@@ -256,9 +256,10 @@ fn walk_dir(
     root_real: &Path,
     rel: &str,
     scan: &mut ScanCache,
-    exclude: &GlobSet,
+    rules: &Rules,
     seen: &mut HashSet<PathBuf>,
 ) -> Result<()> {
+    let exclude = &rules.exclude;
     let abs = root.join(rel);
     let meta = fs::metadata(&abs).map_err(io_err("cannot read", &abs))?;
     let mut info = DirInfo {
@@ -304,12 +305,16 @@ fn walk_dir(
             info.pure = false;
         } else {
             info.files += 1;
-            scan.files.push(path);
+            // Only files some rule maps are kept: the cache stays small
+            // and the next run matches a few hundred paths, not thousands.
+            if rules.rules.iter().any(|(p, _)| p.is_match(&path)) {
+                scan.files.push(path);
+            }
         }
     }
     scan.dirs.push(info);
     for sub in subdirs {
-        walk_dir(root, root_real, &sub, scan, exclude, seen)?;
+        walk_dir(root, root_real, &sub, scan, rules, seen)?;
     }
     Ok(())
 }

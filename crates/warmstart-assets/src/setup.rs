@@ -16,7 +16,7 @@ use crate::error::{AssetsError, Result, io_err};
 use crate::link::{self, LinkRequest, Linker, Mode, dir_mode, file_chain, min_rank};
 use crate::manifest::{Entry, Manifest, mtime_ns};
 use crate::plan::{Plan, link_target, parent};
-use crate::verify::{Check, verify};
+use crate::verify::{Check, links_to_source, verify};
 
 /// How `setup` runs.
 pub struct SetupOptions<'a> {
@@ -299,6 +299,15 @@ fn decide(
     for (gi, g) in plan.groups.iter().enumerate() {
         let d = g.dest_dir.as_str();
         check_ancestors(assets, stat, d, &mut mkdirs)?;
+        if let Some(e) = m.entries.get(d)
+            && e.source == g.link_source
+            && e.mode.rank() >= rank
+            && links_to_source(root, d, e)
+        {
+            report.kept += g.assets.len();
+            touched.insert(d.to_string());
+            continue;
+        }
         let mut d_meta = if mkdirs.iter().any(|p| d.starts_with(&format!("{p}/"))) {
             None
         } else {
@@ -375,6 +384,13 @@ fn decide(
             let a = &plan.assets[i];
             touched.insert(a.dest.clone());
             let entry = m.entries.get(&a.dest).cloned();
+            if let Some(e) = &entry
+                && e.mode.rank() >= rank
+                && links_to_source(root, &a.dest, e)
+            {
+                report.kept += 1;
+                continue;
+            }
             let meta = if exists_as_dir {
                 stat.get(&a.dest)
             } else {

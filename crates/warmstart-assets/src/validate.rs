@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::Assets;
 use crate::error::Result;
 use crate::manifest::Manifest;
-use crate::verify::{Check, verify};
+use crate::verify::{Check, links_to_source, verify};
 
 /// The kinds of problems `validate` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -62,6 +62,14 @@ pub(crate) fn validate(assets: &Assets) -> Result<ValidateReport> {
     let mut covered = std::collections::BTreeSet::new();
     for g in &plan.groups {
         let d = g.dest_dir.as_str();
+        if let Some(e) = m.entries.get(d)
+            && e.source == g.link_source
+            && links_to_source(root, d, e)
+        {
+            checked += 1;
+            covered.insert(d);
+            continue;
+        }
         let d_meta = fs::symlink_metadata(root.join(d)).ok();
         if let (Some(e), Some(meta)) = (m.entries.get(d), &d_meta)
             && e.mode.is_link()
@@ -85,6 +93,12 @@ pub(crate) fn validate(assets: &Assets) -> Result<ValidateReport> {
         for &i in &g.assets {
             let a = &plan.assets[i];
             covered.insert(a.dest.as_str());
+            if let Some(e) = m.entries.get(&a.dest)
+                && links_to_source(root, &a.dest, e)
+            {
+                checked += 1;
+                continue;
+            }
             let meta = d_meta
                 .as_ref()
                 .filter(|m| m.is_dir())

@@ -114,3 +114,14 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
     // mtime is what a hardlink shares.
     a.len() == b.len() && a.modified().ok() == b.modified().ok()
 }
+
+/// One `readlink`: true when `path` is a link warmstart made that still
+/// points at its source. Callers use it only for sources the current scan
+/// found, so the target exists and the link is valid; this keeps a
+/// no-change run at one syscall per app folder.
+pub fn links_to_source(root: &Path, path: &str, entry: &Entry) -> bool {
+    matches!(entry.mode, Mode::DirSymlink | Mode::Symlink)
+        && !entry.pending
+        && fs::read_link(root.join(path))
+            .is_ok_and(|t| t == link_target(path, entry.source.as_deref().unwrap_or("")))
+}

@@ -176,7 +176,7 @@ fn kill_9_mid_setup_then_rerun_repairs() {
     );
     let text = fs::read_to_string(&manifest).unwrap();
     assert!(
-        text.contains("\"pending\": true"),
+        text.contains("\"pending\":true"),
         "killed mid-way: intent recorded"
     );
 
