@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 EXP=${EXP:-$REPO/../shared/experiments/nextjs-registry}
 WORK=${1:-/tmp/warmstart-nextjs-dev}
-RUNS=${2:-3}
+RUNS=${2:-5}
 PORT=${PORT:-3410}
 WARMSTART=${WARMSTART:-$REPO/target/release/warmstart}
 [ -x "$WARMSTART" ] || (cd "$REPO" && cargo build --release)
@@ -40,12 +40,19 @@ fi
 (cd "$WORK/warm" && python3 scripts/gen.py >/dev/null && python3 scripts/variant.py E \
   && rm -rf apps/web/public/app-store)
 
+# A marker in rendered text, so --probe-hmr sees the page change.
+for t in plain warm; do
+  sed -i 's|<ul>|<ul data-hmr="warmstart-hmr-0">|' "$WORK/$t/apps/web/pages/apps.tsx"
+done
+
 NEXT="node ../../node_modules/next/dist/bin/next dev -H 127.0.0.1 -p $PORT"
 cd "$WORK/warm/apps/web"
 export NEXT_TELEMETRY_DISABLED=1
-"$WARMSTART" bench --json --runs "$RUNS" \
+# The apps step would rewrite the registries in Cal.com's eager shape over
+# the lazy-registry shape this tree measures, so only `assets` runs here.
+WARMSTART_DISABLE=${WARMSTART_DISABLE:-apps} "$WARMSTART" bench --json --runs "$RUNS" \
   --before "rm -rf $WORK/warm/apps/web/.next $WORK/plain/apps/web/.next $WORK/plain/apps/web/public/app-store" \
-  --first-page "http://127.0.0.1:$PORT/apps" \
-  --vs "cd $WORK/plain/apps/web && exec $NEXT" \
+  --first-page "http://127.0.0.1:$PORT/apps" --probe-hmr pages/apps.tsx \
+  --vs "$NEXT" --vs-dir "$WORK/plain/apps/web" \
   -- $NEXT > "$WORK/bench.json"
 python3 "$HERE/table.py" "$WORK/bench.json"

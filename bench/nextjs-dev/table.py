@@ -9,6 +9,7 @@ rows = [
     ("assetLoadTime", "assets step", "ms"),
     ("firstPageLoad", "first page /apps", "ms"),
     ("firstPageModules", "first page modules", "n"),
+    ("hotReload", "hot reload (edit → changed page)", "ms"),
     ("memoryUsage", "peak RSS, process tree", "MB"),
 ]
 

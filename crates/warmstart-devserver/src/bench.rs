@@ -178,7 +178,7 @@ pub fn run(
                 }
             };
             let record = session::record(
-                "bench",
+                if is_main { "bench" } else { "bench-vs" },
                 &launch.command,
                 &steps,
                 prepare_ms,

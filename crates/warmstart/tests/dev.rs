@@ -492,3 +492,30 @@ fn prepare_steps_switches_and_watch_on_the_sample() {
     assert!(kill.success());
     assert_eq!(child.wait().unwrap().code(), Some(42));
 }
+
+#[test]
+fn hot_reload_probe_sees_the_change_and_restores_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.txt");
+    let original = "<p>hello warmstart-hmr-0</p>\n";
+    std::fs::write(&page, original).unwrap();
+    let port = free_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/");
+    let args = with(
+        &[
+            "--json",
+            "dev",
+            "--exit-when-ready",
+            "--first-page",
+            &url,
+            "--probe-hmr",
+            "page.txt",
+        ],
+        py(&["--port", &port, "--file", page.to_str().unwrap()]),
+    );
+    let out = run(dir.path(), &strs(&args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hot = json(&out.stdout)["hotReload"].as_f64();
+    assert!(hot.is_some_and(|ms| ms < 30_000.0), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), original);
+}

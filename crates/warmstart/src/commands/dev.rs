@@ -92,6 +92,10 @@ pub struct BenchArgs {
     /// warmstart's prepare phase).
     #[arg(long, value_name = "'OTHER CMD'")]
     pub vs: Option<String>,
+    /// Folder the --vs command runs in (default: the current one); a
+    /// relative --probe-hmr FILE is found there too.
+    #[arg(long, value_name = "DIR")]
+    pub vs_dir: Option<PathBuf>,
     /// Shell command run before every start, e.g. 'rm -rf .next'.
     #[arg(long, value_name = "'SHELL CMD'")]
     pub before: Option<String>,
@@ -201,7 +205,7 @@ impl Context {
                 if !file.is_file() {
                     miette::bail!("--probe-hmr {}: no such file", file.display());
                 }
-                Some((file.clone(), url))
+                Some((std::path::absolute(file).into_diagnostic()?, url))
             }
             None => None,
         };
@@ -574,9 +578,20 @@ pub fn run_bench(global: &GlobalArgs, printer: &Printer, args: BenchArgs) -> Cmd
     let (command, cwd) = ctx.command(&args.command)?;
     let echo = printer.verbose > 0 && !printer.json;
     let main = ctx.launch(command, cwd.clone(), &args.probe, echo)?;
-    let other = args.vs.as_ref().map(|cmd| Launch {
-        command: vec!["sh".into(), "-c".into(), shell_command(cmd)],
-        ..main.clone()
+    let other = args.vs.as_ref().map(|cmd| {
+        let mut other = Launch {
+            command: vec!["sh".into(), "-c".into(), shell_command(cmd)],
+            cwd: args.vs_dir.clone().unwrap_or_else(|| cwd.clone()),
+            ..main.clone()
+        };
+        // The same file, in the other command's folder.
+        if let (Some((_, url)), Some(rel), Some(dir)) =
+            (&main.hmr, &args.probe.probe_hmr, &args.vs_dir)
+            && rel.is_relative()
+        {
+            other.hmr = Some((dir.join(rel), url.clone()));
+        }
+        other
     });
     let mut steps = if args.no_prepare {
         Vec::new()
