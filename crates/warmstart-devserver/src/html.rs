@@ -35,6 +35,17 @@ fn budget_of(name: &str, b: &Budgets) -> Option<f64> {
     }
 }
 
+/// The kinds of runs in order of first appearance.
+fn kinds(records: &[RunRecord]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in records {
+        if !out.contains(&r.kind) {
+            out.push(r.kind.clone());
+        }
+    }
+    out
+}
+
 /// A line chart of one metric over the runs (missing values skipped).
 fn trend(
     records: &[RunRecord],
@@ -104,26 +115,57 @@ fn trend(
             yb = y(b),
         );
     }
-    let path: Vec<String> = points
-        .iter()
-        .map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v)))
-        .collect();
-    let _ = write!(
-        svg,
-        r##"<polyline fill="none" stroke="#2563eb" stroke-width="2" points="{}"/>"##,
-        path.join(" ")
-    );
-    for (i, v) in &points {
-        let over = budget.is_some_and(|b| *v > b);
+    // One line per kind of run (dev, bench, bench-vs), so an A/B bench
+    // reads as two lines rather than a zigzag.
+    let kinds = kinds(records);
+    for (k, kind) in kinds.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let mine: Vec<&(usize, f64)> = points
+            .iter()
+            .filter(|(i, _)| records[*i].kind == *kind)
+            .collect();
+        let path: Vec<String> = mine
+            .iter()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v)))
+            .collect();
         let _ = write!(
             svg,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"><title>run {}: {}</title></circle>"##,
-            x(*i),
-            y(*v),
-            if over { "#dc2626" } else { "#2563eb" },
-            i + 1,
-            unit.format(*v)
+            r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"/>"#,
+            path.join(" ")
         );
+        for (i, v) in mine {
+            let over = budget.is_some_and(|b| *v > b);
+            let _ = write!(
+                svg,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"{}><title>run {} ({}): {}</title></circle>"##,
+                x(*i),
+                y(*v),
+                color,
+                if over {
+                    r##" stroke="#dc2626" stroke-width="2""##
+                } else {
+                    ""
+                },
+                i + 1,
+                escape(kind),
+                unit.format(*v)
+            );
+        }
+    }
+    if kinds.len() > 1 {
+        let mut lx = PAD_L + 70.0;
+        for (k, kind) in kinds.iter().enumerate() {
+            let _ = write!(
+                svg,
+                r#"<rect x="{lx:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" class="ax">{}</text>"#,
+                H - 15.0,
+                PALETTE[k % PALETTE.len()],
+                lx + 13.0,
+                H - 6.0,
+                escape(kind)
+            );
+            lx += 26.0 + 6.5 * kind.len() as f64;
+        }
     }
     svg.push_str("</svg></figure>");
     svg
@@ -146,7 +188,7 @@ fn phases(records: &[RunRecord]) -> String {
         .max(1.0);
     let row_h = 18.0;
     let width = 940.0;
-    let left = 120.0;
+    let left = 160.0;
     let height = PAD_T + row_h * records.len() as f64 + 40.0;
     let mut svg = format!(
         r#"<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="time per phase per run">"#

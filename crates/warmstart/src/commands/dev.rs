@@ -638,6 +638,10 @@ pub fn run_bench(global: &GlobalArgs, printer: &Printer, args: BenchArgs) -> Cmd
                     .first_page_load
                     .map(|v| format!("  first page {}", metrics::Unit::Ms.format(v)))
                     .unwrap_or_default()
+                    + &record
+                        .hot_reload
+                        .map(|v| format!("  hot reload {}", metrics::Unit::Ms.format(v)))
+                        .unwrap_or_default()
             ));
             if !warmup {
                 records.push(record.clone());
