@@ -3,7 +3,9 @@
 //! `/app-store\/(.*)\/static/` takes it), plus globsets for excludes and
 //! critical assets.
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 
 use crate::error::{AssetsError, Result};
@@ -14,7 +16,10 @@ pub struct FromPattern {
     pub glob: String,
     /// The literal folder before the first wildcard: where the walk starts.
     pub base: String,
-    regex: Regex,
+    regex_src: String,
+    /// Compiled at once when the pattern needs it, else on first use (a
+    /// regex costs more to build than a no-change run spends matching).
+    regex: OnceLock<Regex>,
     /// `<base>/**/<lit>/**` (the plugin's shape): matched by string search
     /// instead of a capturing regex, same result, a fraction of the cost.
     simple: Option<(String, String)>,
@@ -45,16 +50,20 @@ impl FromPattern {
             return Err(bad("it names one file; use a wildcard such as `dir/**`"));
         }
         let base = base.join("/");
-        let regex =
-            Regex::new(&to_regex(glob).map_err(|m| bad(&m))?).map_err(|e| bad(&e.to_string()))?;
+        let regex_src = to_regex(glob).map_err(|m| bad(&m))?;
         let simple = glob
             .strip_prefix(&format!("{base}/**/"))
             .and_then(|rest| rest.strip_suffix("/**"))
             .filter(|lit| !lit.is_empty() && !lit.contains(['*', '?', '[', '{', '/']))
             .map(|lit| (format!("{base}/"), format!("{lit}/")));
+        let regex = OnceLock::new();
+        if simple.is_none() {
+            let _ = regex.set(Regex::new(&regex_src).map_err(|e| bad(&e.to_string()))?);
+        }
         Ok(FromPattern {
             glob: glob.to_string(),
             base,
+            regex_src,
             regex,
             simple,
         })
@@ -64,7 +73,7 @@ impl FromPattern {
     pub fn is_match(&self, path: &str) -> bool {
         match &self.simple {
             Some(_) => self.matches(path).is_some(),
-            None => self.regex.is_match(path),
+            None => self.regex().is_match(path),
         }
     }
 
@@ -86,8 +95,17 @@ impl FromPattern {
             }
             return None;
         }
-        let caps = self.regex.captures(path)?;
+        let caps = self.regex().captures(path)?;
         Some(caps.get(1).map(|m| m.as_str()).unwrap_or(""))
+    }
+}
+
+impl FromPattern {
+    fn regex(&self) -> &Regex {
+        // Only the simple shape defers compiling, and its regex is an
+        // escaped literal around `(?:(.*)/)?` and `(.*)`: always valid.
+        self.regex
+            .get_or_init(|| Regex::new(&self.regex_src).expect("a simple pattern's regex is valid"))
     }
 }
 
@@ -163,25 +181,51 @@ fn to_regex(glob: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// A set of repo-relative globs (`*` does not cross `/`).
-pub fn globset(field: &'static str, globs: &[String]) -> Result<GlobSet> {
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        let g = GlobBuilder::new(glob)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| AssetsError::BadGlob {
-                field,
-                glob: glob.clone(),
-                message: e.kind().to_string(),
-            })?;
-        builder.add(g);
+/// A set of repo-relative globs (`*` does not cross `/`), parsed (and so
+/// checked) at once but compiled on first use: a no-change run whose walk
+/// is cached never needs the excludes.
+#[derive(Debug)]
+pub struct Globs {
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
+}
+
+impl Globs {
+    pub fn new(field: &'static str, globs: &[String]) -> Result<Globs> {
+        let mut parsed = Vec::new();
+        for glob in globs {
+            let g = GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| AssetsError::BadGlob {
+                    field,
+                    glob: glob.clone(),
+                    message: e.kind().to_string(),
+                })?;
+            parsed.push(g);
+        }
+        Ok(Globs {
+            globs: parsed,
+            set: OnceLock::new(),
+        })
     }
-    builder.build().map_err(|e| AssetsError::BadGlob {
-        field,
-        glob: globs.join(", "),
-        message: e.to_string(),
-    })
+
+    pub fn is_match(&self, path: &str) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        self.set
+            .get_or_init(|| {
+                let mut builder = GlobSetBuilder::new();
+                for g in &self.globs {
+                    builder.add(g.clone());
+                }
+                // Parsed globs only fail to build past regex size limits;
+                // then nothing matches rather than a crash.
+                builder.build().unwrap_or_else(|_| GlobSet::empty())
+            })
+            .is_match(path)
+    }
 }
 
 #[cfg(test)]

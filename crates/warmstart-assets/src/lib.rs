@@ -79,7 +79,7 @@ impl Assets {
     /// source folder changed).
     pub fn plan(&self) -> Result<Plan> {
         let m = Manifest::load(&self.manifest_path)?;
-        plan::build(&self.root, &self.rules, &m.scan)
+        plan::build(&self.root, &self.rules, &m.scan, true)
     }
 
     pub fn setup(&self, opts: &SetupOptions<'_>) -> Result<SetupReport> {

@@ -7,11 +7,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use globset::GlobSet;
-
 use crate::config::AssetsConfig;
 use crate::error::{AssetsError, Result, io_err};
-use crate::glob::{FromPattern, globset};
+use crate::glob::{FromPattern, Globs};
 use crate::manifest::{DirInfo, ScanCache, mtime_ns};
 
 /// One source file and where it goes.
@@ -46,8 +44,8 @@ pub struct Plan {
 /// Compiled rules.
 pub struct Rules {
     rules: Vec<(FromPattern, String)>,
-    exclude: GlobSet,
-    critical: GlobSet,
+    exclude: Globs,
+    critical: Globs,
     key: String,
 }
 
@@ -70,8 +68,8 @@ impl Rules {
         let key = serde_json::json!([config.rules, config.exclude]).to_string();
         Ok(Rules {
             rules,
-            exclude: globset("exclude", &config.exclude)?,
-            critical: globset("critical", &config.critical)?,
+            exclude: Globs::new("exclude", &config.exclude)?,
+            critical: Globs::new("critical", &config.critical)?,
             key,
         })
     }
@@ -81,8 +79,10 @@ impl Rules {
     }
 }
 
-/// Builds the plan, walking only when `cached` is out of date.
-pub fn build(root: &Path, rules: &Rules, cached: &ScanCache) -> Result<Plan> {
+/// Builds the plan, walking only when `cached` is out of date. `critical`
+/// says whether to mark critical assets (lazy mode needs it; matching the
+/// globs costs a no-change run more than it needs).
+pub fn build(root: &Path, rules: &Rules, cached: &ScanCache, critical: bool) -> Result<Plan> {
     let (scan, rescanned) = if cache_is_fresh(root, rules, cached) {
         (cached.clone(), false)
     } else {
@@ -122,7 +122,7 @@ pub fn build(root: &Path, rules: &Rules, cached: &ScanCache) -> Result<Plan> {
     let assets: Vec<Asset> = by_dest
         .into_iter()
         .map(|(dest, source)| Asset {
-            critical: rules.is_critical(&source),
+            critical: critical && rules.is_critical(&source),
             source,
             dest,
         })
@@ -298,7 +298,7 @@ fn walk_dir(
             info.pure = false;
             // `dir/_` tests whether anything below `dir` would be excluded,
             // so `**/node_modules/**` prunes the whole folder.
-            if !exclude.is_match(format!("{path}/_")) {
+            if !exclude.is_match(&format!("{path}/_")) {
                 subdirs.push(path);
             }
         } else if exclude.is_match(&path) {

@@ -122,7 +122,7 @@ pub(crate) fn setup(assets: &Assets, opts: &SetupOptions<'_>) -> Result<SetupRep
         ..SetupReport::default()
     };
     let repaired = repair(root, &mut m, &mut report);
-    let plan = crate::plan::build(root, &assets.rules, &m.scan)?;
+    let plan = crate::plan::build(root, &assets.rules, &m.scan, opts.lazy)?;
     report.assets = plan.assets.len();
     report.folders = plan.groups.len();
     let mut stat = Stat {

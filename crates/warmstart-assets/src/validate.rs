@@ -48,7 +48,7 @@ pub struct ValidateReport {
 pub(crate) fn validate(assets: &Assets) -> Result<ValidateReport> {
     let root = assets.root.as_path();
     let m = Manifest::load(&assets.manifest_path)?;
-    let plan = crate::plan::build(root, &assets.rules, &m.scan)?;
+    let plan = crate::plan::build(root, &assets.rules, &m.scan, m.lazy)?;
     let mut problems = Vec::new();
     let mut checked = 0;
     let mut push = |kind, path: &str, source: Option<&str>, detail: String| {
