@@ -35,6 +35,8 @@ fn default_is_one_folder_link_per_app_and_idempotent() {
             .iter()
             .any(|m| m.path.ends_with("app-store/templates") && m.mode == Mode::Dir)
     );
+    // The recorded walk is reused while no source folder changed.
+    assert!(!assets(root).plan().unwrap().rescanned);
     let again = setup(root);
     assert!(again.created.is_empty() && again.removed.is_empty());
     assert_eq!(again.kept, 8);
@@ -328,6 +330,7 @@ fn incremental_runs_follow_the_sources() {
     // A new file in a linked app needs nothing; a new app needs one link.
     write(root, "packages/app-store/alpha/static/new.svg", b"new");
     write(root, "packages/app-store/delta/static/icon.svg", b"delta");
+    assert!(assets(root).plan().unwrap().rescanned);
     let r = setup(root);
     assert_eq!(r.created.len(), 1, "{:?}", r.created);
     assert_eq!(r.created[0].path, format!("{PUBLIC}/delta"));
