@@ -82,12 +82,17 @@ pub struct SampleSummary {
 pub enum SampleError {
     #[error("{} exists and is not empty; pick a new folder", .0.display())]
     NotEmpty(std::path::PathBuf),
+    #[error("{} is a file, not a folder; pick a new folder", .0.display())]
+    NotADirectory(std::path::PathBuf),
     #[error(transparent)]
     Fs(#[from] warmstart_fs::FsError),
 }
 
 /// Writes the sample into `dir` (created; must be empty or absent).
 pub fn generate(dir: &Path, options: &SampleOptions) -> Result<SampleSummary, SampleError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(SampleError::NotADirectory(dir.to_path_buf()));
+    }
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())

@@ -34,7 +34,7 @@ pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
     let summary = warmstart_sample::generate(&args.dir, &options).into_diagnostic()?;
     printer.json(&summary);
     printer.line(format!(
-        "wrote a Cal.com-shaped sample to {} ({} apps, {} modules, {} files) in {:.0?}",
+        "wrote a Cal.com-shaped sample to {} ({} apps, {} modules, {} files) in {:.2?}",
         args.dir.display(),
         summary.apps,
         summary.modules,
