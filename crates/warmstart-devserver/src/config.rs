@@ -6,9 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use warmstart_workspace::Preset;
 
-/// Next.js 13/14/15 print one of these once the server listens.
-pub const DEFAULT_READY_PATTERN: &str =
-    r"Ready in|ready started server|started server on|Local:\s+https?://";
+/// Next.js prints one of these once the server is ready: `✓ Ready in 2.9s`
+/// (13.5 and later), `ready - started server on …` (13.4 and earlier).
+/// Its `- Local: http://…` banner comes earlier, before it can answer.
+pub const DEFAULT_READY_PATTERN: &str = r"Ready in|ready started server|started server on";
 
 /// The `dev` section of `warmstart.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
