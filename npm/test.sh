@@ -71,4 +71,39 @@ if [ "$got" != "$want" ]; then
   exit 1
 fi
 node -e 'const { withWarmstart } = require("warmstart/next"); if (typeof withWarmstart({}, { quiet: true }).webpack !== "function") process.exit(1)'
+
+echo "== inside a generated sample: npx warmstart, init, and withWarmstart on its next.config.js"
+"$binary" sample "$work/sample" --modules 300 >/dev/null
+cd "$work/sample"
+# Unpack the two tarballs as a package manager would (a real install here
+# would fetch next, react, … for every workspace).
+mkdir -p node_modules/.bin node_modules/warmstart node_modules/@warmstart/$key
+tar -xzf "$work/tarballs/warmstart-0.1.0.tgz" -C node_modules/warmstart --strip-components=1
+tar -xzf "$work"/tarballs/warmstart-$key-0.1.0.tgz -C node_modules/@warmstart/$key --strip-components=1
+ln -s ../warmstart/bin/warmstart.js node_modules/.bin/warmstart
+# Stand-ins for the two packages apps/web/next.config.js requires.
+mkdir -p node_modules/dotenv node_modules/copy-webpack-plugin
+echo 'module.exports = { config: () => ({}) };' > node_modules/dotenv/index.js
+echo 'module.exports = class CopyWebpackPlugin { constructor(o) { this.patterns = o.patterns; } };' \
+  > node_modules/copy-webpack-plugin/index.js
+npx --no-install warmstart init --write >/dev/null
+npx --no-install warmstart apps build >/dev/null
+npx --no-install warmstart assets setup >/dev/null
+(cd apps/web && node - <<'JS'
+const config = require("./next.config.js");
+const hook = (dev) =>
+  config.webpack(
+    { plugins: [], resolve: { fallback: {} }, externals: [] },
+    { webpack: { DefinePlugin: class DefinePlugin {} }, buildId: "b", dev, isServer: false }
+  ).plugins.map((p) => p.constructor.name);
+const dev = hook(true);
+const prod = hook(false);
+if (dev.includes("CopyWebpackPlugin") || !prod.includes("CopyWebpackPlugin")) {
+  console.error(`withWarmstart: dev plugins ${dev}, production plugins ${prod}`);
+  process.exit(1);
+}
+console.log(`next.config.js: dev [${dev}], production [${prod}]`);
+JS
+)
+npx --no-install warmstart doctor
 echo "npm package OK"
