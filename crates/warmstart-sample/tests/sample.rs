@@ -346,3 +346,16 @@ fn file_list_of_a_tiny_sample() {
     let list: Vec<String> = read_tree(&tmp.path().join("s")).into_keys().collect();
     insta::assert_snapshot!(list.join("\n"));
 }
+
+/// The facts file of the smallest sample: documents its format.
+#[test]
+fn facts_file_of_a_tiny_sample() {
+    let (tmp, _) = sample(&SampleOptions {
+        apps: 19,
+        modules: 0,
+        seed: 1,
+    });
+    let facts: serde_json::Value =
+        serde_json::from_str(&text(&tmp.path().join("s"), warmstart_sample::SUMMARY_FILE)).unwrap();
+    insta::assert_json_snapshot!(facts);
+}

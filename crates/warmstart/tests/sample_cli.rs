@@ -63,3 +63,33 @@ fn refuses_a_folder_that_is_not_empty() {
         "mine"
     );
 }
+
+#[test]
+fn output_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sample");
+    let out = warmstart()
+        .args(["sample", "--modules", "1000"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    insta::with_settings!({filters => vec![
+        (regex_escape(&tmp.path().display().to_string()).as_str(), "[TMP]"),
+        (r"in [0-9.]+(ms|s|µs)", "in [TIME]"),
+    ]}, {
+        insta::assert_snapshot!(stdout);
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
