@@ -124,17 +124,43 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Writes atomically (temp + rename); a new cache folder gets a
-    /// `.gitignore` and a `CACHEDIR.TAG` so tools skip it.
+    /// Writes atomically and durably (warmstart-fs: temp + fsync + rename);
+    /// a new cache folder gets a `.gitignore` and a `CACHEDIR.TAG` so tools
+    /// skip it.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.prepare(path)?;
+        warmstart_fs::atomic_write(path, &bytes)?;
+        Ok(())
+    }
+
+    /// Writes atomically but without waiting for the disk: for the intent
+    /// record, which only has to survive the process (a `kill -9`), not
+    /// the machine; the final [`Manifest::save`] of the same run is durable.
+    pub fn save_intent(&self, path: &Path) -> Result<()> {
+        let bytes = self.prepare(path)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let wrap = |source| AssetsError::Io {
+            action: "cannot write",
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(warmstart_fs::TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(wrap)?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(wrap)?;
+        tmp.persist(path).map_err(|e| wrap(e.error))?;
+        Ok(())
+    }
+
+    fn prepare(&self, path: &Path) -> Result<Vec<u8>> {
         let dir = path.parent().unwrap_or(Path::new("."));
         if !dir.is_dir() {
             std::fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
-            warmstart_fs::write_if_changed(&dir.join(".gitignore"), b"*\n")?;
-            warmstart_fs::write_if_changed(
-                &dir.join("CACHEDIR.TAG"),
-                b"Signature: 8a477f597d28d172789f06886806bc55\n# Created by warmstart.\n",
-            )?;
+            // Markers, not data: a plain write is enough.
+            let tag = b"Signature: 8a477f597d28d172789f06886806bc55\n# Created by warmstart.\n";
+            std::fs::write(dir.join(".gitignore"), b"*\n").map_err(io_err("cannot write", dir))?;
+            std::fs::write(dir.join("CACHEDIR.TAG"), tag).map_err(io_err("cannot write", dir))?;
         }
         // Compact: it is read on every run, by warmstart, and parses faster.
         let mut bytes = serde_json::to_vec(self).map_err(|e| AssetsError::Manifest {
@@ -142,8 +168,7 @@ impl Manifest {
             message: e.to_string(),
         })?;
         bytes.push(b'\n');
-        warmstart_fs::atomic_write(path, &bytes)?;
-        Ok(())
+        Ok(bytes)
     }
 }
 

@@ -369,7 +369,7 @@ fn materialize(state: &State, t: &Target) {
             ..Entry::new(first, Some(t.source.clone()))
         },
     );
-    if m.save(&state.manifest_path).is_err() {
+    if m.save_intent(&state.manifest_path).is_err() {
         return;
     }
     for d in missing.iter().rev() {

@@ -169,7 +169,7 @@ pub(crate) fn setup(assets: &Assets, opts: &SetupOptions<'_>) -> Result<SetupRep
             },
         );
     }
-    m.save(&assets.manifest_path)?;
+    m.save_intent(&assets.manifest_path)?;
     let total = ops.len();
     for (done, op) in ops.iter().enumerate() {
         run_op(assets, &plan, op, &mut m, opts, &mut report)?;
@@ -592,7 +592,7 @@ fn run_op(
                             },
                         );
                     }
-                    m.save(&assets.manifest_path)?;
+                    m.save_intent(&assets.manifest_path)?;
                     run_op(
                         assets,
                         plan,
