@@ -30,6 +30,7 @@ mod serve;
 mod setup;
 mod validate;
 mod verify;
+mod walk;
 
 use std::path::{Path, PathBuf};
 

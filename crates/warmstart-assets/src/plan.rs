@@ -3,14 +3,13 @@
 //! (`{dir}`, `[name]`, `[ext]`), refuse collisions and anything outside the
 //! root, and group destinations by folder so a whole app can be one link.
 
-use std::collections::{BTreeMap, HashSet};
-use std::fs;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::AssetsConfig;
-use crate::error::{AssetsError, Result, io_err};
+use crate::error::{AssetsError, Result};
 use crate::glob::{FromPattern, Globs};
-use crate::manifest::{DirInfo, ScanCache, mtime_ns};
+use crate::manifest::{DirInfo, ScanCache};
 
 /// One source file and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +42,10 @@ pub struct Plan {
 
 /// Compiled rules.
 pub struct Rules {
-    rules: Vec<(FromPattern, String)>,
-    exclude: Globs,
+    pub(crate) rules: Vec<(FromPattern, String)>,
+    pub(crate) exclude: Globs,
     critical: Globs,
-    key: String,
+    pub(crate) key: String,
 }
 
 impl Rules {
@@ -86,7 +85,7 @@ pub fn build(root: &Path, rules: &Rules, cached: &ScanCache, critical: bool) -> 
     let (scan, rescanned) = if cache_is_fresh(root, rules, cached) {
         (cached.clone(), false)
     } else {
-        (walk(root, rules)?, true)
+        (crate::walk::walk(root, rules)?, true)
     };
     let mut by_dest: BTreeMap<String, String> = BTreeMap::new();
     for file in &scan.files {
@@ -235,8 +234,10 @@ fn dir_mtimes_unchanged(root: &Path, dirs: &[DirInfo]) -> bool {
 
 #[cfg(not(unix))]
 fn dir_mtimes_unchanged(root: &Path, dirs: &[DirInfo]) -> bool {
-    dirs.iter()
-        .all(|d| fs::metadata(root.join(&d.path)).is_ok_and(|m| mtime_ns(&m) == d.mtime))
+    dirs.iter().all(|d| {
+        std::fs::metadata(root.join(&d.path))
+            .is_ok_and(|m| crate::manifest::mtime_ns(&m) == d.mtime)
+    })
 }
 
 /// The longest folder prefix shared by every path.
@@ -257,113 +258,6 @@ fn common_dir(dirs: &[DirInfo]) -> &str {
         }
     }
     &first[..len]
-}
-
-/// Walks every rule's base folder. Dotfiles are skipped (the plugin's glob
-/// does not match them); links are followed only while they stay inside
-/// the root, and one that leaves it is refused.
-fn walk(root: &Path, rules: &Rules) -> Result<ScanCache> {
-    let root_real = fs::canonicalize(root).map_err(io_err("cannot resolve", root))?;
-    let mut scan = ScanCache {
-        key: rules.key.clone(),
-        ..ScanCache::default()
-    };
-    let mut seen = HashSet::new();
-    let mut bases: Vec<&str> = rules.rules.iter().map(|(p, _)| p.base.as_str()).collect();
-    bases.sort();
-    bases.dedup();
-    for base in bases {
-        let abs = root.join(base);
-        let real = match fs::canonicalize(&abs) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io_err("cannot resolve", abs)(e)),
-        };
-        if !real.starts_with(&root_real) {
-            return Err(outside(base, &real));
-        }
-        walk_dir(root, &root_real, base, &mut scan, rules, &mut seen)?;
-    }
-    scan.dirs.sort_by(|a, b| a.path.cmp(&b.path));
-    scan.dirs.dedup_by(|a, b| a.path == b.path);
-    scan.files.sort();
-    scan.files.dedup();
-    Ok(scan)
-}
-
-fn outside(path: &str, real: &Path) -> AssetsError {
-    AssetsError::OutsideRoot {
-        path: path.to_string(),
-        why: format!("it links to {}, outside the repository", real.display()),
-    }
-}
-
-fn walk_dir(
-    root: &Path,
-    root_real: &Path,
-    rel: &str,
-    scan: &mut ScanCache,
-    rules: &Rules,
-    seen: &mut HashSet<PathBuf>,
-) -> Result<()> {
-    let exclude = &rules.exclude;
-    let abs = root.join(rel);
-    let meta = fs::metadata(&abs).map_err(io_err("cannot read", &abs))?;
-    let mut info = DirInfo {
-        path: rel.to_string(),
-        mtime: mtime_ns(&meta),
-        files: 0,
-        pure: true,
-    };
-    let mut subdirs = Vec::new();
-    for entry in fs::read_dir(&abs).map_err(io_err("cannot read", &abs))? {
-        let entry = entry.map_err(io_err("cannot read", &abs))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{rel}/{name}");
-        let mut kind = entry
-            .file_type()
-            .map_err(io_err("cannot read", entry.path()))?;
-        if name.starts_with('.') {
-            info.pure = false;
-            continue;
-        }
-        if kind.is_symlink() {
-            let real =
-                fs::canonicalize(entry.path()).map_err(io_err("cannot resolve", entry.path()))?;
-            if !real.starts_with(root_real) {
-                return Err(outside(&path, &real));
-            }
-            kind = fs::metadata(&real)
-                .map_err(io_err("cannot read", &real))?
-                .file_type();
-            // Only links can make loops: each linked folder is walked once.
-            if kind.is_dir() && !seen.insert(real) {
-                continue;
-            }
-        }
-        if kind.is_dir() {
-            info.pure = false;
-            // `dir/_` tests whether anything below `dir` would be excluded,
-            // so `**/node_modules/**` prunes the whole folder.
-            if !exclude.is_match(&format!("{path}/_")) {
-                subdirs.push(path);
-            }
-        } else if exclude.is_match(&path) {
-            info.pure = false;
-        } else {
-            info.files += 1;
-            // Only files some rule maps are kept: the cache stays small
-            // and the next run matches a few hundred paths, not thousands.
-            if rules.rules.iter().any(|(p, _)| p.is_match(&path)) {
-                scan.files.push(path);
-            }
-        }
-    }
-    scan.dirs.push(info);
-    for sub in subdirs {
-        walk_dir(root, root_real, &sub, scan, rules, seen)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
