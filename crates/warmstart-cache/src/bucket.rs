@@ -13,6 +13,7 @@ use crate::cache::{BUCKET_EXT, Cache};
 use crate::error::Result;
 use crate::events::CacheEvent;
 use crate::format::{self, Codec, Rejected, hex};
+use crate::slot::Slot;
 use crate::stamp::{FileStamp, unix_ns};
 use crate::stats::{Counters, LastRun, STATS_FILE, StatsFile};
 
@@ -81,11 +82,15 @@ pub(crate) enum Check {
     Inputs(u128),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct Entry<V> {
     pub check: Check,
-    pub value: V,
+    pub value: Slot<V>,
 }
+
+/// One entry as written: key, check, and the value encoded with the
+/// bucket's codec (so values can be decoded lazily, one by one).
+type Record<'a> = (&'a str, &'a Check, &'a [u8]);
 
 pub(crate) struct State<V> {
     pub entries: HashMap<String, Entry<V>>,
@@ -113,6 +118,8 @@ pub struct Bucket<V> {
     pub(crate) path: Option<PathBuf>,
     pub(crate) state: Mutex<State<V>>,
     pub(crate) counters: Arc<Counters>,
+    /// Whether an undecodable value was already reported.
+    pub(crate) warned: std::sync::atomic::AtomicBool,
 }
 
 /// What [`Bucket::save`] did.
@@ -188,6 +195,7 @@ where
             path,
             state: Mutex::new(state),
             counters,
+            warned: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -305,8 +313,19 @@ where
             let mut st = self.state();
             if st.dirty {
                 saved.merged = self.merge_other_writer(&mut st, path);
-                let mut list: Vec<(&String, &Entry<V>)> = st.entries.iter().collect();
-                list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut sorted: Vec<(&String, &Entry<V>)> = st.entries.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut values = Vec::with_capacity(sorted.len());
+                for (_, entry) in &sorted {
+                    values.push(entry.value.bytes(self.spec.codec).map_err(|reason| {
+                        crate::CacheError::io("cannot encode", path, std::io::Error::other(reason))
+                    })?);
+                }
+                let list: Vec<Record<'_>> = sorted
+                    .iter()
+                    .zip(&values)
+                    .map(|((k, e), v)| (k.as_str(), &e.check, v.as_ref()))
+                    .collect();
                 let bytes = format::encode(
                     &self.stem,
                     self.spec.codec,
@@ -381,12 +400,19 @@ pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()>
         .tempfile_in(dir)
         .map_err(wrap)?;
     tmp.write_all(bytes).map_err(wrap)?;
+    // Temporary files are created 0600; a cache shared by a team's users
+    // (a CI image, a container) must stay readable like any build output.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     Ok(())
 }
 
 /// Reads and validates a bucket file. `Ok(None)`: there is none.
-fn read_file<V: DeserializeOwned>(
+fn read_file<V>(
     path: &std::path::Path,
     stem: &str,
     spec: &BucketSpec,
@@ -412,6 +438,24 @@ fn read_file<V: DeserializeOwned>(
     if header.context != hex(spec.context) {
         return Err(Rejected::Stale("context changed".into()));
     }
-    let list: Vec<(String, Entry<V>)> = format::decode(header.codec, body)?;
-    Ok(Some((header.hash, list)))
+    let records: Vec<(&str, Check, &[u8])> = format::decode(body)?;
+    // Values stay in the file's bytes (no copy): each is a range into them.
+    let file_start = bytes.as_ptr() as usize;
+    let owned: Vec<(String, Check, std::ops::Range<usize>)> = records
+        .into_iter()
+        .map(|(key, check, value)| {
+            let start = value.as_ptr() as usize - file_start;
+            (key.to_string(), check, start..start + value.len())
+        })
+        .collect();
+    let hash = header.hash;
+    let shared = Arc::new(bytes);
+    let list = owned
+        .into_iter()
+        .map(|(key, check, range)| {
+            let slot = Slot::Raw(shared.clone(), range);
+            (key, Entry { check, value: slot })
+        })
+        .collect();
+    Ok(Some((hash, list)))
 }

@@ -1,7 +1,7 @@
 //! The bytes of a bucket file.
 //!
 //! ```text
-//! warmstart-cache 1\n                        magic and container version
+//! warmstart-cache 2\n                        magic and container version
 //! {"warmstart":"0.1.0","bucket":"graph-v1",  one JSON line: who wrote it,
 //!  "codec":"postcard","context":"…",          for which inputs, how many
 //!  "entries":5000,"bytes":…,"hash":"…"}\n     entries, body length and hash
@@ -14,27 +14,30 @@
 //! detected for certain, instead of trusting a decoder not to turn garbage
 //! into plausible values.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::stamp::hash_bytes;
 
 /// First line of every bucket file.
-pub(crate) const MAGIC: &[u8] = b"warmstart-cache 1\n";
+pub(crate) const MAGIC: &[u8] = b"warmstart-cache 2\n";
 
 /// The version of warmstart that writes files; a file written by any other
 /// version is ignored, so a release that changes a value type without
 /// bumping its bucket version still never reads old bytes.
 pub(crate) const WARMSTART_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// How a bucket's entries are serialized.
+/// How a bucket's values are serialized (the records around them — key,
+/// stamps — are always postcard).
 ///
-/// * [`Codec::Postcard`] (the default): compact and fast — a 5,000-entry
-///   bucket of parse results loads in about a millisecond — but not
+/// * [`Codec::Postcard`] (the default): compact and fast, but not
 ///   self-describing: values must not use `serde_json::Value`,
-///   `#[serde(untagged)]`, `flatten` or `skip_serializing_if`.
+///   `#[serde(untagged)]`, `flatten` or `skip_serializing_if`. A value that
+///   cannot be read back is reported once and recomputed.
 /// * [`Codec::Json`]: for values that need those (evaluated app metadata
-///   kept as `serde_json::Value`); larger and several times slower to load.
+///   kept as `serde_json::Value`); larger and slower.
+///
+/// Values are decoded lazily, on a hit, so the codec's cost is paid per
+/// value used, not at load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Codec {
@@ -107,22 +110,10 @@ pub(crate) fn peek_header(bytes: &[u8]) -> Option<Header> {
     serde_json::from_slice(&rest[..nl]).ok()
 }
 
-pub(crate) fn decode<T: DeserializeOwned>(codec: Codec, body: &[u8]) -> Result<T, Rejected> {
-    let result = match codec {
-        Codec::Postcard => postcard::from_bytes(body).map_err(|e| e.to_string()),
-        Codec::Json => serde_json::from_slice(body).map_err(|e| e.to_string()),
-    };
-    result.map_err(|e| {
-        // The checksum matched, so the bytes are what was written: the value
-        // type cannot read them back. Say how to fix that.
-        let hint = if codec == Codec::Postcard {
-            " (if the value type uses serde_json::Value, untagged enums or \
-             skipped fields, open the bucket with Codec::Json)"
-        } else {
-            ""
-        };
-        Rejected::Damaged(format!("cannot decode entries: {e}{hint}"))
-    })
+/// Decodes the body: always postcard (the records are types of this crate;
+/// the codec applies to the values inside them).
+pub(crate) fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Rejected> {
+    postcard::from_bytes(body).map_err(|e| Rejected::Damaged(format!("cannot decode entries: {e}")))
 }
 
 pub(crate) fn encode<T: Serialize + ?Sized>(
@@ -132,10 +123,7 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
     entries: u64,
     body: &T,
 ) -> Result<Vec<u8>, String> {
-    let body = match codec {
-        Codec::Postcard => postcard::to_stdvec(body).map_err(|e| e.to_string())?,
-        Codec::Json => serde_json::to_vec(body).map_err(|e| e.to_string())?,
-    };
+    let body = postcard::to_stdvec(body).map_err(|e| e.to_string())?;
     let header = Header {
         warmstart: WARMSTART_VERSION.to_string(),
         bucket: bucket.to_string(),
@@ -167,7 +155,7 @@ mod tests {
         let (h, body) = split(&bytes).unwrap();
         assert_eq!(h.bucket, "t-v1");
         assert_eq!(h.entries, 2);
-        let v: Vec<(u32, String)> = decode(h.codec, body).unwrap();
+        let v: Vec<(u32, String)> = decode(body).unwrap();
         assert_eq!(v, vec![(1, "a".to_string()), (2, "b".to_string())]);
     }
 

@@ -96,6 +96,7 @@ mod hash;
 mod lock;
 mod lookup;
 mod maintenance;
+mod slot;
 mod stamp;
 mod stats;
 

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::bucket::{Bucket, Check, Entry};
 use crate::error::Result;
+use crate::slot::Slot;
 use crate::stamp::{FileStamp, Fingerprint, Source};
 
 /// The answer to a file lookup.
@@ -89,23 +90,26 @@ where
                 st.touched.insert(key.to_string());
             }
             let entry = st.entries.get(key);
-            if st.watched
-                && st.verified.contains(key)
-                && let Some(Entry { value, .. }) = entry
-            {
-                let value = value.clone();
-                drop(st);
-                self.counters.hit();
-                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(Lookup::Hit(value));
-            }
-            match entry {
+            let l1 = match entry {
+                Some(Entry { value, .. }) if st.watched && st.verified.contains(key) => {
+                    Some(value.clone())
+                }
+                _ => None,
+            };
+            let stored = match entry {
                 Some(Entry {
                     check: Check::File(stamp),
                     ..
                 }) => Some(*stamp),
                 _ => None,
+            };
+            drop(st);
+            if let Some(v) = l1.and_then(|slot| self.materialize(key, slot)) {
+                self.counters.hit();
+                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(Lookup::Hit(v));
             }
+            stored
         };
         let path = self.cache.root().join(key);
         let now = self.cache.now();
@@ -183,32 +187,32 @@ where
                 st.touched.insert(key.to_string());
             }
             let entry = st.entries.get(key);
-            if st.watched
-                && st.verified.contains(key)
-                && let Some(Entry {
+            let same_list = |list: &[(String, Option<FileStamp>)]| {
+                list.len() == files.len() && list.iter().zip(files).all(|(a, b)| a.0 == *b)
+            };
+            let l1 = match entry {
+                Some(Entry {
                     check: Check::Files(list),
                     value,
-                }) = entry
-                && list.len() == files.len()
-                && list.iter().zip(files).all(|(a, b)| a.0 == *b)
-            {
-                let value = value.clone();
-                drop(st);
-                self.counters.hit();
-                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(FilesLookup::Hit(value));
-            }
-            match entry {
+                }) if st.watched && st.verified.contains(key) && same_list(list) => {
+                    Some(value.clone())
+                }
+                _ => None,
+            };
+            let stored = match entry {
                 Some(Entry {
                     check: Check::Files(list),
                     ..
-                }) if list.len() == files.len()
-                    && list.iter().zip(files).all(|(a, b)| a.0 == *b) =>
-                {
-                    Some(list.clone())
-                }
+                }) if same_list(list) => Some(list.clone()),
                 _ => None,
+            };
+            drop(st);
+            if let Some(v) = l1.and_then(|slot| self.materialize(key, slot)) {
+                self.counters.hit();
+                self.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(FilesLookup::Hit(v));
             }
+            stored
         };
         let now = self.cache.now();
         if let Some(list) = stored {
@@ -229,19 +233,22 @@ where
             }
             if same {
                 let mut st = self.state();
-                if let Some(entry) = st.entries.get_mut(key)
-                    && entry.check == Check::Files(list)
-                {
-                    let value = entry.value.clone();
-                    if rehashed {
-                        entry.check = Check::Files(fresh);
-                        st.dirty = true;
-                        self.counters.rehashed.fetch_add(1, Ordering::Relaxed);
+                let slot = match st.entries.get_mut(key) {
+                    Some(entry) if entry.check == Check::Files(list) => {
+                        if rehashed {
+                            entry.check = Check::Files(fresh);
+                            st.dirty = true;
+                            self.counters.rehashed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        st.verified.insert(key.to_string());
+                        st.entries.get(key).map(|e| e.value.clone())
                     }
-                    st.verified.insert(key.to_string());
-                    drop(st);
+                    _ => None,
+                };
+                drop(st);
+                if let Some(v) = slot.and_then(|slot| self.materialize(key, slot)) {
                     self.counters.hit();
-                    return Ok(FilesLookup::Hit(value));
+                    return Ok(FilesLookup::Hit(v));
                 }
             }
         }
@@ -275,7 +282,7 @@ where
         if !st.touched.contains(key) {
             st.touched.insert(key.to_string());
         }
-        let value = match st.entries.get(key) {
+        let slot = match st.entries.get(key) {
             Some(Entry {
                 check: Check::Inputs(h),
                 value,
@@ -283,6 +290,7 @@ where
             _ => None,
         };
         drop(st);
+        let value = slot.and_then(|slot| self.materialize(key, slot));
         if value.is_some() {
             self.counters.hit();
         } else {
@@ -366,18 +374,49 @@ where
     /// (another thread may have replaced it meanwhile); optionally refreshes
     /// the stamp. Marks the key confirmed for L1.
     fn value_if(&self, key: &str, stamp: &FileStamp, fresh: Option<FileStamp>) -> Option<V> {
-        let mut st = self.state();
-        let entry = st.entries.get_mut(key)?;
-        if entry.check != Check::File(*stamp) {
-            return None;
+        let slot = {
+            let mut st = self.state();
+            let entry = st.entries.get_mut(key)?;
+            if entry.check != Check::File(*stamp) {
+                return None;
+            }
+            if let Some(fresh) = fresh {
+                entry.check = Check::File(fresh);
+            }
+            let slot = entry.value.clone();
+            if fresh.is_some() {
+                st.dirty = true;
+            }
+            st.verified.insert(key.to_string());
+            slot
+        };
+        self.materialize(key, slot)
+    }
+
+    /// Decodes a stored value outside the lock. Bytes that pass the file
+    /// checksum yet do not decode mean the value type cannot read what it
+    /// wrote (see [`Codec`](crate::Codec)): the entry is dropped, so the
+    /// lookup becomes a miss, and the bucket warns once.
+    fn materialize(&self, key: &str, slot: Slot<V>) -> Option<V> {
+        match slot.get(self.spec.codec) {
+            Ok(v) => Some(v),
+            Err(reason) => {
+                self.remove_entry(key);
+                if !self.warned.swap(true, Ordering::Relaxed) {
+                    let hint = if self.spec.codec == crate::Codec::Postcard {
+                        " (if the value type uses serde_json::Value, untagged enums or \
+                         skipped fields, open the bucket with Codec::Json)"
+                    } else {
+                        ""
+                    };
+                    self.cache.emit(crate::CacheEvent::Damaged {
+                        file: self.path.clone().unwrap_or_default(),
+                        reason: format!("cannot decode the entry {key:?}: {reason}{hint}"),
+                    });
+                }
+                None
+            }
         }
-        let value = entry.value.clone();
-        if let Some(fresh) = fresh {
-            entry.check = Check::File(fresh);
-            st.dirty = true;
-        }
-        st.verified.insert(key.to_string());
-        Some(value)
     }
 
     fn remove_entry(&self, key: &str) {
@@ -392,7 +431,13 @@ where
         let mut st = self.state();
         st.verified.insert(key.clone());
         st.touched.insert(key.clone());
-        st.entries.insert(key, Entry { check, value });
+        st.entries.insert(
+            key,
+            Entry {
+                check,
+                value: Slot::Owned(value),
+            },
+        );
         st.dirty = true;
     }
 }

@@ -149,3 +149,23 @@ fn disabled_cache_computes_the_same_and_writes_nothing() {
     bucket.save().unwrap();
     assert!(!repo.root().join("node_modules").exists());
 }
+
+#[test]
+fn value_type_that_postcard_cannot_read_back_is_a_miss_with_a_hint() {
+    // serde_json::Value needs a self-describing format: with the default
+    // codec it is written fine but cannot be read back. The lookup must
+    // miss (and say how to fix it), never crash or answer garbage.
+    let repo = Repo::new();
+    let spec = BucketSpec::new("meta", 1);
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<serde_json::Value>(spec.clone());
+    bucket.insert("app", 1, serde_json::json!({"name": "zoom"}));
+    bucket.save().unwrap();
+    let (cache, events) = repo.cache();
+    let bucket = cache.bucket::<serde_json::Value>(spec);
+    assert_eq!(bucket.get("app", 1), None);
+    assert_eq!(bucket.get("app", 1), None);
+    let all = events.all();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].to_string().contains("Codec::Json"), "{}", all[0]);
+}
