@@ -109,7 +109,17 @@ pub fn hot_reload(file: &Path, url: &str, timeout: Duration) -> Result<Duration,
         source,
     };
     let original = std::fs::read_to_string(file).map_err(io)?;
-    let baseline = get(url, timeout)?.body;
+    // A page still settling (a background compile, statics landing) must
+    // not pass for a reload: wait for two equal answers first.
+    let mut baseline = get(url, timeout)?.body;
+    for _ in 0..20 {
+        let again = get(url, timeout)?.body;
+        if again == baseline {
+            break;
+        }
+        baseline = again;
+        thread::sleep(Duration::from_millis(100));
+    }
     let stamp = format!(
         "warmstart-hmr-{}",
         std::time::SystemTime::now()
@@ -117,16 +127,25 @@ pub fn hot_reload(file: &Path, url: &str, timeout: Duration) -> Result<Duration,
             .map_or(0, |d| d.as_millis())
     );
     let marker = regex::Regex::new(r"warmstart-hmr-\d+").expect("valid regex");
-    let changed = if marker.is_match(&original) {
+    let has_marker = marker.is_match(&original);
+    let changed = if has_marker {
         marker.replace_all(&original, stamp.as_str()).into_owned()
     } else {
         format!("{original}\n// {stamp}\n")
+    };
+    // With a marker the new stamp must show; without one, any change counts.
+    let reloaded = |body: &[u8]| {
+        if has_marker {
+            body.windows(stamp.len()).any(|w| w == stamp.as_bytes())
+        } else {
+            body != baseline.as_slice()
+        }
     };
     let started = Instant::now();
     std::fs::write(file, &changed).map_err(io)?;
     let result = loop {
         match get(url, timeout) {
-            Ok(page) if page.body != baseline => break Ok(started.elapsed()),
+            Ok(page) if reloaded(&page.body) => break Ok(started.elapsed()),
             // Errors while the server recompiles count as "not yet".
             _ if started.elapsed() > timeout => {
                 break Err(DevError::Request {
