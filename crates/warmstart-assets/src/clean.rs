@@ -24,7 +24,9 @@ pub struct CleanReport {
 
 pub(crate) fn clean(assets: &Assets) -> Result<CleanReport> {
     let root = assets.root.as_path();
-    let m = Manifest::load(&assets.manifest_path)?;
+    let mut m = Manifest::load(&assets.manifest_path)?;
+    // What an interrupted run made is warmstart's too.
+    crate::verify::settle_pending(root, &mut m);
     let mut report = CleanReport {
         manifest: assets.manifest_display(),
         ..CleanReport::default()
@@ -60,6 +62,7 @@ pub(crate) fn clean(assets: &Assets) -> Result<CleanReport> {
             Err(err) => return Err(io_err("cannot remove", abs)(err)),
         }
     }
+    crate::manifest::remove_intent(&assets.manifest_path)?;
     match fs::remove_file(&assets.manifest_path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -15,6 +15,10 @@ use crate::link::Mode;
 /// (`assets-v1`), so an old warmstart never misreads a new manifest.
 pub const VERSION: u32 = 1;
 pub const FILE_NAME: &str = "manifest.json";
+/// Beside the manifest: what a running `setup` is about to create. Written
+/// before it acts, removed after the manifest records the outcome; a run
+/// killed in between leaves it for the next one to settle.
+pub const INTENT_FILE: &str = "intent.json";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,6 +56,10 @@ pub struct Entry {
     pub hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_mtime: Option<i64>,
+    /// For a pending entry: what the manifest recorded at this path before
+    /// (restored if the interrupted run had not replaced it yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Box<Entry>>,
 }
 
 impl Entry {
@@ -64,6 +72,7 @@ impl Entry {
             mtime: None,
             hash: None,
             dest_mtime: None,
+            replaces: None,
         }
     }
 }
@@ -95,62 +104,72 @@ impl Manifest {
         root.join(cache_dir).join(FILE_NAME)
     }
 
-    /// Reads the manifest; a missing file is an empty manifest.
+    /// Reads the manifest; a missing file is an empty manifest. The entries
+    /// of an interrupted run's intent are merged in as pending, each
+    /// remembering what it would have replaced.
     pub fn load(path: &Path) -> Result<Manifest> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Manifest {
-                    version: VERSION,
-                    ..Manifest::default()
-                });
-            }
+        let mut manifest = match std::fs::read(path) {
+            Ok(bytes) => parse(path, &bytes)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest {
+                version: VERSION,
+                ..Manifest::default()
+            },
             Err(e) => return Err(io_err("cannot read", path)(e)),
         };
-        let manifest: Manifest =
-            serde_json::from_slice(&bytes).map_err(|e| AssetsError::Manifest {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
-        if manifest.version != VERSION {
-            return Err(AssetsError::Manifest {
-                path: path.to_path_buf(),
-                message: format!(
-                    "format version {} (this warmstart reads {VERSION})",
-                    manifest.version
-                ),
-            });
+        let intent_path = intent_path(path);
+        if let Ok(bytes) = std::fs::read(&intent_path) {
+            // A torn intent means the run died while writing it, before it
+            // created anything: nothing to settle.
+            if let Ok(intent) = serde_json::from_slice::<Manifest>(&bytes) {
+                for (p, mut e) in intent.entries {
+                    e.pending = true;
+                    e.replaces = manifest
+                        .entries
+                        .remove(&p)
+                        .filter(|old| !old.pending)
+                        .map(Box::new);
+                    manifest.entries.insert(p, e);
+                }
+            }
         }
         Ok(manifest)
     }
 
-    /// Writes atomically and durably (warmstart-fs: temp + fsync + rename);
-    /// a new cache folder gets a `.gitignore` and a `CACHEDIR.TAG` so tools
-    /// skip it.
+    /// Writes atomically and durably (warmstart-fs: temp + fsync + rename),
+    /// then drops the intent it settles. A new cache folder gets a
+    /// `.gitignore` and a `CACHEDIR.TAG` so tools skip it.
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = self.prepare(path)?;
         warmstart_fs::atomic_write(path, &bytes)?;
-        Ok(())
+        remove_intent(path)
     }
 
-    /// Writes atomically but without waiting for the disk: for the intent
-    /// record, which only has to survive the process (a `kill -9`), not
-    /// the machine; the final [`Manifest::save`] of the same run is durable.
+    /// Records the pending entries in the intent file before they are
+    /// created: one small write, no rename over the manifest and no fsync
+    /// (it has to survive the process, a `kill -9`, not the machine).
     pub fn save_intent(&self, path: &Path) -> Result<()> {
-        let bytes = self.prepare(path)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let wrap = |source| AssetsError::Io {
-            action: "cannot write",
-            path: path.to_path_buf(),
-            source,
+        let pending = Manifest {
+            version: VERSION,
+            lazy: self.lazy,
+            entries: self
+                .entries
+                .iter()
+                .filter(|(_, e)| e.pending)
+                .map(|(p, e)| {
+                    (
+                        p.clone(),
+                        Entry {
+                            replaces: None,
+                            ..e.clone()
+                        },
+                    )
+                })
+                .collect(),
+            scan: ScanCache::default(),
         };
-        let mut tmp = tempfile::Builder::new()
-            .prefix(warmstart_fs::TEMP_PREFIX)
-            .tempfile_in(dir)
-            .map_err(wrap)?;
-        std::io::Write::write_all(&mut tmp, &bytes).map_err(wrap)?;
-        tmp.persist(path).map_err(|e| wrap(e.error))?;
-        Ok(())
+        let bytes = pending.prepare(path)?;
+        let intent = intent_path(path);
+        std::fs::write(&intent, bytes).map_err(io_err("cannot write", &intent))
     }
 
     fn prepare(&self, path: &Path) -> Result<Vec<u8>> {
@@ -169,6 +188,38 @@ impl Manifest {
         })?;
         bytes.push(b'\n');
         Ok(bytes)
+    }
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> Result<Manifest> {
+    let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| AssetsError::Manifest {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if manifest.version != VERSION {
+        return Err(AssetsError::Manifest {
+            path: path.to_path_buf(),
+            message: format!(
+                "format version {} (this warmstart reads {VERSION})",
+                manifest.version
+            ),
+        });
+    }
+    Ok(manifest)
+}
+
+/// The intent file beside a manifest.
+pub fn intent_path(manifest: &Path) -> PathBuf {
+    manifest.with_file_name(INTENT_FILE)
+}
+
+/// Removes the intent file (settled by a durable save, or by `clean`).
+pub fn remove_intent(manifest: &Path) -> Result<()> {
+    let intent = intent_path(manifest);
+    match std::fs::remove_file(&intent) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err("cannot remove", intent)(e)),
     }
 }
 

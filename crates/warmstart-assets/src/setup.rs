@@ -14,9 +14,9 @@ use crate::Assets;
 use crate::config::ModeChoice;
 use crate::error::{AssetsError, Result, io_err};
 use crate::link::{self, LinkRequest, Linker, Mode, dir_mode, file_chain, min_rank};
-use crate::manifest::{Entry, Manifest, mtime_ns};
+use crate::manifest::{Entry, Manifest};
 use crate::plan::{Plan, link_target, parent};
-use crate::verify::{Check, links_to_source, verify};
+use crate::verify::{Check, links_to_source, record_copy, settle_pending, verify};
 
 /// How `setup` runs.
 pub struct SetupOptions<'a> {
@@ -222,38 +222,19 @@ fn count_modes(plan: &Plan, m: &Manifest, report: &mut SetupReport) {
     report.modes = modes;
 }
 
-/// Settles pending entries of an interrupted run: what exists and is what
-/// was intended is adopted, anything else is forgotten (never deleted).
+/// Settles pending entries of an interrupted run (see
+/// [`settle_pending`]) and removes its temporary files.
 fn repair(root: &Path, m: &mut Manifest, report: &mut SetupReport) -> bool {
-    let pending: Vec<String> = m
+    let folders: BTreeSet<String> = m
         .entries
         .iter()
         .filter(|(_, e)| e.pending)
-        .map(|(p, _)| p.clone())
+        .map(|(p, _)| parent(p).to_string())
         .collect();
-    if pending.is_empty() {
+    if folders.is_empty() {
         return false;
     }
-    let mut folders = BTreeSet::new();
-    for path in pending {
-        folders.insert(parent(&path).to_string());
-        let entry = m.entries[&path].clone();
-        let keep = match fs::symlink_metadata(root.join(&path)) {
-            Ok(meta) => verify(root, &path, &entry, &meta) == Check::Valid,
-            Err(_) => false,
-        };
-        if keep {
-            let mut entry = entry;
-            entry.pending = false;
-            if entry.mode.is_copy() {
-                record_copy(root, &path, &mut entry, None);
-            }
-            m.entries.insert(path.clone(), entry);
-            report.repaired.push(format!("{path}: adopted"));
-        } else {
-            m.entries.remove(&path);
-        }
-    }
+    report.repaired.extend(settle_pending(root, m));
     for folder in folders {
         let Ok(dir) = fs::read_dir(root.join(&folder)) else {
             continue;
@@ -267,19 +248,6 @@ fn repair(root: &Path, m: &mut Manifest, report: &mut SetupReport) -> bool {
         }
     }
     true
-}
-
-/// Fills size, mtimes and hash of a copy from disk.
-fn record_copy(root: &Path, path: &str, entry: &mut Entry, hash: Option<String>) {
-    let src = entry.source.as_deref().map(|s| root.join(s));
-    if let Some(meta) = src.and_then(|s| fs::metadata(s).ok()) {
-        entry.size = Some(meta.len());
-        entry.mtime = Some(mtime_ns(&meta));
-    }
-    entry.dest_mtime = fs::symlink_metadata(root.join(path))
-        .ok()
-        .map(|m| mtime_ns(&m));
-    entry.hash = hash.or_else(|| link::hash_file(&root.join(path)).ok());
 }
 
 fn decide(

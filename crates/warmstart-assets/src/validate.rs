@@ -47,7 +47,9 @@ pub struct ValidateReport {
 
 pub(crate) fn validate(assets: &Assets) -> Result<ValidateReport> {
     let root = assets.root.as_path();
-    let m = Manifest::load(&assets.manifest_path)?;
+    let mut m = Manifest::load(&assets.manifest_path)?;
+    // An interrupted run's entries, settled in memory only.
+    crate::verify::settle_pending(root, &mut m);
     let plan = crate::plan::build(root, &assets.rules, &m.scan, m.lazy)?;
     let mut problems = Vec::new();
     let mut checked = 0;

@@ -125,3 +125,77 @@ pub fn links_to_source(root: &Path, path: &str, entry: &Entry) -> bool {
         && fs::read_link(root.join(path))
             .is_ok_and(|t| t == link_target(path, entry.source.as_deref().unwrap_or("")))
 }
+
+/// Fills size, mtimes and hash of a copy from disk.
+pub fn record_copy(root: &Path, path: &str, entry: &mut Entry, hash: Option<String>) {
+    let src = entry.source.as_deref().map(|s| root.join(s));
+    if let Some(meta) = src.and_then(|s| fs::metadata(s).ok()) {
+        entry.size = Some(meta.len());
+        entry.mtime = Some(mtime_ns(&meta));
+    }
+    entry.dest_mtime = fs::symlink_metadata(root.join(path))
+        .ok()
+        .map(|m| mtime_ns(&m));
+    entry.hash = hash.or_else(|| crate::link::hash_file(&root.join(path)).ok());
+}
+
+/// For a pending entry of an interrupted run, what to record now: the
+/// entry as made (in whichever mode of the chain the run got to), or the
+/// entry it was replacing if the run had not touched that yet, or nothing
+/// (nothing of warmstart's is there; never deleted either way).
+pub fn settle(root: &Path, path: &str, entry: &Entry) -> Option<Entry> {
+    let meta = fs::symlink_metadata(root.join(path)).ok()?;
+    let mut modes = vec![entry.mode];
+    if matches!(
+        entry.mode,
+        Mode::Symlink | Mode::Hardlink | Mode::Reflink | Mode::Copy
+    ) {
+        // Fallbacks: hardlink before copy, since a hardlink also has the
+        // source's bytes.
+        modes.extend([Mode::Symlink, Mode::Hardlink, Mode::Copy]);
+    }
+    for mode in modes {
+        let candidate = Entry {
+            mode,
+            replaces: None,
+            ..entry.clone()
+        };
+        if verify(root, path, &candidate, &meta) == Check::Valid {
+            let mut made = Entry {
+                pending: false,
+                ..candidate
+            };
+            if mode.is_copy() {
+                record_copy(root, path, &mut made, None);
+            }
+            return Some(made);
+        }
+    }
+    let old = entry.replaces.as_deref()?;
+    (verify(root, path, old, &meta) == Check::Valid).then(|| old.clone())
+}
+
+/// Settles every pending entry in memory; returns one line per path.
+pub fn settle_pending(root: &Path, m: &mut crate::manifest::Manifest) -> Vec<String> {
+    let pending: Vec<String> = m
+        .entries
+        .iter()
+        .filter(|(_, e)| e.pending)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let mut lines = Vec::new();
+    for path in pending {
+        let entry = m
+            .entries
+            .remove(&path)
+            .unwrap_or_else(|| Entry::new(Mode::Dir, None));
+        match settle(root, &path, &entry) {
+            Some(e) => {
+                lines.push(format!("{path}: adopted ({})", e.mode.name()));
+                m.entries.insert(path, e);
+            }
+            None => lines.push(format!("{path}: not made; forgotten")),
+        }
+    }
+    lines
+}

@@ -457,3 +457,52 @@ fn lazy_setup_links_only_critical_assets() {
         Some("/app-store/alpha/icon.svg")
     );
 }
+
+#[test]
+fn a_killed_run_that_fell_back_or_had_not_replaced_yet_is_settled() {
+    let dir = fixture();
+    let root = dir.path();
+    setup_with(root, ModeChoice::Copy, false, false, &FsLinker);
+    let a = assets(root);
+    // The killed run intended symlinks; one destination it had already made
+    // as a hardlink (after a refused symlink), one it had not replaced yet.
+    fs::remove_file(dest(root, "gamma/shot.png")).unwrap();
+    fs::hard_link(
+        root.join("packages/app-store/gamma/static/shot.png"),
+        dest(root, "gamma/shot.png"),
+    )
+    .unwrap();
+    let intent = serde_json::json!({
+        "version": 1,
+        "entries": {
+            format!("{PUBLIC}/gamma/shot.png"): {
+                "mode": "symlink", "source": "packages/app-store/gamma/static/shot.png", "pending": true
+            },
+            format!("{PUBLIC}/beta/icon.svg"): {
+                "mode": "symlink", "source": "packages/app-store/beta/static/icon.svg", "pending": true
+            }
+        }
+    });
+    fs::write(
+        a.manifest_path.with_file_name("intent.json"),
+        intent.to_string(),
+    )
+    .unwrap();
+    let v = a.validate().unwrap();
+    assert!(v.ok, "settled in memory: {:?}", v.problems);
+    let r = setup_with(root, ModeChoice::Copy, false, false, &FsLinker);
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    assert!(
+        r.repaired
+            .iter()
+            .any(|l| l.contains("gamma/shot.png: adopted (hardlink)")),
+        "{:?}",
+        r.repaired
+    );
+    assert!(!a.manifest_path.with_file_name("intent.json").exists());
+    assert_identical(root);
+    assert!(a.validate().unwrap().ok);
+    let c = a.clean().unwrap();
+    assert!(c.kept.is_empty(), "{:?}", c.kept);
+    assert!(fs::symlink_metadata(dest(root, "gamma/shot.png")).is_err());
+}

@@ -164,7 +164,9 @@ fn kill_9_mid_setup_then_rerun_repairs() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while !manifest.exists() && started.elapsed() < Duration::from_secs(60) {
+    while !manifest.with_file_name("intent.json").exists()
+        && started.elapsed() < Duration::from_secs(60)
+    {
         std::thread::sleep(Duration::from_millis(1));
     }
     std::thread::sleep(Duration::from_millis(40));
@@ -174,7 +176,8 @@ fn kill_9_mid_setup_then_rerun_repairs() {
         !status.success(),
         "setup finished before it could be killed"
     );
-    let text = fs::read_to_string(&manifest).unwrap();
+    let intent = manifest.with_file_name("intent.json");
+    let text = fs::read_to_string(&intent).unwrap_or_default();
     assert!(
         text.contains("\"pending\":true"),
         "killed mid-way: intent recorded"
@@ -190,6 +193,7 @@ fn kill_9_mid_setup_then_rerun_repairs() {
         b"mine"
     );
     assert!(!fs::read_to_string(&manifest).unwrap().contains("pending"));
+    assert!(!intent.exists(), "the intent is settled");
     let mut stack = vec![root.join(PUBLIC)];
     while let Some(d) = stack.pop() {
         for e in fs::read_dir(d).unwrap().flatten() {
