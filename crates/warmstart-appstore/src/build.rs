@@ -3,7 +3,7 @@
 //! written unless every file was computed, so bad input never leaves a
 //! half-written registry behind.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ use warmstart_workspace::SourceError;
 use crate::config::{AppsConfig, Filter, ImportStyle, RegistryMap};
 use crate::discover::{AppDir, discover};
 use crate::error::{AppsError, json_error};
-use crate::eval::{EnvFn, evaluate_metadata};
+use crate::eval::{EnvFn, evaluate_metadata_in};
 use crate::print::{ExportMap, Import, ImportOrder, Value, module_path, print_file, variable_name};
 use crate::value::{JsValue, Known, Opaque};
 
@@ -59,11 +59,20 @@ pub enum FileStatus {
 /// An app with its metadata, as app-store-cli's `forEachAppDir` sees it.
 struct App {
     dir: AppDir,
-    abs: PathBuf,
     /// `{ ...metadata, name, path }`.
     record: JsValue,
     /// The metadata file's display path and text, for diagnostics.
     source: Option<(String, String)>,
+    /// Which of the files the maps ask about exist (`fs.existsSync`).
+    files: HashMap<String, bool>,
+    /// Files outside the app folder its metadata imports.
+    extra_inputs: Vec<PathBuf>,
+}
+
+impl App {
+    fn has(&self, file: &str) -> bool {
+        self.files.get(file).copied().unwrap_or(false)
+    }
 }
 
 impl<'c> Build<'c> {
@@ -85,12 +94,7 @@ impl<'c> Build<'c> {
         let store_display = self.store_display();
         let store = self.root.join(&self.config.dir);
         let dirs = discover(&store, &store_display, &self.config.group_dirs)?;
-        let mut extra_inputs = Vec::new();
-        let mut apps = Vec::with_capacity(dirs.len());
-        for dir in dirs {
-            apps.push(self.load(&store, &store_display, dir, env, &mut extra_inputs)?);
-        }
-        let mut exists = Exists::default();
+        let (apps, mut extra_inputs) = self.load_all(&store, &store_display, dirs, env)?;
         let mut files = Vec::new();
         for (file_name, registry) in self.config.registries.iter() {
             let mut imports = Vec::new();
@@ -114,8 +118,8 @@ impl<'c> Build<'c> {
                     {
                         continue;
                     }
-                    let (file, import_name) = chosen(map, app, &mut exists);
-                    if !exists.check(&app.abs.join(file)) {
+                    let (file, import_name) = chosen(map, app);
+                    if !app.has(file) {
                         continue;
                     }
                     let key = map.keys.get(&app.dir.name).unwrap_or(&app.dir.name).clone();
@@ -146,13 +150,8 @@ impl<'c> Build<'c> {
         }
         // An app folder removed while we were reading would make the output
         // describe a tree that no longer exists: refuse rather than write it.
-        for app in &apps {
-            if std::fs::metadata(&app.abs).is_err() {
-                return Err(AppsError::Vanished {
-                    path: format!("{store_display}/{}", app.dir.path),
-                });
-            }
-        }
+        let dirs: Vec<AppDir> = apps.iter().map(|a| a.dir.clone()).collect();
+        crate::discover::still_present(&store, &store_display, &dirs)?;
         extra_inputs.sort();
         extra_inputs.dedup();
         Ok(BuildOutput {
@@ -160,6 +159,85 @@ impl<'c> Build<'c> {
             files,
             extra_inputs,
         })
+    }
+
+    /// Every file any map may import (main and fallback), and the
+    /// sub-folders (like `components`) that several of them share: probing
+    /// such a folder once saves a failed stat per map in apps without it.
+    fn needed_files(&self) -> (Vec<String>, HashSet<String>) {
+        let mut files: Vec<String> = Vec::new();
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for (_, registry) in self.config.registries.iter() {
+            for (_, map) in registry.maps.iter() {
+                let targets =
+                    std::iter::once(&map.file).chain(map.fallback.as_ref().map(|f| &f.file));
+                for file in targets {
+                    if !files.contains(file) {
+                        files.push(file.clone());
+                        if let Some((dir, _)) = file.rsplit_once('/') {
+                            *count.entry(dir.to_string()).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let shared = count
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(d, _)| d)
+            .collect();
+        (files, shared)
+    }
+
+    /// Loads every app, on a few threads for large stores (the work is
+    /// mostly system calls); errors are reported in app order.
+    fn load_all(
+        &self,
+        store: &Path,
+        store_display: &str,
+        dirs: Vec<AppDir>,
+        env: EnvFn,
+    ) -> Result<(Vec<App>, Vec<PathBuf>), AppsError> {
+        let needed = self.needed_files();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let chunk = dirs.len().div_ceil(threads).max(32);
+        let parts: Vec<Vec<Result<App, AppsError>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = dirs
+                .chunks(chunk.max(1))
+                .map(|part| {
+                    let needed = &needed;
+                    scope.spawn(move || {
+                        let mut allocator = oxc_allocator::Allocator::default();
+                        part.iter()
+                            .map(|d| {
+                                self.load(
+                                    store,
+                                    store_display,
+                                    d.clone(),
+                                    env,
+                                    needed,
+                                    &mut allocator,
+                                )
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("app loader thread panicked"))
+                .collect()
+        });
+        let mut apps = Vec::with_capacity(dirs.len());
+        let mut extra = Vec::new();
+        for result in parts.into_iter().flatten() {
+            let app = result?;
+            extra.extend(app.extra_inputs.iter().cloned());
+            apps.push(app);
+        }
+        Ok((apps, extra))
     }
 
     /// Checks the registry declarations before touching the tree.
@@ -234,22 +312,36 @@ impl<'c> Build<'c> {
         store_display: &str,
         dir: AppDir,
         env: EnvFn,
-        extra_inputs: &mut Vec<PathBuf>,
+        (needed, shared): &(Vec<String>, HashSet<String>),
+        allocator: &mut oxc_allocator::Allocator,
     ) -> Result<App, AppsError> {
+        let mut extra_inputs = Vec::new();
+        let mut files = HashMap::new();
         let abs = store.join(&dir.path);
         let shown = |f: &str| format!("{store_display}/{}/{f}", dir.path);
         let config_json = abs.join("config.json");
         let metadata_ts = abs.join("_metadata.ts");
-        let (metadata, source) = if config_json.exists() {
+        // Read instead of "exists, then read": one system call per file; a
+        // file that cannot be read (a folder named config.json, no
+        // permission) is an error, as in app-store-cli.
+        let config_text = read_optional(&config_json, &shown("config.json"))?;
+        files.insert("config.json".to_string(), config_text.is_some());
+        let metadata_text = match config_text {
+            Some(_) => None,
+            None => {
+                let text = read_optional(&metadata_ts, &shown("_metadata.ts"))?;
+                files.insert("_metadata.ts".to_string(), text.is_some());
+                text
+            }
+        };
+        let (metadata, source) = if let Some(text) = config_text {
             let display = shown("config.json");
-            let text = read(&config_json, &display, &abs, store_display, &dir)?;
             let value: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| json_error(&display, &text, &e))?;
             (JsValue::from(value), None)
-        } else if metadata_ts.exists() {
+        } else if let Some(text) = metadata_text {
             let display = shown("_metadata.ts");
-            let text = read(&metadata_ts, &display, &abs, store_display, &dir)?;
-            let module = evaluate_metadata(&metadata_ts, &display, &text, env)?;
+            let module = evaluate_metadata_in(allocator, &metadata_ts, &display, &text, env)?;
             for import in &module.local_imports {
                 let p = warmstart_fs::normalize_lexically(&abs.join(import));
                 if !p.starts_with(&abs) {
@@ -277,11 +369,27 @@ impl<'c> Build<'c> {
                 ("path".into(), JsValue::String(dir.path.clone())),
             ]),
         };
+        let mut probed: HashMap<&str, bool> = HashMap::new();
+        for file in needed {
+            if files.contains_key(file) {
+                continue;
+            }
+            if let Some((sub, _)) = file.rsplit_once('/')
+                && shared.contains(sub)
+                && !*probed.entry(sub).or_insert_with(|| abs.join(sub).exists())
+            {
+                files.insert(file.clone(), false);
+                continue;
+            }
+            // `fs.existsSync`: follows links, true for folders too.
+            files.insert(file.clone(), std::fs::metadata(abs.join(file)).is_ok());
+        }
         Ok(App {
             dir,
-            abs,
             record,
             source,
+            files,
+            extra_inputs,
         })
     }
 
@@ -309,50 +417,24 @@ impl<'c> Build<'c> {
     }
 }
 
-fn read(
-    path: &Path,
-    display: &str,
-    app_abs: &Path,
-    store_display: &str,
-    dir: &AppDir,
-) -> Result<String, AppsError> {
-    std::fs::read_to_string(path).map_err(|source| {
-        if source.kind() == io::ErrorKind::NotFound && std::fs::metadata(app_abs).is_err() {
-            AppsError::Vanished {
-                path: format!("{store_display}/{}", dir.path),
-            }
-        } else {
-            AppsError::Read {
-                path: display.to_string(),
-                source,
-            }
-        }
-    })
+/// The file's text, or `None` when it does not exist.
+fn read_optional(path: &Path, display: &str) -> Result<Option<String>, AppsError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(AppsError::Read {
+            path: display.to_string(),
+            source,
+        }),
+    }
 }
 
 /// app-store-cli's `getChosenImportConfig`: the main file when it exists,
 /// else the fallback.
-fn chosen<'m>(map: &'m RegistryMap, app: &App, exists: &mut Exists) -> (&'m str, Option<&'m str>) {
+fn chosen<'m>(map: &'m RegistryMap, app: &App) -> (&'m str, Option<&'m str>) {
     match &map.fallback {
-        Some(fallback) if !exists.check(&app.abs.join(&map.file)) => {
-            (&fallback.file, fallback.import_name.as_deref())
-        }
+        Some(fallback) if !app.has(&map.file) => (&fallback.file, fallback.import_name.as_deref()),
         _ => (&map.file, map.import_name.as_deref()),
-    }
-}
-
-/// `fs.existsSync`, memoized: the same files are asked about by several maps.
-#[derive(Default)]
-struct Exists(HashMap<PathBuf, bool>);
-
-impl Exists {
-    fn check(&mut self, path: &Path) -> bool {
-        if let Some(&known) = self.0.get(path) {
-            return known;
-        }
-        let found = std::fs::metadata(path).is_ok();
-        self.0.insert(path.to_path_buf(), found);
-        found
     }
 }
 

@@ -44,11 +44,10 @@ pub fn discover(
     for (name, entry_path) in entries {
         if group_dirs.iter().any(|g| g.as_bytes() == name.as_slice()) {
             let group = String::from_utf8_lossy(&name).into_owned();
-            let group_path = entry_path;
-            if !is_dir(&group_path, &format!("{display}/{group}"))? {
+            if !is_dir(&entry_path, &format!("{display}/{group}"))? {
                 continue;
             }
-            let children = sorted_entries(&group_path).map_err(|source| AppsError::Read {
+            let children = sorted_entries(&entry_path.path).map_err(|source| AppsError::Read {
                 path: format!("{display}/{group}"),
                 source,
             })?;
@@ -85,20 +84,38 @@ pub fn discover(
 }
 
 /// Entry names in byte order.
-fn sorted_entries(dir: &Path) -> io::Result<Vec<(Vec<u8>, PathBuf)>> {
+fn sorted_entries(dir: &Path) -> io::Result<Vec<(Vec<u8>, Entry)>> {
     let mut names = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        names.push((entry.file_name().into_encoded_bytes(), entry.path()));
+        // The type comes with the directory listing on most file systems:
+        // no stat per entry unless it is a link.
+        let kind = entry.file_type().ok();
+        names.push((
+            entry.file_name().into_encoded_bytes(),
+            Entry {
+                path: entry.path(),
+                kind,
+            },
+        ));
     }
-    names.sort_unstable();
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(names)
+}
+
+struct Entry {
+    path: PathBuf,
+    kind: Option<fs::FileType>,
 }
 
 /// `fs.statSync(p).isDirectory()`: follows links; an entry that vanished
 /// between listing and stat (or a dangling link) is an error, as in Node.
-fn is_dir(path: &Path, shown: &str) -> Result<bool, AppsError> {
-    match fs::metadata(path) {
+fn is_dir(entry: &Entry, shown: &str) -> Result<bool, AppsError> {
+    match entry.kind {
+        Some(kind) if !kind.is_symlink() => return Ok(kind.is_dir()),
+        _ => {}
+    }
+    match fs::metadata(&entry.path) {
         Ok(meta) => Ok(meta.is_dir()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Err(AppsError::Vanished {
             path: shown.to_string(),
@@ -128,4 +145,29 @@ pub(crate) fn is_safe_app_name(name: &str) -> bool {
         && !name
             .chars()
             .any(|c| c == '"' || c == '\\' || c.is_control())
+}
+
+/// Checks, with one listing per folder, that every app found by
+/// [`discover`] is still there: an app folder removed during a build would
+/// make the output describe a tree that no longer exists.
+pub fn still_present(store: &Path, display: &str, apps: &[AppDir]) -> Result<(), AppsError> {
+    let mut listings: std::collections::HashMap<
+        &str,
+        std::collections::HashSet<std::ffi::OsString>,
+    > = std::collections::HashMap::new();
+    for app in apps {
+        let (parent, name) = app.path.rsplit_once('/').unwrap_or(("", &app.path));
+        if !listings.contains_key(parent) {
+            let names = fs::read_dir(store.join(parent))
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+                .unwrap_or_default();
+            listings.insert(parent, names);
+        }
+        if !listings[parent].contains(std::ffi::OsStr::new(name)) {
+            return Err(AppsError::Vanished {
+                path: format!("{display}/{}", app.path),
+            });
+        }
+    }
+    Ok(())
 }

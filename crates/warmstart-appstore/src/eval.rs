@@ -22,7 +22,7 @@ use crate::error::{AppsError, json_error};
 use crate::value::{JsValue, Opaque};
 
 /// Reads an environment variable (injected so tests and watch mode agree).
-pub type EnvFn<'e> = &'e dyn Fn(&str) -> Option<String>;
+pub type EnvFn<'e> = &'e (dyn Fn(&str) -> Option<String> + Sync);
 
 /// The evaluated `metadata` export of one `_metadata.ts`.
 #[derive(Debug, Clone)]
@@ -41,9 +41,22 @@ pub fn evaluate_metadata(
     text: &str,
     env: EnvFn,
 ) -> Result<EvaluatedModule, AppsError> {
-    let allocator = Allocator::default();
+    evaluate_metadata_in(&mut Allocator::default(), path, display, text, env)
+}
+
+/// [`evaluate_metadata`] reusing an arena (reset first): a build evaluates
+/// many small files, and a fresh arena per file costs page faults.
+pub fn evaluate_metadata_in(
+    allocator: &mut Allocator,
+    path: &Path,
+    display: &str,
+    text: &str,
+    env: EnvFn,
+) -> Result<EvaluatedModule, AppsError> {
+    allocator.reset();
+    let allocator = &*allocator;
     let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
-    let ret = Parser::new(&allocator, text, source_type).parse();
+    let ret = Parser::new(allocator, text, source_type).parse();
     if ret.panicked || ret.diagnostics.has_errors() {
         let first = ret.diagnostics.errors().next();
         let (range, message) = match first {

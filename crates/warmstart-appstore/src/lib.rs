@@ -27,6 +27,6 @@ pub use build::{Build, BuildOutput, CheckedFile, FileStatus, GeneratedFile, chec
 pub use config::{AppsConfig, Filter, ImportStyle, ImportTarget, RegistryFile, RegistryMap};
 pub use discover::{AppDir, discover};
 pub use error::AppsError;
-pub use eval::{EnvFn, EvaluatedModule, evaluate_metadata};
+pub use eval::{EnvFn, EvaluatedModule, evaluate_metadata, evaluate_metadata_in};
 pub use ordered::OrderedMap;
 pub use value::{JsValue, Opaque};
