@@ -21,11 +21,20 @@ pub=$t/apps/web/public/app-store
 # walk, plan, link).
 reset="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} + ; rm -rf $t/node_modules/.cache/warmstart"
 
+# Empty destination but warmstart's manifest kept: its recorded walk of the
+# sources is reused (what a run after emptying public/ pays).
+empty_only="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} +"
+
 echo "== files: $(find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' | wc -l)"
 hyperfine -w 3 -r 20 -N --export-json "$work/empty.json" \
   --prepare "sh -c '$reset'" \
-  -n "warmstart assets setup (empty destination)" "$bin --root $t assets setup -q" \
+  -n "warmstart assets setup (empty destination, no manifest)" "$bin --root $t assets setup -q" \
   -n "node plugin-copy.mjs (glob + copy)" "node $here/plugin-copy.mjs $t"
+sh -c "$reset"
+"$bin" --root "$t" assets setup -q
+hyperfine -w 3 -r 20 -N --export-json "$work/warm.json" \
+  --prepare "sh -c '$empty_only'" \
+  -n "warmstart assets setup (empty destination, manifest kept)" "$bin --root $t assets setup -q"
 
 sh -c "$reset"
 "$bin" --root "$t" assets setup -q
@@ -35,8 +44,9 @@ hyperfine -w 5 -r 50 -N --export-json "$work/nochange.json" \
 
 node -e '
 const fs = require("fs");
-const [empty, nochange] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f)).results);
+const [empty, nochange, warm] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f)).results);
 const ms = (r) => (r.median * 1000).toFixed(1);
-console.log(`\nsetup into empty destination: ${ms(empty[0])} ms; node copy: ${ms(empty[1])} ms; ratio ${(empty[1].median / empty[0].median).toFixed(1)}x (bar >= 25x)`);
+console.log(`\nsetup into empty destination, no manifest: ${ms(empty[0])} ms; node copy: ${ms(empty[1])} ms; ratio ${(empty[1].median / empty[0].median).toFixed(1)}x (bar >= 25x)`);
+console.log(`setup into empty destination, manifest kept: ${ms(warm[0])} ms; ratio ${(empty[1].median / warm[0].median).toFixed(1)}x`);
 console.log(`no-change setup: ${ms(nochange[0])} ms; validate: ${ms(nochange[1])} ms (bar <= 5 ms each)`);
-' "$work/empty.json" "$work/nochange.json"
+ ' "$work/empty.json" "$work/nochange.json" "$work/warm.json"
