@@ -8,27 +8,30 @@
 #
 # REPO is written to (the cache folder, and FILE_TO_TOUCH gets a line
 # appended): point it at a copy. BIN defaults to target/release/warmstart.
+# `graph cycles` exits 1 when it finds cycles, so exit codes are ignored.
 set -euo pipefail
 REPO=${1:?usage: bench/cache/bar.sh REPO [FILE_TO_TOUCH]}
 BIN=${BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/warmstart}
 RUNS=${RUNS:-10}
 TOUCH=${2:-$(cd "$REPO" && git ls-files 'packages/lib/*.ts' 2>/dev/null | head -1)}
 [ -n "$TOUCH" ] || { echo "give FILE_TO_TOUCH (repo-relative)"; exit 2; }
+REPO=$(cd "$REPO" && pwd)
+cd "$REPO" # the graph's paths are relative to the current folder
 CMD="$BIN --root $REPO graph cycles apps packages --json"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-views() { $CMD 2>"$OUT/stderr" | jq -S '.views'; }
+views() { $CMD 2>"$OUT/stderr" | jq -S '.views' || true; }
 
 cp "$REPO/$TOUCH" "$OUT/original"
 restore() { cp "$OUT/original" "$REPO/$TOUCH"; }
 
 echo "== timings (hyperfine, $RUNS runs each; quote the medians)"
-hyperfine -N -w 1 -r "$RUNS" --export-json "$OUT/cold.json" \
+hyperfine -N -i -w 1 -r "$RUNS" --export-json "$OUT/cold.json" \
   --prepare "$BIN --root $REPO cache clear -q" -n cold "$CMD" >/dev/null
-$CMD >/dev/null 2>&1 # fill
-hyperfine -N -w 1 -r "$RUNS" --export-json "$OUT/warm.json" -n warm "$CMD" >/dev/null
-hyperfine -N -w 0 -r "$RUNS" --export-json "$OUT/touched.json" \
+$CMD >/dev/null 2>&1 || true # fill
+hyperfine -N -i -w 1 -r "$RUNS" --export-json "$OUT/warm.json" -n warm "$CMD" >/dev/null
+hyperfine -N -i -w 0 -r "$RUNS" --export-json "$OUT/touched.json" \
   --prepare "sh -c 'echo \"// touched\" >> $REPO/$TOUCH'" -n one-file-touched "$CMD" >/dev/null
 restore
 median() { jq '.results[0].median * 1000' "$OUT/$1.json"; }

@@ -59,6 +59,13 @@ impl ContextHasher {
         self
     }
 
+    /// Adds a 128-bit number (e.g. a file's content hash from
+    /// [`Bucket::content_hash`](crate::Bucket::content_hash)).
+    pub fn u128(&mut self, n: u128) -> &mut Self {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+
     /// Adds a file's contents, or a marker that it is absent or unreadable
     /// (so creating the file changes the hash too).
     pub fn file(&mut self, path: &Path) -> &mut Self {

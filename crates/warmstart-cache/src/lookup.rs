@@ -304,6 +304,23 @@ where
         self.put(key.into(), Check::Inputs(inputs), value);
     }
 
+    /// The content hash recorded for the file `key`: after this run's
+    /// [`file`](Bucket::file) lookup of it (hit or stored miss), the xxh3-128
+    /// of the bytes on disk. Hash every file's key and content hash (in key
+    /// order, with [`ContextHasher`](crate::ContextHasher)) to key a result
+    /// computed from all of them — e.g. a whole graph analysis stored with
+    /// [`insert`](Bucket::insert) — and a warm run with no change skips the
+    /// computation after one `stat` per file.
+    pub fn content_hash(&self, key: &str) -> Option<u128> {
+        match self.state().entries.get(key) {
+            Some(Entry {
+                check: Check::File(stamp),
+                ..
+            }) => Some(stamp.hash),
+            _ => None,
+        }
+    }
+
     /// L1: in watched mode, forget that `key` (and every entry computed
     /// from the file `key`) was confirmed, so its next lookup checks the
     /// disk again. Feed it every path a file watcher reports, relative to

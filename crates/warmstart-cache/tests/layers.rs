@@ -169,3 +169,38 @@ fn value_type_that_postcard_cannot_read_back_is_a_miss_with_a_hint() {
     assert_eq!(all.len(), 1, "{all:?}");
     assert!(all[0].to_string().contains("Codec::Json"), "{}", all[0]);
 }
+
+#[test]
+fn whole_result_keyed_by_every_files_content_hash() {
+    // The recipe for caching a result of all files (a graph analysis): after
+    // the per-file lookups, hash (key, content hash) of each file in order.
+    use warmstart_cache::ContextHasher;
+    let repo = Repo::new();
+    let keys = ["a.ts", "b.ts"];
+    for k in keys {
+        repo.write(k, k);
+    }
+    let run = |expect_hit: bool| {
+        let (cache, _) = repo.cache();
+        let files = cache.bucket::<String>(spec());
+        let results = cache.bucket::<String>(BucketSpec::new("result", 1));
+        let mut h = ContextHasher::new();
+        for k in keys {
+            lookup(&files, k);
+            h.str(k).u128(files.content_hash(k).unwrap());
+        }
+        let inputs = h.finish();
+        let hit = results.get("analysis", inputs).is_some();
+        if !hit {
+            results.insert("analysis", inputs, "expensive".into());
+        }
+        files.save().unwrap();
+        results.save().unwrap();
+        assert_eq!(hit, expect_hit);
+    };
+    run(false);
+    run(true);
+    repo.write("b.ts", "changed");
+    run(false);
+    run(true);
+}
