@@ -17,7 +17,8 @@
 //!   is removed.
 //! * **L1**: a [`Bucket`] kept in a long-running process answers from
 //!   memory; in watched mode ([`Bucket::set_watched`]) confirmed entries
-//!   skip even the `stat` until the watcher calls [`Bucket::invalidate`].
+//!   skip even the `stat` until the watcher calls [`Bucket::invalidate`];
+//!   [`Bucket::warm`] validates everything once at startup.
 //! * **Lock**: writers take an OS lock; a second process waits and says so
 //!   through [`Cache::on_event`].
 //! * **Statistics**: [`Cache::run_stats`] for a command's `--json`;

@@ -304,6 +304,29 @@ where
         self.put(key.into(), Check::Inputs(inputs), value);
     }
 
+    /// Warming at startup (`warmstart dev`, `--watch`): checks every file
+    /// entry against the disk now — one `stat` each, a hash where the
+    /// fingerprint cannot vouch — removes entries of deleted files, and
+    /// returns the keys whose files changed, sorted (recompute those first).
+    /// In watched mode the confirmed entries are then answered from memory.
+    pub fn warm(&self) -> Result<Vec<String>> {
+        let mut keys: Vec<String> = self
+            .state()
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e.check, Check::File(_)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.sort_unstable();
+        let mut changed = Vec::new();
+        for key in keys {
+            if let Lookup::Miss(_) = self.file(&key)? {
+                changed.push(key);
+            }
+        }
+        Ok(changed)
+    }
+
     /// The content hash recorded for the file `key`: after this run's
     /// [`file`](Bucket::file) lookup of it (hit or stored miss), the xxh3-128
     /// of the bytes on disk. Hash every file's key and content hash (in key

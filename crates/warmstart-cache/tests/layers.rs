@@ -204,3 +204,32 @@ fn whole_result_keyed_by_every_files_content_hash() {
     run(false);
     run(true);
 }
+
+#[test]
+fn warming_reports_changed_files_and_forgets_deleted_ones() {
+    let repo = Repo::new();
+    for k in ["a.ts", "b.ts", "c.ts"] {
+        repo.write(k, k);
+    }
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    for k in ["a.ts", "b.ts", "c.ts"] {
+        lookup(&bucket, k);
+    }
+    bucket.save().unwrap();
+    repo.write("b.ts", "edited while warmstart was not running");
+    std::fs::remove_file(repo.root().join("c.ts")).unwrap();
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    bucket.set_watched(true);
+    assert_eq!(bucket.warm().unwrap(), ["b.ts"]);
+    assert_eq!(bucket.keys(), ["a.ts", "b.ts"]);
+    let before = bucket.stats().l1_hits;
+    assert_eq!(lookup(&bucket, "a.ts"), (truth(&repo, "a.ts"), true));
+    assert_eq!(
+        bucket.stats().l1_hits,
+        before + 1,
+        "a.ts answered from memory"
+    );
+    assert_eq!(lookup(&bucket, "b.ts"), (truth(&repo, "b.ts"), false));
+}
