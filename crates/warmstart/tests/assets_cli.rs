@@ -209,3 +209,50 @@ fn kill_9_mid_setup_then_rerun_repairs() {
     assert_eq!(code, 0);
     assert!(out.contains("created 0, removed 0, kept 2400"), "{out}");
 }
+
+#[test]
+fn the_generated_sample_links_validates_and_cleans() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sample");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    // The first app with statics gets a folder of the user's own beforehand.
+    let first_static = {
+        let mut found = None;
+        let mut stack = vec![root.join("packages/app-store")];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap().flatten() {
+                if e.file_name() == "static" {
+                    found = Some(e.path());
+                } else if e.file_type().unwrap().is_dir() {
+                    stack.push(e.path());
+                }
+            }
+        }
+        found.expect("the sample has statics")
+    };
+    let app = first_static
+        .parent()
+        .unwrap()
+        .strip_prefix(root.join("packages/app-store"))
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    write(&root, &format!("{PUBLIC}/{app}/mine.txt"), b"mine");
+
+    let (code, out, err) = run(&root, &["assets", "setup"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(assert_identical(&root) > 0);
+    let (code, out, _) = run(&root, &["assets", "validate"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, _) = run(&root, &["assets", "clean"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        fs::read(root.join(PUBLIC).join(&app).join("mine.txt")).unwrap(),
+        b"mine"
+    );
+    let left: Vec<_> = fs::read_dir(root.join(PUBLIC).join(&app))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(left.len(), 1, "only the user's file is left");
+}
