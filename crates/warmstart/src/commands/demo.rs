@@ -100,6 +100,21 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
     })?;
     // Later capabilities add their steps below, in the order `warmstart dev`
     // runs them.
+    demo.step("apps build", || {
+        let config = warmstart_appstore::AppsConfig::preset(warmstart_workspace::Preset::Calcom);
+        let built =
+            warmstart_appstore::Build::new(&dir, &config).run(&|k| std::env::var(k).ok())?;
+        let report = warmstart_appstore::write(&built)?;
+        let written = report
+            .iter()
+            .filter(|(_, s)| *s != warmstart_appstore::FileStatus::Unchanged)
+            .count();
+        let entries: usize = built.files.iter().map(|f| f.entries).sum();
+        Ok(format!(
+            "{} app folders, {written} registry files written ({entries} entries)",
+            built.apps
+        ))
+    })?;
     demo.step("assets setup", || {
         let config = warmstart_assets::AssetsConfig::preset(warmstart_workspace::Preset::Calcom);
         let assets = warmstart_assets::Assets::new(&dir, &config)?;
@@ -124,8 +139,8 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
             if ok { "ok" } else { "FAILED" }
         ))
     })?;
-    demo.step("dev server", || super::dev::demo(&dir))?;
     demo.step("cache", || super::cache::demo(&dir))?;
+    demo.step("dev server", || super::dev::demo(&dir))?;
     printer.json(&serde_json::json!({ "dir": dir, "steps": demo.steps }));
     Ok(Status::Ok)
 }
