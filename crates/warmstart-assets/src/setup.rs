@@ -348,6 +348,7 @@ fn decide(
             mkdirs.insert(d.to_string());
         }
         touched.insert(d.to_string());
+        let links_before = links.len();
         for &i in &g.assets {
             let a = &plan.assets[i];
             touched.insert(a.dest.clone());
@@ -406,6 +407,10 @@ fn decide(
                     }
                 }
             }
+        }
+        // A folder for nothing (lazy mode, no critical file here) is not made.
+        if !exists_as_dir && links.len() == links_before {
+            mkdirs.remove(d);
         }
     }
     // Entries for assets that no longer exist: removed when still ours.
