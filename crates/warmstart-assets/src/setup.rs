@@ -198,6 +198,13 @@ pub(crate) fn setup(assets: &Assets, opts: &SetupOptions<'_>) -> Result<SetupRep
     }
     m.save(&assets.manifest_path)?;
     report.removed.sort();
+    // Deterministic output: everything by repo-relative path.
+    report.created.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+        .fallbacks
+        .sort_by(|a, b| (&a.path, a.refused).cmp(&(&b.path, b.refused)));
+    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    report.conflicts.sort_by(|a, b| a.path.cmp(&b.path));
     count_modes(&plan, &m, &mut report);
     Ok(report)
 }
