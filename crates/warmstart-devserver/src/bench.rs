@@ -218,10 +218,13 @@ pub fn run(
     Ok(BenchResult {
         main: summarize(&plan.main.command.join(" "), mains),
         warmup: plan.warmup,
-        vs: plan
-            .other
-            .as_ref()
-            .map(|o| summarize(&o.command.join(" "), others)),
+        vs: plan.other.as_ref().map(|_| {
+            let command = others
+                .first()
+                .map(|r| r.command.clone())
+                .unwrap_or_default();
+            summarize(&command, others)
+        }),
         ratio,
     })
 }

@@ -218,6 +218,16 @@ pub fn module_count(lines: &[String]) -> Option<u64> {
         .max()
 }
 
+/// The command as the user typed it (`--vs` runs as `sh -c "exec …"`).
+fn label(command: &[String]) -> String {
+    match command {
+        [sh, c, script] if sh == "sh" && c == "-c" => {
+            script.strip_prefix("exec ").unwrap_or(script).to_string()
+        }
+        _ => command.join(" "),
+    }
+}
+
 /// Builds the record of one run. `t0` is when warmstart started working
 /// (before the prepare steps).
 pub fn record(
@@ -251,7 +261,7 @@ pub fn record(
     RunRecord {
         timestamp: crate::metrics::now_rfc3339(),
         kind: kind.to_string(),
-        command: command.join(" "),
+        command: label(command),
         version: env!("CARGO_PKG_VERSION").to_string(),
         git_revision,
         startup_time: prepare_ms + ms(started.ready_after),
