@@ -27,6 +27,9 @@ pub struct DiskBucket {
     pub current: bool,
     /// Statistics of the last run that saved this bucket.
     pub last_run: Option<LastRun>,
+    /// A versioned folder a command keeps in the cache (`assets-v1/`)
+    /// rather than a bucket file; `bytes` is the size of its files.
+    pub folder: bool,
 }
 
 /// What [`Cache::clear`] removed.
@@ -90,8 +93,21 @@ impl Cache {
                 last_run: runs.buckets.get(&stem).cloned(),
                 bucket: stem,
                 bytes,
+                folder: false,
             });
         }
+        for (stem, path) in bucket_folders(dir) {
+            out.push(DiskBucket {
+                entries: None,
+                written_by: None,
+                current: true,
+                last_run: runs.buckets.get(&stem).cloned(),
+                bucket: stem,
+                bytes: folder_bytes(&path),
+                folder: true,
+            });
+        }
+        out.sort_by(|a, b| a.bucket.cmp(&b.bucket));
         Ok(out)
     }
 
@@ -166,6 +182,36 @@ impl Cache {
         cleared.removed.sort();
         Ok(cleared)
     }
+}
+
+/// Versioned folders (`assets-v1/`) in `dir`: (name, path), sorted.
+fn bucket_folders(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(name, _)| split_stem(name).is_some())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Total size of the files under `path` (symlinks not followed).
+fn folder_bytes(path: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(entry.path()),
+                Ok(t) if t.is_file() => total += entry.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
 }
 
 fn read_head(path: &Path, limit: u64) -> Vec<u8> {

@@ -233,3 +233,31 @@ fn warming_reports_changed_files_and_forgets_deleted_ones() {
     );
     assert_eq!(lookup(&bucket, "b.ts"), (truth(&repo, "b.ts"), false));
 }
+
+#[test]
+fn watched_multi_file_entry_is_rechecked_when_one_input_changes() {
+    let repo = Repo::new();
+    repo.write("apps/a/_metadata.ts", "a");
+    repo.write("apps/b/_metadata.ts", "b");
+    let inputs = ["apps/a/_metadata.ts", "apps/b/_metadata.ts"];
+    let (cache, _) = repo.cache();
+    let bucket = cache.bucket::<String>(BucketSpec::new("apps", 1));
+    bucket.set_watched(true);
+    let build = || match bucket.files("registry", &inputs).unwrap() {
+        FilesLookup::Hit(v) => (v, true),
+        FilesLookup::Miss(set) => {
+            let v: String = set
+                .iter()
+                .map(|(_, s)| s.map(|s| s.text().into_owned()).unwrap_or_default())
+                .collect();
+            bucket.insert_files(&set, v.clone());
+            (v, false)
+        }
+    };
+    assert_eq!(build(), ("ab".to_string(), false));
+    assert_eq!(build(), ("ab".to_string(), true));
+    assert_eq!(bucket.stats().l1_hits, 1);
+    repo.write("apps/b/_metadata.ts", "B");
+    bucket.invalidate("apps/b/_metadata.ts");
+    assert_eq!(build(), ("aB".to_string(), false));
+}

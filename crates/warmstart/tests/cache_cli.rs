@@ -104,6 +104,10 @@ fn stats_of_an_empty_cache() {
 fn stats_show_entries_and_last_run_hit_rate() {
     let dir = repo();
     fill(dir.path());
+    // A command's own versioned folder in the cache (the assets manifest).
+    let assets = dir.path().join("node_modules/.cache/warmstart/assets-v1");
+    std::fs::create_dir_all(&assets).unwrap();
+    std::fs::write(assets.join("manifest.json"), "{}").unwrap();
     let text = warmstart(dir.path(), &["cache", "stats"]).success();
     let json = warmstart(dir.path(), &["cache", "stats", "--json"]).success();
     redacted!({

@@ -153,6 +153,16 @@ fn print_stats(printer: &Printer, report: &StatsReport) {
             }
             None => "-".to_string(),
         };
+        if b.folder {
+            printer.line(format!(
+                "  {:<24} {:>8} {:>10}  {}",
+                format!("{}/", b.bucket),
+                "-",
+                human_bytes(b.bytes),
+                printer.paint("(a command's own folder)", Paint::Dim)
+            ));
+            continue;
+        }
         let stale = if b.current {
             String::new()
         } else {
