@@ -757,3 +757,19 @@ pub fn demo(dir: &Path) -> miette::Result<String> {
         metrics::Unit::Ms.format(record.startup_time)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_display_and_vs_shell() {
+        let cmd = ["sh", "-c", "echo 'Ready in 1ms'; sleep 5"].map(String::from);
+        assert_eq!(
+            display(&cmd),
+            r#"sh -c 'echo '\''Ready in 1ms'\''; sleep 5'"#
+        );
+        assert_eq!(shell_command("npx next dev"), "exec npx next dev");
+        assert_eq!(shell_command("cd web && next dev"), "cd web && next dev");
+    }
+}
