@@ -18,6 +18,7 @@
 //! println!("{} assets, {} created", report.assets, report.created.len());
 //! ```
 
+mod apply;
 mod clean;
 mod config;
 mod error;
