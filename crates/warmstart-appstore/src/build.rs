@@ -32,6 +32,9 @@ pub struct BuildOutput {
     pub files: Vec<GeneratedFile>,
     /// Files outside the app store that metadata imports (for `--watch`).
     pub extra_inputs: Vec<PathBuf>,
+    /// Every file and folder whose (mtime, size) the outputs depend on (see
+    /// `stamp`), absolute.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// One registry file's path and bytes.
@@ -67,6 +70,8 @@ struct App {
     files: HashMap<String, bool>,
     /// Files outside the app folder its metadata imports.
     extra_inputs: Vec<PathBuf>,
+    /// The app folder, the sub-folders its maps look into and the files read.
+    inputs: Vec<PathBuf>,
 }
 
 impl App {
@@ -95,6 +100,13 @@ impl<'c> Build<'c> {
         let store = self.root.join(&self.config.dir);
         let dirs = discover(&store, &store_display, &self.config.group_dirs)?;
         let (apps, mut extra_inputs) = self.load_all(&store, &store_display, dirs, env)?;
+        let mut inputs = vec![store.clone()];
+        for group in &self.config.group_dirs {
+            inputs.push(store.join(group));
+        }
+        for app in &apps {
+            inputs.extend(app.inputs.iter().cloned());
+        }
         let mut files = Vec::new();
         for (file_name, registry) in self.config.registries.iter() {
             let mut imports = Vec::new();
@@ -154,10 +166,14 @@ impl<'c> Build<'c> {
         crate::discover::still_present(&store, &store_display, &dirs)?;
         extra_inputs.sort();
         extra_inputs.dedup();
+        inputs.extend(extra_inputs.iter().cloned());
+        inputs.sort();
+        inputs.dedup();
         Ok(BuildOutput {
             apps: apps.len(),
             files,
             extra_inputs,
+            inputs,
         })
     }
 
@@ -318,6 +334,7 @@ impl<'c> Build<'c> {
         let mut extra_inputs = Vec::new();
         let mut files = HashMap::new();
         let abs = store.join(&dir.path);
+        let mut inputs = vec![abs.clone()];
         let shown = |f: &str| format!("{store_display}/{}/{f}", dir.path);
         let config_json = abs.join("config.json");
         let metadata_ts = abs.join("_metadata.ts");
@@ -335,6 +352,7 @@ impl<'c> Build<'c> {
             }
         };
         let (metadata, source) = if let Some(text) = config_text {
+            inputs.push(config_json.clone());
             let display = shown("config.json");
             let value: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| json_error(&display, &text, &e))?;
@@ -342,6 +360,8 @@ impl<'c> Build<'c> {
         } else if let Some(text) = metadata_text {
             let display = shown("_metadata.ts");
             let module = evaluate_metadata_in(allocator, &metadata_ts, &display, &text, env)?;
+            inputs.push(metadata_ts.clone());
+            inputs.extend(module.json_files.iter().cloned());
             for import in &module.local_imports {
                 let p = warmstart_fs::normalize_lexically(&abs.join(import));
                 if !p.starts_with(&abs) {
@@ -371,6 +391,12 @@ impl<'c> Build<'c> {
         };
         let mut probed: HashMap<&str, bool> = HashMap::new();
         for file in needed {
+            // Sub-folders whose listing decides whether `file` exists.
+            let mut sub = file.as_str();
+            while let Some((parent, _)) = sub.rsplit_once('/') {
+                inputs.push(abs.join(parent));
+                sub = parent;
+            }
             if files.contains_key(file) {
                 continue;
             }
@@ -390,6 +416,7 @@ impl<'c> Build<'c> {
             source,
             files,
             extra_inputs,
+            inputs,
         })
     }
 

@@ -32,6 +32,8 @@ pub struct EvaluatedModule {
     pub metadata: JsValue,
     /// Local modules the file imports (relative specifiers), for `--watch`.
     pub local_imports: Vec<String>,
+    /// JSON files the module imports and that were read (`./package.json`).
+    pub json_files: Vec<std::path::PathBuf>,
 }
 
 /// Parses and evaluates `text` (the file at `path`, shown as `display`).
@@ -87,6 +89,7 @@ pub fn evaluate_metadata_in(
         imported: HashMap::new(),
     };
     let mut local_imports = Vec::new();
+    let mut json_files = Vec::new();
     let mut metadata_local: Option<&str> = None;
     let mut metadata_expr: Option<&Expression> = None;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -110,6 +113,7 @@ pub fn evaluate_metadata_in(
                             if source.starts_with('.') && source.ends_with(".json") =>
                         {
                             let value = load_json(dir, source, display, text, import.source.span)?;
+                            json_files.push(dir.join(source));
                             scope.json.insert(d.local.name.as_str(), value);
                         }
                         ImportDeclarationSpecifier::ImportSpecifier(s) => {
@@ -164,6 +168,7 @@ pub fn evaluate_metadata_in(
     Ok(EvaluatedModule {
         metadata,
         local_imports,
+        json_files,
     })
 }
 

@@ -20,6 +20,7 @@ mod eval;
 mod natural_sort;
 mod ordered;
 mod print;
+pub mod stamp;
 mod value;
 pub mod watch;
 

@@ -297,3 +297,66 @@ fn watch_regenerates_and_survives_a_bad_edit() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// The no-change stamp: a second run does nothing but stat, and any change
+/// to an input (a file's bytes, an environment variable metadata reads, an
+/// output edited by hand) makes the next run a full one.
+#[test]
+fn the_no_change_stamp_notices_every_kind_of_change() {
+    let (_tmp, root) = sample();
+    // Trust mtimes at once (the default waits 2 s for racily clean files).
+    write(
+        &root,
+        "warmstart.json",
+        r#"{ "cache": { "mtimeGranularityMs": 0 } }"#,
+    );
+    let fast = |envs: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.current_dir(&root).args(["apps", "build", "-v"]);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).contains("nothing changed since the last build")
+    };
+    assert!(!fast(&[]), "first run builds");
+    assert!(fast(&[]), "second run takes the fast path");
+
+    // dailyvideo's metadata reads DAILY_API_KEY.
+    assert!(!fast(&[("DAILY_API_KEY", "k")]));
+    assert!(fast(&[("DAILY_API_KEY", "k")]));
+    assert!(!fast(&[]));
+
+    // A config.json gains a location: the booker registry changes.
+    let config = root.join(STORE).join("around/config.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&config).unwrap()).unwrap();
+    let booker = root.join(STORE).join("bookerApps.metadata.generated.ts");
+    let had = fs::read_to_string(&booker)
+        .unwrap()
+        .contains("around_config_json");
+    if had {
+        value.as_object_mut().unwrap().remove("appData");
+    } else {
+        value["appData"] = serde_json::json!({ "location": { "type": "integrations:around" } });
+    }
+    fs::write(&config, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    assert!(!fast(&[]));
+    assert_ne!(
+        fs::read_to_string(&booker)
+            .unwrap()
+            .contains("around_config_json"),
+        had
+    );
+
+    // An output edited by hand is put back.
+    fs::write(&booker, "// edited\n").unwrap();
+    assert!(!fast(&[]));
+    assert!(
+        fs::read_to_string(&booker)
+            .unwrap()
+            .contains("export const appStoreMetadata")
+    );
+    assert!(fast(&[]));
+}

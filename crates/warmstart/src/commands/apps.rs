@@ -1,8 +1,12 @@
 //! `warmstart apps`: build, check and watch the app-store registries.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::{Args, Subcommand};
 use serde_json::json;
-use warmstart_appstore::{Build, FileStatus};
+use warmstart_appstore::stamp::{self, EnvLog};
+use warmstart_appstore::{Build, BuildOutput, FileStatus};
 
 use crate::cli::{CmdResult, GlobalArgs, Status};
 use crate::printer::{Paint, Printer};
@@ -39,6 +43,9 @@ fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
 }
 
+/// One output file in a report: path, status, entries.
+type Row = (String, FileStatus, usize);
+
 fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     let ws = Workspace::load(global)?;
     let config = &ws.config.apps;
@@ -50,7 +57,32 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     if args.watch {
         return watch(&ws, printer);
     }
-    let built = Build::new(&ws.root, config).run(&env);
+    // The no-change fast path: nothing the outputs depend on has changed.
+    let stamp = stamp_setup(&ws);
+    if let Some((file, key, _)) = &stamp
+        && let Some(fresh) = stamp::fresh(file, *key, &env)
+    {
+        printer.verbose("nothing changed since the last build");
+        let rows: Vec<Row> = fresh
+            .files
+            .into_iter()
+            .map(|(path, entries)| (path, FileStatus::Unchanged, entries))
+            .collect();
+        if args.check {
+            let files: Vec<_> = rows
+                .iter()
+                .map(|(p, s, _)| json!({ "path": p, "status": s }))
+                .collect();
+            printer.json(&json!({ "apps": fresh.apps, "files": files }));
+            printer.status(format!("{} registry files up to date", rows.len()));
+        } else {
+            print_report(printer, fresh.apps, &rows);
+        }
+        return Ok(Status::Ok);
+    }
+    let log = EnvLog::default();
+    let reader = |key: &str| log.read(&env, key);
+    let built = Build::new(&ws.root, config).run(&reader);
     if args.check {
         let output = match built {
             Ok(output) => output,
@@ -78,6 +110,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         printer.json(&json!({ "apps": output.apps, "files": report }));
         if stale.is_empty() {
             printer.status(format!("{} registry files up to date", report.len()));
+            save_stamp(printer, stamp.as_ref(), &output, &log);
             return Ok(Status::Ok);
         }
         printer.status(format!(
@@ -89,39 +122,86 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     }
     let output = built?;
     let report = warmstart_appstore::write(&output)?;
-    print_report(printer, output.apps, &report, &output);
+    print_report(printer, output.apps, &rows(&report, &output));
+    save_stamp(printer, stamp.as_ref(), &output, &log);
     Ok(Status::Ok)
 }
 
-fn print_report(
+fn rows(report: &[(String, FileStatus)], output: &BuildOutput) -> Vec<Row> {
+    report
+        .iter()
+        .zip(&output.files)
+        .map(|((path, status), f)| (path.clone(), *status, f.entries))
+        .collect()
+}
+
+/// Where the no-change stamp lives (the cache folder) and the key it is
+/// valid for: this configuration, this root and this warmstart binary.
+fn stamp_setup(ws: &Workspace) -> Option<(PathBuf, u64, Duration)> {
+    let cache = &ws.config.cache;
+    let disabled =
+        std::env::var(warmstart_cache::ENV_DISABLE).is_ok_and(|v| !v.is_empty() && v != "0");
+    if !cache.enabled || disabled {
+        return None;
+    }
+    let dir = std::env::var(warmstart_cache::ENV_DIR)
+        .ok()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| cache.dir.clone());
+    let file = ws.root.join(dir).join("apps-stamp-v1");
+    let mut key = serde_json::to_string(&ws.config.apps).unwrap_or_default();
+    key.push_str(&ws.root.to_string_lossy());
+    if let Ok(exe) = std::env::current_exe()
+        && let Ok(meta) = std::fs::metadata(exe)
+    {
+        key.push_str(&format!("{:?} {}", meta.modified().ok(), meta.len()));
+    }
+    let granularity = Duration::from_millis(cache.mtime_granularity_ms);
+    Some((file, stamp::fnv(key.as_bytes()), granularity))
+}
+
+fn save_stamp(
     printer: &Printer,
-    apps: usize,
-    report: &[(String, FileStatus)],
-    output: &warmstart_appstore::BuildOutput,
+    stamp: Option<&(PathBuf, u64, Duration)>,
+    output: &BuildOutput,
+    log: &EnvLog,
 ) {
-    for ((path, status), file) in report.iter().zip(&output.files) {
+    if let Some((file, key, granularity)) = stamp {
+        match stamp::record(file, *key, output, log, *granularity) {
+            Ok(true) => {}
+            Ok(false) => {
+                printer.verbose("an input changed moments ago: the next run rebuilds to be sure")
+            }
+            Err(e) => printer.verbose(format!("could not write {}: {e}", file.display())),
+        }
+    }
+}
+
+fn print_report(printer: &Printer, apps: usize, report: &[Row]) {
+    for (path, status, entries) in report {
         let word = match status {
             FileStatus::Created => printer.paint("created", Paint::Green),
             FileStatus::Updated => printer.paint("updated", Paint::Yellow),
             _ => printer.paint("unchanged", Paint::Dim),
         };
         if *status != FileStatus::Unchanged || printer.verbose > 0 {
-            printer.line(format!("{word:>9} {path} ({} entries)", file.entries));
+            printer.line(format!("{word:>9} {path} ({entries} entries)"));
         }
     }
     let written = report
         .iter()
-        .filter(|(_, s)| *s != FileStatus::Unchanged)
+        .filter(|(_, s, _)| *s != FileStatus::Unchanged)
         .count();
     printer.status(format!(
-        "{apps} apps, {} registry files: {written} written, {} unchanged",
+        "{apps} app folders, {} registry files: {written} written, {} unchanged",
         report.len(),
         report.len() - written
     ));
     let files: Vec<_> = report
         .iter()
-        .zip(&output.files)
-        .map(|((path, status), f)| json!({ "path": path, "status": status, "entries": f.entries }))
+        .map(
+            |(path, status, entries)| json!({ "path": path, "status": status, "entries": entries }),
+        )
         .collect();
     printer.json(&json!({ "apps": apps, "files": files }));
 }
@@ -134,7 +214,7 @@ fn watch(ws: &Workspace, printer: &Printer) -> CmdResult {
         .run(&env)
         .and_then(|out| warmstart_appstore::write(&out).map(|r| (out, r)))
     {
-        Ok((output, report)) => print_report(printer, output.apps, &report, &output),
+        Ok((output, report)) => print_report(printer, output.apps, &rows(&report, &output)),
         Err(err) => printer.error(&miette::Report::new(err)),
     };
     rebuild();
