@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::bucket::{Bucket, Check, Entry};
+use crate::bucket::{Bucket, Check, Entry, State};
 use crate::error::Result;
 use crate::slot::Slot;
 use crate::stamp::{FileStamp, Fingerprint, Source};
@@ -240,7 +240,7 @@ where
                             st.dirty = true;
                             self.counters.rehashed.fetch_add(1, Ordering::Relaxed);
                         }
-                        st.verified.insert(key.to_string());
+                        mark_verified(&mut st, key);
                         st.entries.get(key).map(|e| e.value.clone())
                     }
                     _ => None,
@@ -427,7 +427,7 @@ where
             if fresh.is_some() {
                 st.dirty = true;
             }
-            st.verified.insert(key.to_string());
+            mark_verified(&mut st, key);
             slot
         };
         self.materialize(key, slot)
@@ -469,7 +469,7 @@ where
 
     fn put(&self, key: String, check: Check, value: V) {
         let mut st = self.state();
-        st.verified.insert(key.clone());
+        mark_verified(&mut st, &key);
         st.touched.insert(key.clone());
         st.entries.insert(
             key,
@@ -482,7 +482,13 @@ where
     }
 }
 
-use crate::bucket::State;
+/// Records an L1 confirmation. Only watched buckets use them, so others
+/// skip the allocation (it is on every hit's path).
+fn mark_verified<V>(st: &mut State<V>, key: &str) {
+    if st.watched && !st.verified.contains(key) {
+        st.verified.insert(key.to_string());
+    }
+}
 
 #[cfg(test)]
 mod tests {
