@@ -20,8 +20,8 @@ use crate::value::{JsValue, Known, Opaque};
 
 /// A build of the registries of one repository.
 pub struct Build<'c> {
-    root: PathBuf,
-    config: &'c AppsConfig,
+    pub(crate) root: PathBuf,
+    pub(crate) config: &'c AppsConfig,
 }
 
 /// What a build computed (nothing written yet).
@@ -88,7 +88,7 @@ impl<'c> Build<'c> {
         }
     }
 
-    fn store_display(&self) -> String {
+    pub(crate) fn store_display(&self) -> String {
         let d = self.config.dir.replace('\\', "/");
         d.trim_end_matches('/').to_string()
     }
@@ -465,9 +465,9 @@ fn chosen<'m>(map: &'m RegistryMap, app: &App) -> (&'m str, Option<&'m str>) {
     }
 }
 
-type FilterResult = Result<bool, (Opaque, String)>;
+pub(crate) type FilterResult = Result<bool, (Opaque, String)>;
 
-fn eval_filter(filter: &Filter, record: &JsValue) -> FilterResult {
+pub(crate) fn eval_filter(filter: &Filter, record: &JsValue) -> FilterResult {
     let at = |path: &str| -> Result<JsValue, (Opaque, String)> {
         record.get_path(path).map_err(|o| (o, path.to_string()))
     };

@@ -34,6 +34,37 @@ pub struct EvaluatedModule {
     pub local_imports: Vec<String>,
     /// JSON files the module imports and that were read (`./package.json`).
     pub json_files: Vec<std::path::PathBuf>,
+    /// Its other imports, for copying run-time expressions elsewhere.
+    pub imports: Vec<ImportBinding>,
+    /// The type `T` of a top-level `metadata = { … } as T`, as a byte range.
+    pub cast: Option<Range<usize>>,
+}
+
+/// One imported binding of a `_metadata.ts`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBinding {
+    pub local: String,
+    /// `None` for a default import, `Some("*")` for a namespace import.
+    pub imported: Option<String>,
+    pub source: String,
+    pub type_only: bool,
+}
+
+impl ImportBinding {
+    /// The import declaration, with `source` replaced by `source`.
+    pub fn statement(&self, source: &str) -> String {
+        let kw = if self.type_only {
+            "import type"
+        } else {
+            "import"
+        };
+        match self.imported.as_deref() {
+            None => format!("{kw} {} from \"{source}\";", self.local),
+            Some("*") => format!("{kw} * as {} from \"{source}\";", self.local),
+            Some(name) if name == self.local => format!("{kw} {{ {name} }} from \"{source}\";"),
+            Some(name) => format!("{kw} {{ {name} as {} }} from \"{source}\";", self.local),
+        }
+    }
 }
 
 /// Parses and evaluates `text` (the file at `path`, shown as `display`).
@@ -54,6 +85,34 @@ pub fn evaluate_metadata_in(
     display: &str,
     text: &str,
     env: EnvFn,
+) -> Result<EvaluatedModule, AppsError> {
+    evaluate(allocator, path, display, text, env, false)
+}
+
+/// For the lazy registry: like [`evaluate_metadata`] but `process.env.X`
+/// stays a run-time read (opaque, copied as source text).
+pub fn evaluate_metadata_runtime(
+    path: &Path,
+    display: &str,
+    text: &str,
+) -> Result<EvaluatedModule, AppsError> {
+    evaluate(
+        &mut Allocator::default(),
+        path,
+        display,
+        text,
+        &|_| None,
+        true,
+    )
+}
+
+fn evaluate(
+    allocator: &mut Allocator,
+    path: &Path,
+    display: &str,
+    text: &str,
+    env: EnvFn,
+    runtime_env: bool,
 ) -> Result<EvaluatedModule, AppsError> {
     allocator.reset();
     let allocator = &*allocator;
@@ -84,12 +143,14 @@ pub fn evaluate_metadata_in(
     let mut scope = Scope {
         text,
         env,
+        runtime_env,
         consts: HashMap::new(),
         json: HashMap::new(),
         imported: HashMap::new(),
     };
     let mut local_imports = Vec::new();
     let mut json_files = Vec::new();
+    let mut imports = Vec::new();
     let mut metadata_local: Option<&str> = None;
     let mut metadata_expr: Option<&Expression> = None;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -101,13 +162,36 @@ pub fn evaluate_metadata_in(
                 if source.starts_with('.') {
                     local_imports.push(source.to_string());
                 }
-                if import.import_kind.is_type() {
-                    continue;
-                }
                 let Some(specifiers) = &import.specifiers else {
                     continue;
                 };
                 for spec in specifiers {
+                    let is_json = source.starts_with('.') && source.ends_with(".json");
+                    let (local, imported, spec_type) = match spec {
+                        ImportDeclarationSpecifier::ImportSpecifier(s) => (
+                            s.local.name.as_str(),
+                            Some(s.imported.name().to_string()),
+                            s.import_kind.is_type(),
+                        ),
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
+                            (d.local.name.as_str(), None, false)
+                        }
+                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
+                            (n.local.name.as_str(), Some("*".to_string()), false)
+                        }
+                    };
+                    let type_only = import.import_kind.is_type() || spec_type;
+                    if !is_json {
+                        imports.push(ImportBinding {
+                            local: local.to_string(),
+                            imported,
+                            source: source.to_string(),
+                            type_only,
+                        });
+                    }
+                    if type_only {
+                        continue;
+                    }
                     match spec {
                         ImportDeclarationSpecifier::ImportDefaultSpecifier(d)
                             if source.starts_with('.') && source.ends_with(".json") =>
@@ -117,9 +201,7 @@ pub fn evaluate_metadata_in(
                             scope.json.insert(d.local.name.as_str(), value);
                         }
                         ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                            if !s.import_kind.is_type() {
-                                scope.imported.insert(s.local.name.as_str(), source);
-                            }
+                            scope.imported.insert(s.local.name.as_str(), source);
                         }
                         ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
                             scope.imported.insert(d.local.name.as_str(), source);
@@ -161,14 +243,21 @@ pub fn evaluate_metadata_in(
             None => JsValue::Opaque(Opaque {
                 span: 0..0,
                 reason: format!("`metadata` re-exports `{local}`, which is not a local constant"),
+                expr: 0..0,
             }),
         },
         (None, None) => JsValue::empty_object(),
+    };
+    let cast = match metadata_expr {
+        Some(Expression::TSAsExpression(e)) => Some(range(e.type_annotation.span())),
+        _ => None,
     };
     Ok(EvaluatedModule {
         metadata,
         local_imports,
         json_files,
+        imports,
+        cast,
     })
 }
 
@@ -207,6 +296,9 @@ fn range(span: Span) -> Range<usize> {
 struct Scope<'s, 'a> {
     text: &'s str,
     env: EnvFn<'s>,
+    /// Keep `process.env.X` as a runtime read (the lazy registry must not
+    /// bake build-time values, let alone secrets, into a file).
+    runtime_env: bool,
     consts: HashMap<&'a str, &'a Expression<'a>>,
     json: HashMap<&'a str, JsValue>,
     imported: HashMap<&'a str, &'a str>,
@@ -231,6 +323,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         JsValue::Opaque(Opaque {
             span: range(span),
             reason: reason.into(),
+            expr: range(span),
         })
     }
 
@@ -263,7 +356,10 @@ impl<'s, 'a> Scope<'s, 'a> {
                             return self.opaque(s.span, "an array spread");
                         }
                         ArrayExpressionElement::Elision(_) => items.push(JsValue::Undefined),
-                        other => items.push(self.eval(other.to_expression(), depth + 1, false)),
+                        other => {
+                            let expr = other.to_expression();
+                            items.push(widen(self.eval(expr, depth + 1, false), expr.span()));
+                        }
                     }
                 }
                 JsValue::Array(items)
@@ -333,7 +429,8 @@ impl<'s, 'a> Scope<'s, 'a> {
                 PropertyKey::NumericLiteral(n) => number_key(n.value),
                 other => return self.opaque(other.span(), "a computed key"),
             };
-            JsValue::set(&mut props, key, self.eval(&p.value, depth + 1, false));
+            let value = widen(self.eval(&p.value, depth + 1, false), p.value.span());
+            JsValue::set(&mut props, key, value);
         }
         JsValue::Object(props)
     }
@@ -399,6 +496,9 @@ impl<'s, 'a> Scope<'s, 'a> {
             && matches!(&env.object, Expression::Identifier(p) if p.name == "process")
             && !self.consts.contains_key("process")
         {
+            if self.runtime_env {
+                return self.opaque(member.span(), "a read of the environment at run time");
+            }
             return (self.env)(&key).map_or(JsValue::Undefined, JsValue::String);
         }
         let base = self.eval(object, depth + 1, in_chain);
@@ -424,6 +524,17 @@ impl<'s, 'a> Scope<'s, 'a> {
     fn call(&self, call: &'a CallExpression<'a>) -> JsValue {
         let callee = self.snippet(call.callee.span());
         self.opaque(call.span, format!("a call of `{callee}`"))
+    }
+}
+
+/// An opaque property value covers the whole value expression.
+fn widen(value: JsValue, span: Span) -> JsValue {
+    match value {
+        JsValue::Opaque(mut o) => {
+            o.expr = range(span);
+            JsValue::Opaque(o)
+        }
+        v => v,
     }
 }
 

@@ -17,6 +17,7 @@ mod config;
 mod discover;
 mod error;
 mod eval;
+mod lazy;
 mod natural_sort;
 mod ordered;
 mod print;
@@ -28,6 +29,10 @@ pub use build::{Build, BuildOutput, CheckedFile, FileStatus, GeneratedFile, chec
 pub use config::{AppsConfig, Filter, ImportStyle, ImportTarget, RegistryFile, RegistryMap};
 pub use discover::{AppDir, discover};
 pub use error::AppsError;
-pub use eval::{EnvFn, EvaluatedModule, evaluate_metadata, evaluate_metadata_in};
+pub use eval::{
+    EnvFn, EvaluatedModule, ImportBinding, evaluate_metadata, evaluate_metadata_in,
+    evaluate_metadata_runtime,
+};
+pub use lazy::lazy_name;
 pub use ordered::OrderedMap;
 pub use value::{JsValue, Opaque};

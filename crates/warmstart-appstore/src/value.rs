@@ -25,6 +25,10 @@ pub enum JsValue {
 pub struct Opaque {
     pub span: Range<usize>,
     pub reason: String,
+    /// The whole property value that is opaque because of `span` (what the
+    /// lazy registry copies as source text); equals `span` until an object
+    /// or array literal widens it.
+    pub expr: Range<usize>,
 }
 
 /// The answer to a question about a value: known, or blocked by an opaque
@@ -148,6 +152,7 @@ mod tests {
         let o = Opaque {
             span: 3..9,
             reason: "a call".into(),
+            expr: 3..9,
         };
         let v = JsValue::Object(vec![("appData".into(), JsValue::Opaque(o.clone()))]);
         assert_eq!(v.get_path("appData.location"), Err(o.clone()));

@@ -205,3 +205,29 @@ fn eager_maps_need_an_import_name() {
     let e = build(dir.path(), &config).unwrap_err();
     insta::assert_snapshot!(e.to_string(), @r#"registry x.generated.ts › bad: style "eager" needs an importName for "zod.ts" (a name, or "default")"#);
 }
+
+/// `--mode lazy`: metadata inlined as data; run-time expressions (the
+/// environment, a helper call) copied as source with the imports they use.
+#[test]
+fn lazy_metadata_registries() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let output = Build::new(dir.path(), &calcom()).run_lazy(&no_env).unwrap();
+    let lazy: Vec<_> = output
+        .files
+        .iter()
+        .filter(|f| f.path.contains(".lazy."))
+        .collect();
+    assert_eq!(lazy.len(), 2);
+    for file in lazy {
+        // No app module is imported: only what run-time expressions need.
+        assert!(!file.contents.contains("/_metadata\""), "{}", file.contents);
+        assert!(
+            !file.contents.contains("config.json\""),
+            "{}",
+            file.contents
+        );
+        let name = file.path.rsplit('/').next().unwrap().to_string();
+        insta::assert_snapshot!(format!("lazy__{name}"), file.contents);
+    }
+}

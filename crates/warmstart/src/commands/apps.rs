@@ -31,6 +31,28 @@ pub struct BuildArgs {
     /// Keep running and regenerate when apps or their files change.
     #[arg(long)]
     pub watch: bool,
+    /// `compat`: the registries app-store-cli writes; `lazy`: also the
+    /// metadata registries inlined as data (`*.lazy.generated.ts`).
+    #[arg(long, value_enum, default_value_t = Mode::Compat)]
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Compat,
+    Lazy,
+}
+
+fn run_build(
+    ws: &Workspace,
+    mode: Mode,
+    env: warmstart_appstore::EnvFn,
+) -> Result<BuildOutput, warmstart_appstore::AppsError> {
+    let build = Build::new(&ws.root, &ws.config.apps);
+    match mode {
+        Mode::Compat => build.run(env),
+        Mode::Lazy => build.run_lazy(env),
+    }
 }
 
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: AppsCommand) -> CmdResult {
@@ -55,10 +77,10 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         return Ok(Status::Ok);
     }
     if args.watch {
-        return watch(&ws, printer);
+        return watch(&ws, printer, args.mode);
     }
     // The no-change fast path: nothing the outputs depend on has changed.
-    let stamp = stamp_setup(&ws);
+    let stamp = stamp_setup(&ws, args.mode);
     if let Some((file, key, _)) = &stamp
         && let Some(fresh) = stamp::fresh(file, *key, &env)
     {
@@ -82,7 +104,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     }
     let log = EnvLog::default();
     let reader = |key: &str| log.read(&env, key);
-    let built = Build::new(&ws.root, config).run(&reader);
+    let built = run_build(&ws, args.mode, &reader);
     if args.check {
         let output = match built {
             Ok(output) => output,
@@ -137,7 +159,7 @@ fn rows(report: &[(String, FileStatus)], output: &BuildOutput) -> Vec<Row> {
 
 /// Where the no-change stamp lives (the cache folder) and the key it is
 /// valid for: this configuration, this root and this warmstart binary.
-fn stamp_setup(ws: &Workspace) -> Option<(PathBuf, u64, Duration)> {
+fn stamp_setup(ws: &Workspace, mode: Mode) -> Option<(PathBuf, u64, Duration)> {
     let cache = &ws.config.cache;
     let disabled =
         std::env::var(warmstart_cache::ENV_DISABLE).is_ok_and(|v| !v.is_empty() && v != "0");
@@ -149,7 +171,8 @@ fn stamp_setup(ws: &Workspace) -> Option<(PathBuf, u64, Duration)> {
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| cache.dir.clone());
     let file = ws.root.join(dir).join("apps-stamp-v1");
-    let mut key = serde_json::to_string(&ws.config.apps).unwrap_or_default();
+    let mut key = format!("{mode:?}");
+    key.push_str(&serde_json::to_string(&ws.config.apps).unwrap_or_default());
     key.push_str(&ws.root.to_string_lossy());
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = std::fs::metadata(exe)
@@ -206,12 +229,10 @@ fn print_report(printer: &Printer, apps: usize, report: &[Row]) {
     printer.json(&json!({ "apps": apps, "files": files }));
 }
 
-fn watch(ws: &Workspace, printer: &Printer) -> CmdResult {
+fn watch(ws: &Workspace, printer: &Printer, mode: Mode) -> CmdResult {
     let config = ws.config.apps.clone();
-    let root = ws.root.clone();
-    let store = root.join(&config.dir);
-    let rebuild = || match Build::new(&root, &config)
-        .run(&env)
+    let store = ws.root.join(&config.dir);
+    let rebuild = || match run_build(ws, mode, &env)
         .and_then(|out| warmstart_appstore::write(&out).map(|r| (out, r)))
     {
         Ok((output, report)) => print_report(printer, output.apps, &rows(&report, &output)),
@@ -222,7 +243,12 @@ fn watch(ws: &Workspace, printer: &Printer) -> CmdResult {
     let outputs: Vec<_> = config
         .registries
         .iter()
-        .map(|(name, _)| store.join(name))
+        .flat_map(|(name, _)| {
+            [
+                store.join(name),
+                store.join(warmstart_appstore::lazy_name(name)),
+            ]
+        })
         .collect();
     warmstart_appstore::watch::watch(&store, &outputs, rebuild)
         .map_err(|e| miette::miette!("cannot watch {}: {e}", config.dir))?;

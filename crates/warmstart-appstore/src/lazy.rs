@@ -1,0 +1,247 @@
+//! `apps build --mode lazy`: the metadata registries as data. For every
+//! eager metadata map (`config.json`, falling back to `_metadata.ts`) a
+//! sibling `*.lazy.generated.ts` holds each app's metadata inlined: values
+//! from config.json and imported JSON are copied, while expressions that
+//! must stay run-time (`!!process.env.X`, a call of an imported helper) are
+//! copied as source text with the imports they use. Importing it reaches no
+//! app module, where the compatible registry reaches one per app.
+//!
+//! Switching Cal.com's `appStoreMetaData.ts` is one line:
+//! `import { appStoreMetadata as rawAppStoreMetadata } from "./apps.metadata.lazy.generated";`
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::build::{Build, BuildOutput, GeneratedFile, eval_filter};
+use crate::config::{ImportStyle, RegistryMap};
+use crate::discover::discover;
+use crate::error::{AppsError, json_error};
+use crate::eval::{EnvFn, evaluate_metadata_runtime};
+use crate::print::{ImportOrder, print_file, print_key};
+use crate::value::JsValue;
+
+/// An app's metadata as the lazy registry prints it.
+struct Entry {
+    value: JsValue,
+    /// The `_metadata.ts` text opaque spans point into.
+    text: Option<String>,
+    /// `as T` of the metadata, as text.
+    cast: Option<String>,
+}
+
+/// `apps.metadata.generated.ts` → `apps.metadata.lazy.generated.ts`.
+pub fn lazy_name(file: &str) -> String {
+    match file.rsplit_once(".generated.") {
+        Some((stem, ext)) => format!("{stem}.lazy.generated.{ext}"),
+        None => format!("{file}.lazy.ts"),
+    }
+}
+
+fn is_metadata_map(map: &RegistryMap) -> bool {
+    map.style == ImportStyle::Eager
+        && map.file.ends_with(".json")
+        && map
+            .fallback
+            .as_ref()
+            .is_none_or(|f| f.file.ends_with(".ts"))
+}
+
+impl Build<'_> {
+    /// The compatible outputs plus the lazy metadata registries.
+    pub fn run_lazy(&self, env: EnvFn) -> Result<BuildOutput, AppsError> {
+        let mut output = self.run(env)?;
+        output.files.extend(self.lazy_files()?);
+        Ok(output)
+    }
+
+    fn lazy_files(&self) -> Result<Vec<GeneratedFile>, AppsError> {
+        let display = self.store_display();
+        let store = self.root.join(&self.config.dir);
+        let order =
+            ImportOrder::new(&self.config.import_order).map_err(|(p, e)| AppsError::Config {
+                file: "importOrder".into(),
+                map: "-".into(),
+                message: format!("invalid regular expression {p:?}: {e}"),
+            })?;
+        let dirs = discover(&store, &display, &self.config.group_dirs)?;
+        let mut loaded = Vec::new();
+        for dir in &dirs {
+            let abs = store.join(&dir.path);
+            let shown = |f: &str| format!("{display}/{}/{f}", dir.path);
+            let mut entry = Entry {
+                value: JsValue::empty_object(),
+                text: None,
+                cast: None,
+            };
+            let mut imports = Vec::new();
+            if let Ok(text) = std::fs::read_to_string(abs.join("config.json")) {
+                let value: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| json_error(&shown("config.json"), &text, &e))?;
+                entry.value = value.into();
+            } else if let Ok(text) = std::fs::read_to_string(abs.join("_metadata.ts")) {
+                let module = evaluate_metadata_runtime(
+                    &abs.join("_metadata.ts"),
+                    &shown("_metadata.ts"),
+                    &text,
+                )?;
+                entry.value = module.metadata;
+                entry.cast = module.cast.map(|r| text[r].to_string());
+                for b in module.imports {
+                    let source = if b.source.starts_with('.') {
+                        let joined = warmstart_fs::normalize_lexically(
+                            &Path::new(&dir.path).join(&b.source),
+                        );
+                        format!("./{}", joined.to_string_lossy().replace('\\', "/"))
+                    } else {
+                        b.source.clone()
+                    };
+                    imports.push((b.local.clone(), b.statement(&source)));
+                }
+                entry.text = Some(text);
+            }
+            loaded.push((dir, entry, imports));
+        }
+        let mut files = Vec::new();
+        for (file_name, registry) in self.config.registries.iter() {
+            if registry.maps.iter().any(|(_, m)| !is_metadata_map(m)) {
+                continue;
+            }
+            let mut body = String::new();
+            let mut needed: BTreeMap<String, String> = BTreeMap::new();
+            let mut entries = 0;
+            for (map_name, map) in registry.maps.iter() {
+                let _ = writeln!(body, "export const {map_name} = {{");
+                for (dir, entry, imports) in &loaded {
+                    let mut record = entry.value.clone();
+                    if let JsValue::Object(props) = &mut record {
+                        JsValue::set(props, "name".into(), JsValue::String(dir.name.clone()));
+                        JsValue::set(props, "path".into(), JsValue::String(dir.path.clone()));
+                    }
+                    if let Some(filter) = &map.filter {
+                        let keep = eval_filter(filter, &record).map_err(|(o, path)| AppsError::Config {
+                            file: file_name.to_string(),
+                            map: map_name.to_string(),
+                            message: format!(
+                                "app {}: `{path}` depends on {} (`{}`), so the lazy registry cannot decide at build time",
+                                dir.name,
+                                o.reason,
+                                entry.text.as_deref().and_then(|t| t.get(o.span.clone())).unwrap_or("")
+                            ),
+                        })?;
+                        if !keep {
+                            continue;
+                        }
+                    }
+                    let has_source =
+                        entry.text.is_some() || store.join(&dir.path).join(&map.file).exists();
+                    if !has_source {
+                        continue;
+                    }
+                    let key = map.keys.get(&dir.name).unwrap_or(&dir.name);
+                    let mut printed = String::new();
+                    print_value(&mut printed, &entry.value, 2, entry.text.as_deref());
+                    if let Some(cast) = &entry.cast {
+                        let _ = write!(printed, " as {cast}");
+                    }
+                    for (local, statement) in imports {
+                        let used = contains_word(&printed, local);
+                        if used {
+                            if let Some(other) = needed.get(local)
+                                && other != statement
+                            {
+                                return Err(AppsError::Config {
+                                    file: file_name.to_string(),
+                                    map: map_name.to_string(),
+                                    message: format!(
+                                        "two apps import different things as `{local}`: {other} / {statement}"
+                                    ),
+                                });
+                            }
+                            needed.insert(local.clone(), statement.clone());
+                        }
+                    }
+                    let _ = writeln!(body, "  {}: {printed},", print_key(key));
+                    entries += 1;
+                }
+                body.push_str("};\n");
+            }
+            let imports: Vec<_> = needed
+                .values()
+                .map(|statement| crate::print::Import {
+                    source: statement.rsplit('"').nth(1).unwrap_or("").to_string(),
+                    text: statement.clone(),
+                })
+                .collect();
+            let mut contents = print_file(&self.config.banner, &order, &imports, &[]);
+            contents.push_str(&body);
+            let name = lazy_name(file_name);
+            files.push(GeneratedFile {
+                path: format!("{display}/{name}"),
+                abs: store.join(&name),
+                contents,
+                entries,
+            });
+        }
+        Ok(files)
+    }
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c == '_' || c == '$' || c.is_alphanumeric();
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(|c| is_ident(c) || c == '.') && !after.is_some_and(is_ident)
+    })
+}
+
+/// Prints a value as a TypeScript literal, two spaces per level.
+fn print_value(out: &mut String, value: &JsValue, indent: usize, text: Option<&str>) {
+    let pad = " ".repeat(indent);
+    match value {
+        JsValue::Undefined => out.push_str("undefined"),
+        JsValue::Null => out.push_str("null"),
+        JsValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JsValue::Number(n) if n.is_nan() => out.push_str("NaN"),
+        JsValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e21 => {
+            let _ = write!(out, "{}", *n as i64);
+        }
+        JsValue::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        JsValue::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        JsValue::Opaque(o) => out.push_str(
+            text.and_then(|t| t.get(o.expr.clone()))
+                .unwrap_or("undefined"),
+        ),
+        JsValue::Array(items) if items.is_empty() => out.push_str("[]"),
+        JsValue::Array(items) => {
+            out.push_str("[\n");
+            for item in items {
+                out.push_str(&pad);
+                out.push_str("  ");
+                print_value(out, item, indent + 2, text);
+                out.push_str(",\n");
+            }
+            out.push_str(&pad);
+            out.push(']');
+        }
+        JsValue::Object(props) if props.is_empty() => out.push_str("{}"),
+        JsValue::Object(props) => {
+            out.push_str("{\n");
+            for (k, v) in props {
+                let key = if k.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+                    serde_json::to_string(k).unwrap_or_default()
+                } else {
+                    print_key(k)
+                };
+                let _ = write!(out, "{pad}  {key}: ");
+                print_value(out, v, indent + 2, text);
+                out.push_str(",\n");
+            }
+            out.push_str(&pad);
+            out.push('}');
+        }
+    }
+}
