@@ -18,6 +18,7 @@ mod discover;
 mod error;
 mod eval;
 mod lazy;
+pub mod manifest;
 mod natural_sort;
 mod ordered;
 mod print;

@@ -360,3 +360,47 @@ fn the_no_change_stamp_notices_every_kind_of_change() {
     );
     assert!(fast(&[]));
 }
+
+/// A lazy build adds its files, a manifest and a `.gitignore` block; `apps
+/// clean` removes exactly those and restores `.gitignore` byte for byte.
+#[test]
+fn lazy_build_then_clean_restores_the_tree() {
+    let (_tmp, root) = sample();
+    assert_eq!(run(&root, &["apps", "build", "-q"]).0, 0);
+    // A .gitignore without a final newline is the hard case.
+    let gitignore = root.join(".gitignore");
+    let original = fs::read_to_string(&gitignore)
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
+    fs::write(&gitignore, &original).unwrap();
+    let listing = |dir: &Path| {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&root.join(STORE));
+    let (code, stdout, stderr) = run(&root, &["apps", "build", "--mode", "lazy"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("created packages/app-store/apps.metadata.lazy.generated.ts"),
+        "{stdout}"
+    );
+    let ignored = fs::read_to_string(&gitignore).unwrap();
+    assert!(
+        ignored.contains("/packages/app-store/apps.metadata.lazy.generated.ts\n"),
+        "{ignored}"
+    );
+    // Twice is the same as once.
+    assert_eq!(run(&root, &["apps", "build", "--mode", "lazy", "-q"]).0, 0);
+    assert_eq!(fs::read_to_string(&gitignore).unwrap(), ignored);
+
+    let (code, stdout, _) = run(&root, &["apps", "clean"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("clean", stdout);
+    assert_eq!(fs::read_to_string(&gitignore).unwrap(), original);
+    assert_eq!(listing(&root.join(STORE)), before);
+}

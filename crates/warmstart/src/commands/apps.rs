@@ -21,6 +21,9 @@ pub enum AppsCommand {
                             warmstart apps build --watch    regenerate on every change"
     )]
     Build(BuildArgs),
+    /// Remove every file `apps build --mode lazy` generated (per its manifest) and its .gitignore block.
+    #[command(after_help = "Example:\n  warmstart apps clean")]
+    Clean,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +61,7 @@ fn run_build(
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: AppsCommand) -> CmdResult {
     match cmd {
         AppsCommand::Build(args) => build(global, printer, args),
+        AppsCommand::Clean => clean(global, printer),
     }
 }
 
@@ -144,8 +148,28 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     }
     let output = built?;
     let report = warmstart_appstore::write(&output)?;
+    if args.mode == Mode::Lazy {
+        let lazy: Vec<String> = output
+            .files
+            .iter()
+            .filter(|f| f.path.contains(".lazy.generated."))
+            .map(|f| f.path.clone())
+            .collect();
+        warmstart_appstore::manifest::record(&ws.root, &ws.config.apps.dir, &lazy)?;
+    }
     print_report(printer, output.apps, &rows(&report, &output));
     save_stamp(printer, stamp.as_ref(), &output, &log);
+    Ok(Status::Ok)
+}
+
+fn clean(global: &GlobalArgs, printer: &Printer) -> CmdResult {
+    let ws = Workspace::load(global)?;
+    let removed = warmstart_appstore::manifest::clean(&ws.root, &ws.config.apps.dir)?;
+    for path in &removed {
+        printer.line(format!("removed {path}"));
+    }
+    printer.status(format!("{} generated files removed", removed.len()));
+    printer.json(&json!({ "removed": removed }));
     Ok(Status::Ok)
 }
 
