@@ -27,6 +27,13 @@ pub struct AppsConfig {
     pub import_order: Vec<String>,
     /// The registry files to generate, keyed by file name inside `dir`.
     pub registries: OrderedMap<RegistryFile>,
+    /// Apps the lazy `AppRegistry` lists in `coreApps` (loaded up front by
+    /// a caller that wants them warm), by folder name.
+    pub core_apps: Vec<String>,
+    /// Extra or overriding entries of the lazy registry's route → apps map
+    /// (`{ "/apps/installed/calendar": ["googlecalendar"] }`); the rest is
+    /// derived from each app's `api/` and `pages/` files.
+    pub routes: BTreeMap<String, Vec<String>>,
 }
 
 /// One generated file.
@@ -136,6 +143,8 @@ impl AppsConfig {
             .map(String::from)
             .to_vec(),
             registries: OrderedMap::default(),
+            core_apps: Vec::new(),
+            routes: BTreeMap::new(),
         };
         if preset == Preset::Calcom {
             config.registries = calcom_registries();

@@ -18,7 +18,7 @@ use crate::config::{ImportStyle, RegistryMap};
 use crate::discover::discover;
 use crate::error::{AppsError, json_error};
 use crate::eval::{EnvFn, evaluate_metadata_runtime};
-use crate::print::{ImportOrder, print_file, print_key};
+use crate::print::{ImportOrder, print_file, print_key, variable_name};
 use crate::value::JsValue;
 
 /// An app's metadata as the lazy registry prints it.
@@ -183,8 +183,181 @@ impl Build<'_> {
                 entries,
             });
         }
+        files.push(self.app_registry(&store, &display, &loaded)?);
+        files.extend(self.category_maps(&store, &display, &loaded)?);
         Ok(files)
     }
+
+    /// Folder name → the app's entry module (`./alby` for `alby/index.ts`).
+    fn loaders(&self, store: &Path, loaded: &[Loaded]) -> Vec<(String, String)> {
+        loaded
+            .iter()
+            .filter(|(dir, _, _)| {
+                ["index.ts", "index.tsx"]
+                    .iter()
+                    .any(|f| store.join(&dir.path).join(f).is_file())
+            })
+            .map(|(dir, _, _)| (dir.name.clone(), format!("./{}", dir.path)))
+            .collect()
+    }
+
+    /// `appRegistry.lazy.generated.ts`: `coreApps`, a cached `loadApp`, the
+    /// route → apps map and `preloadRoute`.
+    fn app_registry(
+        &self,
+        store: &Path,
+        display: &str,
+        loaded: &[Loaded],
+    ) -> Result<GeneratedFile, AppsError> {
+        let loaders = self.loaders(store, loaded);
+        let mut routes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (dir, _, _) in loaded {
+            let app = store.join(&dir.path);
+            for (sub, prefix) in [("api", "/api/integrations"), ("pages", "/apps")] {
+                let Ok(entries) = std::fs::read_dir(app.join(sub)) else {
+                    continue;
+                };
+                let mut names: Vec<String> = entries
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect();
+                names.sort();
+                routes
+                    .entry(format!("{prefix}/{}", dir.name))
+                    .or_default()
+                    .push(dir.name.clone());
+                for name in names {
+                    let stem = name.split('.').next().unwrap_or(&name);
+                    if stem == "index" || stem.is_empty() || stem.starts_with('_') {
+                        continue;
+                    }
+                    routes
+                        .entry(format!("{prefix}/{}/{stem}", dir.name))
+                        .or_default()
+                        .push(dir.name.clone());
+                }
+            }
+        }
+        for (route, apps) in &self.config.routes {
+            routes.insert(route.clone(), apps.clone());
+        }
+        let known: Vec<&str> = loaders.iter().map(|(n, _)| n.as_str()).collect();
+        for core in &self.config.core_apps {
+            if !known.contains(&core.as_str()) {
+                return Err(AppsError::Config {
+                    file: "coreApps".into(),
+                    map: "-".into(),
+                    message: format!("{core:?} is not an app folder with an index.ts"),
+                });
+            }
+        }
+        let mut t = String::new();
+        t.push_str(self.config.banner.trim_end());
+        t.push_str("\nexport type AppModule = unknown;\n\n");
+        t.push_str("/** Apps a caller may load up front (`apps.coreApps`, or measured with `--usage`). */\n");
+        let core: Vec<String> = self.config.core_apps.iter().map(|c| json(c)).collect();
+        let _ = writeln!(
+            t,
+            "export const coreApps: ReadonlySet<string> = new Set<string>([{}]);\n",
+            core.join(", ")
+        );
+        t.push_str("/** One `import()` per app, behind a thunk: nothing loads until asked. */\n");
+        t.push_str("const loaders: Record<string, () => Promise<AppModule>> = {\n");
+        for (name, module) in &loaders {
+            let _ = writeln!(t, "  {}: () => import({}),", print_key(name), json(module));
+        }
+        t.push_str("};\n\nconst loaded = new Map<string, Promise<AppModule>>();\n\n");
+        t.push_str(
+            "/** The app's module, imported once and cached; `undefined` for an unknown slug. */\n",
+        );
+        t.push_str("export function loadApp(slug: string): Promise<AppModule> | undefined {\n");
+        t.push_str("  const load = loaders[slug];\n  if (!load) return undefined;\n");
+        t.push_str("  let module = loaded.get(slug);\n  if (!module) {\n    module = load();\n    loaded.set(slug, module);\n  }\n  return module;\n}\n\n");
+        t.push_str("/** Which apps a route needs (from each app's `api/` and `pages/`, plus `apps.routes`). */\n");
+        t.push_str("export const routeApps: Readonly<Record<string, readonly string[]>> = {\n");
+        for (route, apps) in &routes {
+            let apps: Vec<String> = apps.iter().map(|a| json(a)).collect();
+            let _ = writeln!(t, "  {}: [{}],", json(route), apps.join(", "));
+        }
+        t.push_str("};\n\n");
+        t.push_str("/** Starts loading the apps `route` needs (exact route, else its longest known prefix). */\n");
+        t.push_str("export function preloadRoute(route: string): Promise<AppModule[]> {\n");
+        t.push_str("  let slugs = routeApps[route];\n");
+        t.push_str("  if (!slugs) {\n    const prefix = Object.keys(routeApps)\n      .filter((r) => route.startsWith(r + \"/\"))\n      .sort((a, b) => b.length - a.length)[0];\n    slugs = prefix ? routeApps[prefix] : [];\n  }\n");
+        t.push_str("  const modules: Promise<AppModule>[] = [];\n  for (const slug of slugs) {\n    const module = loadApp(slug);\n    if (module) modules.push(module);\n  }\n  return Promise.all(modules);\n}\n");
+        let name = "appRegistry.lazy.generated.ts";
+        Ok(GeneratedFile {
+            path: format!("{display}/{name}"),
+            abs: store.join(name),
+            contents: t,
+            entries: loaders.len(),
+        })
+    }
+
+    /// One module per category (`apps.calendar.lazy.generated.ts`), so a
+    /// caller that needs calendars compiles only calendar apps.
+    fn category_maps(
+        &self,
+        store: &Path,
+        display: &str,
+        loaded: &[Loaded],
+    ) -> Result<Vec<GeneratedFile>, AppsError> {
+        let loaders: BTreeMap<String, String> = self.loaders(store, loaded).into_iter().collect();
+        let mut by_category: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (dir, entry, _) in loaded {
+            let Some(module) = loaders.get(&dir.name) else {
+                continue;
+            };
+            let mut categories: Vec<String> = Vec::new();
+            let values = [entry.value.get("categories"), entry.value.get("category")];
+            for value in values.into_iter().flatten() {
+                match value {
+                    JsValue::Array(items) => {
+                        categories.extend(items.iter().filter_map(|i| match i {
+                            JsValue::String(s) => Some(s.clone()),
+                            _ => None,
+                        }))
+                    }
+                    JsValue::String(s) => categories.push(s),
+                    _ => {}
+                }
+            }
+            categories.sort();
+            categories.dedup();
+            for c in categories {
+                if crate::discover::is_safe_app_name(&c) && !c.contains('.') {
+                    by_category
+                        .entry(c)
+                        .or_default()
+                        .push((dir.name.clone(), module.clone()));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for (category, apps) in by_category {
+            let mut t = String::new();
+            t.push_str(self.config.banner.trim_end());
+            let _ = writeln!(t, "\nexport const {}Apps = {{", variable_name(&category));
+            for (name, module) in &apps {
+                let _ = writeln!(t, "  {}: () => import({}),", print_key(name), json(module));
+            }
+            t.push_str("};\n");
+            let name = format!("apps.{category}.lazy.generated.ts");
+            files.push(GeneratedFile {
+                path: format!("{display}/{name}"),
+                abs: store.join(&name),
+                contents: t,
+                entries: apps.len(),
+            });
+        }
+        Ok(files)
+    }
+}
+
+type Loaded<'d> = (&'d crate::discover::AppDir, Entry, Vec<(String, String)>);
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 fn contains_word(text: &str, word: &str) -> bool {

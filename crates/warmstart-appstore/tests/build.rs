@@ -213,10 +213,21 @@ fn lazy_metadata_registries() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
     let output = Build::new(dir.path(), &calcom()).run_lazy(&no_env).unwrap();
+    for name in [
+        "appRegistry.lazy.generated.ts",
+        "apps.crm.lazy.generated.ts",
+    ] {
+        let file = output
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap();
+        insta::assert_snapshot!(format!("lazy__{name}"), file.contents);
+    }
     let lazy: Vec<_> = output
         .files
         .iter()
-        .filter(|f| f.path.contains(".lazy."))
+        .filter(|f| f.path.contains("metadata.lazy."))
         .collect();
     assert_eq!(lazy.len(), 2);
     for file in lazy {

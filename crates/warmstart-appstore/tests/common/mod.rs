@@ -99,6 +99,13 @@ pub fn fixture(root: &Path) -> PathBuf {
     w("templates/_auth-based-app/config.json", "{}");
     w("ee/teamsync/config.json", r#"{ "categories": ["crm"] }"#);
     w("ee/teamsync/api/index.ts", "export {};\n");
+    // Entry modules, an extra API handler and a page: the lazy registry's
+    // loaders and routes.
+    w("alby/index.ts", "export * as api from \"./api\";\n");
+    w("alby/api/add.ts", "export default 1;\n");
+    w("closecom/index.ts", "export {};\n");
+    w("closecom/pages/setup.tsx", "export default 1;\n");
+    w("ee/teamsync/index.ts", "export {};\n");
     w("app10/config.json", "{}");
     w("app9/config.json", "{}");
     w("_utils/config.json", "{}");
