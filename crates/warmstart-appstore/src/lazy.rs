@@ -241,21 +241,38 @@ impl Build<'_> {
         for (route, apps) in &self.config.routes {
             routes.insert(route.clone(), apps.clone());
         }
+        // Core apps by folder name or by metadata `slug` (what Cal.com's
+        // database stores as the app id).
         let known: Vec<&str> = loaders.iter().map(|(n, _)| n.as_str()).collect();
+        let mut core_apps = Vec::new();
         for core in &self.config.core_apps {
-            if !known.contains(&core.as_str()) {
-                return Err(AppsError::Config {
-                    file: "coreApps".into(),
-                    map: "-".into(),
-                    message: format!("{core:?} is not an app folder with an index.ts"),
-                });
+            let folder = loaded
+                .iter()
+                .find(|(dir, entry, _)| {
+                    dir.name == *core
+                        || entry.value.get("slug").ok() == Some(JsValue::String(core.clone()))
+                })
+                .map(|(dir, _, _)| dir.name.as_str())
+                .filter(|name| known.contains(name));
+            match folder {
+                Some(name) => core_apps.push(name.to_string()),
+                None => {
+                    return Err(AppsError::Config {
+                        file: "coreApps".into(),
+                        map: "-".into(),
+                        message: format!(
+                            "{core:?} is neither the folder nor the slug of an app with an index.ts"
+                        ),
+                    });
+                }
             }
         }
+        core_apps.dedup();
         let mut t = String::new();
         t.push_str(self.config.banner.trim_end());
         t.push_str("\nexport type AppModule = unknown;\n\n");
         t.push_str("/** Apps a caller may load up front (`apps.coreApps`, or measured with `--usage`). */\n");
-        let core: Vec<String> = self.config.core_apps.iter().map(|c| json(c)).collect();
+        let core: Vec<String> = core_apps.iter().map(|c| json(c)).collect();
         let _ = writeln!(
             t,
             "export const coreApps: ReadonlySet<string> = new Set<string>([{}]);\n",

@@ -23,6 +23,7 @@ mod natural_sort;
 mod ordered;
 mod print;
 pub mod stamp;
+pub mod usage;
 mod value;
 pub mod watch;
 

@@ -404,3 +404,54 @@ fn lazy_build_then_clean_restores_the_tree() {
     assert_eq!(fs::read_to_string(&gitignore).unwrap(), original);
     assert_eq!(listing(&root.join(STORE)), before);
 }
+
+/// `--usage FILE`: the most installed apps (by metadata slug, as Cal.com's
+/// database stores them, or by folder) become `coreApps`.
+#[test]
+fn usage_counts_pick_the_core_apps() {
+    let (_tmp, root) = sample();
+    write(
+        &root,
+        "usage.csv",
+        "appId,count\ndaily-video,40\naround,12\ngiphy,3\n",
+    );
+    let (code, _, stderr) = run(
+        &root,
+        &[
+            "apps",
+            "build",
+            "--mode",
+            "lazy",
+            "--usage",
+            "usage.csv",
+            "--core",
+            "2",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let registry =
+        fs::read_to_string(root.join(STORE).join("appRegistry.lazy.generated.ts")).unwrap();
+    assert!(
+        registry.contains(r#"new Set<string>(["dailyvideo", "around"])"#),
+        "{registry}"
+    );
+    write(&root, "usage.csv", "daily-video,40\nno-such-app,12\n");
+    let (code, _, stderr) = run(
+        &root,
+        &[
+            "apps",
+            "build",
+            "--mode",
+            "lazy",
+            "--usage",
+            "usage.csv",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("\\\"no-such-app\\\" is neither the folder nor the slug"),
+        "{stderr}"
+    );
+}

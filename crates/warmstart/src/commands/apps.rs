@@ -38,6 +38,13 @@ pub struct BuildArgs {
     /// metadata registries inlined as data (`*.lazy.generated.ts`).
     #[arg(long, value_enum, default_value_t = Mode::Compat)]
     pub mode: Mode,
+    /// Install counts per app (JSON `{"slug": n}` or CSV `slug,n`): the top
+    /// `--core` apps become the lazy registry's `coreApps`.
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// How many of the most used apps are core (with `--usage`).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub core: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,7 +80,13 @@ fn env(key: &str) -> Option<String> {
 type Row = (String, FileStatus, usize);
 
 fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
-    let ws = Workspace::load(global)?;
+    let mut ws = Workspace::load(global)?;
+    if let Some(usage) = &args.usage {
+        let display = usage.display().to_string();
+        let top = warmstart_appstore::usage::top_apps(usage, &display, args.core)?;
+        printer.verbose(format!("core apps from {display}: {}", top.join(", ")));
+        ws.config.apps.core_apps = top;
+    }
     let config = &ws.config.apps;
     if config.registries.is_empty() {
         printer.status("no registries configured (apps.registries is empty); nothing to do");

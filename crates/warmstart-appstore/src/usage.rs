@@ -1,0 +1,96 @@
+//! `--usage FILE`: install counts per app (JSON `{ "slug": count }` or CSV
+//! `slug,count` lines, an optional header) → the most used apps, which the
+//! lazy `AppRegistry` lists as `coreApps`.
+
+use std::path::Path;
+
+use warmstart_workspace::SourceError;
+
+use crate::error::{AppsError, json_error};
+
+/// The `top` most used apps of a usage file, most used first (ties by name).
+pub fn top_apps(path: &Path, display: &str, top: usize) -> Result<Vec<String>, AppsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AppsError::Read {
+        path: display.to_string(),
+        source,
+    })?;
+    let mut counts = parse(display, &text)?;
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(counts.into_iter().take(top).map(|(slug, _)| slug).collect())
+}
+
+fn parse(display: &str, text: &str) -> Result<Vec<(String, u64)>, AppsError> {
+    if text.trim_start().starts_with('{') {
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| json_error(display, text, &e))?;
+        return map
+            .into_iter()
+            .map(|(k, v)| match v.as_u64() {
+                Some(n) => Ok((k, n)),
+                None => Err(AppsError::Config {
+                    file: display.to_string(),
+                    map: k.clone(),
+                    message: format!("the count must be a whole number, not {v}"),
+                }),
+            })
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (slug, count) = line.rsplit_once(',').unwrap_or((line, ""));
+        let slug = slug.trim().trim_matches('"');
+        match count.trim().trim_matches('"').parse::<u64>() {
+            Ok(n) => out.push((slug.to_string(), n)),
+            // A header line (`app,count`) is fine on the first line only.
+            Err(_) if i == 0 => {}
+            Err(_) => {
+                return Err(SourceError::new(
+                    Path::new(display),
+                    text,
+                    start..start + line.len(),
+                    "expected `slug,count` with a whole-number count",
+                    "this line",
+                )
+                .into());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_and_csv_give_the_same_ranking() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("u.json");
+        std::fs::write(
+            &json,
+            r#"{ "zoom": 5, "daily-video": 9, "alby": 5, "x": 1 }"#,
+        )
+        .unwrap();
+        let csv = dir.path().join("u.csv");
+        std::fs::write(&csv, "appId,count\nzoom,5\ndaily-video,9\nalby,5\nx,1\n").unwrap();
+        let want = vec!["daily-video".to_string(), "alby".into(), "zoom".into()];
+        assert_eq!(top_apps(&json, "u.json", 3).unwrap(), want);
+        assert_eq!(top_apps(&csv, "u.csv", 3).unwrap(), want);
+    }
+
+    #[test]
+    fn a_bad_line_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("u.csv");
+        std::fs::write(&csv, "a,1\nb,many\n").unwrap();
+        let err = top_apps(&csv, "u.csv", 3).unwrap_err().to_string();
+        assert!(err.starts_with("u.csv:2:1: expected `slug,count`"), "{err}");
+    }
+}
