@@ -35,6 +35,10 @@ pub struct BuildOutput {
     /// Every file and folder whose (mtime, size) the outputs depend on (see
     /// `stamp`), absolute.
     pub inputs: Vec<PathBuf>,
+    /// The maps of each file, for lazy mode's route shards.
+    pub(crate) maps: Vec<(String, Vec<ExportMap>)>,
+    /// Things the user should know that are not errors (a skipped step).
+    pub notes: Vec<String>,
 }
 
 /// One registry file's path and bytes.
@@ -108,6 +112,7 @@ impl<'c> Build<'c> {
             inputs.extend(app.inputs.iter().cloned());
         }
         let mut files = Vec::new();
+        let mut all_maps = Vec::new();
         for (file_name, registry) in self.config.registries.iter() {
             let mut imports = Vec::new();
             if registry
@@ -153,6 +158,7 @@ impl<'c> Build<'c> {
                 maps.push(out);
             }
             let contents = print_file(&self.config.banner, &order, &imports, &maps);
+            all_maps.push((file_name.to_string(), maps.clone()));
             files.push(GeneratedFile {
                 path: format!("{store_display}/{file_name}"),
                 abs: store.join(file_name),
@@ -174,6 +180,8 @@ impl<'c> Build<'c> {
             files,
             extra_inputs,
             inputs,
+            maps: all_maps,
+            notes: Vec::new(),
         })
     }
 
@@ -530,6 +538,16 @@ fn is_safe_relative(p: &str) -> bool {
 pub fn write(output: &BuildOutput) -> Result<Vec<(String, FileStatus)>, AppsError> {
     let mut report = Vec::with_capacity(output.files.len());
     for file in &output.files {
+        if let Some(parent) = file.abs.parent()
+            && !parent.exists()
+        {
+            // A route shard's folder (`integrations/<app>/`); `apps clean`
+            // removes it again when it is empty.
+            std::fs::create_dir_all(parent).map_err(|source| AppsError::Read {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
         let status = match warmstart_fs::write_if_changed(&file.abs, file.contents.as_bytes())? {
             Written::Created => FileStatus::Created,
             Written::Updated => FileStatus::Updated,

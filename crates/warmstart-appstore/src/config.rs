@@ -34,6 +34,26 @@ pub struct AppsConfig {
     /// (`{ "/apps/installed/calendar": ["googlecalendar"] }`); the rest is
     /// derived from each app's `api/` and `pages/` files.
     pub routes: BTreeMap<String, Vec<String>>,
+    /// Lazy mode: one generated API route per app (Next.js pages router),
+    /// derived from the shared catch-all route so each app compiles alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_shards: Option<RouteShards>,
+}
+
+/// How per-app route shards are made from the shared route: its text with
+/// `replace` applied (`{key}`, `{slug}` and `{module}` filled per app),
+/// written to `<dir>/<app>/<file name of template>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RouteShards {
+    /// The shared route, relative to the root.
+    pub template: String,
+    /// The folder that holds one sub-folder per app, relative to the root.
+    pub dir: String,
+    /// The registry map whose apps get a shard (file name › map name).
+    pub registry: String,
+    /// `[from, to]` text replacements; each `from` must occur in the template.
+    pub replace: Vec<(String, String)>,
 }
 
 /// One generated file.
@@ -145,9 +165,26 @@ impl AppsConfig {
             registries: OrderedMap::default(),
             core_apps: Vec::new(),
             routes: BTreeMap::new(),
+            route_shards: None,
         };
         if preset == Preset::Calcom {
             config.registries = calcom_registries();
+            config.route_shards = Some(RouteShards {
+                template: "apps/web/pages/api/integrations/[...args].ts".into(),
+                dir: "apps/web/pages/api/integrations".into(),
+                registry: "apps.server.generated.ts › apiHandlers".into(),
+                replace: vec![
+                    (
+                        "(await import(\"@calcom/app-store/apps.server.generated\")).apiHandlers"
+                            .into(),
+                        "{ {key}: import(\"@calcom/app-store/{module}\") }".into(),
+                    ),
+                    (
+                        "const [appName, apiEndpoint] = args;".into(),
+                        "const [appName, apiEndpoint] = [\"{slug}\", ...args];".into(),
+                    ),
+                ],
+            });
         }
         config
     }

@@ -52,6 +52,49 @@ impl Build<'_> {
     pub fn run_lazy(&self, env: EnvFn) -> Result<BuildOutput, AppsError> {
         let mut output = self.run(env)?;
         output.files.extend(self.lazy_files()?);
+        // The lazy registry also reads each app's `pages/` and `api/`
+        // listings (routes) and the shared route (shards): a change there
+        // must defeat the no-change stamp.
+        let store = self.root.join(&self.config.dir);
+        let app_dirs: Vec<_> = output
+            .inputs
+            .iter()
+            .filter(|p| {
+                p.parent() == Some(store.as_path())
+                    || p.parent().and_then(|q| q.parent()) == Some(store.as_path())
+            })
+            .cloned()
+            .collect();
+        for dir in app_dirs {
+            output.inputs.push(dir.join("pages"));
+            output.inputs.push(dir.join("api"));
+        }
+        if let Some(shards) = &self.config.route_shards {
+            output.inputs.push(self.root.join(&shards.template));
+        }
+        output.inputs.sort();
+        output.inputs.dedup();
+        if let Some(shards) = &self.config.route_shards
+            && self.root.join(&shards.template).is_file()
+        {
+            let (file, map) = shards
+                .registry
+                .split_once(" › ")
+                .unwrap_or((&shards.registry, ""));
+            let entries = output
+                .maps
+                .iter()
+                .filter(|(f, _)| f == file)
+                .flat_map(|(_, maps)| maps.iter().filter(|m| m.name == map))
+                .flat_map(|m| m.entries.iter().cloned())
+                .collect::<Vec<_>>();
+            let ours = crate::manifest::recorded(&self.root, &self.config.dir);
+            let mut notes = Vec::new();
+            output
+                .files
+                .extend(self.route_shards(shards, &entries, &ours, &mut notes)?);
+            output.notes.extend(notes);
+        }
         Ok(output)
     }
 

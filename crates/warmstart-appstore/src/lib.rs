@@ -22,13 +22,16 @@ pub mod manifest;
 mod natural_sort;
 mod ordered;
 mod print;
+mod shards;
 pub mod stamp;
 pub mod usage;
 mod value;
 pub mod watch;
 
 pub use build::{Build, BuildOutput, CheckedFile, FileStatus, GeneratedFile, check, write};
-pub use config::{AppsConfig, Filter, ImportStyle, ImportTarget, RegistryFile, RegistryMap};
+pub use config::{
+    AppsConfig, Filter, ImportStyle, ImportTarget, RegistryFile, RegistryMap, RouteShards,
+};
 pub use discover::{AppDir, discover};
 pub use error::AppsError;
 pub use eval::{

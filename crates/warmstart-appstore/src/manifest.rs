@@ -65,7 +65,13 @@ pub fn record(root: &Path, store_dir: &str, files: &[String]) -> Result<(), Apps
     let mut block = String::from(BEGIN);
     for f in files.iter().chain(std::iter::once(&manifest_rel)) {
         block.push('/');
-        block.push_str(f);
+        // `[...args].ts` is a character class to git unless escaped.
+        for c in f.chars() {
+            if matches!(c, '[' | ']' | '*' | '?' | '\\') {
+                block.push('\\');
+            }
+            block.push(c);
+        }
         block.push('\n');
     }
     block.push_str(END);
@@ -94,6 +100,15 @@ fn strip_block(text: &str) -> String {
     }
 }
 
+/// The files the manifest lists (empty without one).
+pub fn recorded(root: &Path, store_dir: &str) -> Vec<String> {
+    std::fs::read_to_string(manifest_path(root, store_dir))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+        .map(|m| m.files)
+        .unwrap_or_default()
+}
+
 /// Removes the generated files, the `.gitignore` block (or the file, if
 /// warmstart created it) and the manifest. Returns the removed paths.
 pub fn clean(root: &Path, store_dir: &str) -> Result<Vec<String>, AppsError> {
@@ -110,6 +125,10 @@ pub fn clean(root: &Path, store_dir: &str) -> Result<Vec<String>, AppsError> {
         let p = root.join(f);
         if warmstart_fs::within_root(root, &p) && std::fs::remove_file(&p).is_ok() {
             removed.push(f.clone());
+            // A folder warmstart created for a shard goes too (only if empty).
+            if let Some(parent) = p.parent() {
+                let _ = std::fs::remove_dir(parent);
+            }
         }
     }
     let gitignore = root.join(".gitignore");

@@ -242,3 +242,70 @@ fn lazy_metadata_registries() {
         insta::assert_snapshot!(format!("lazy__{name}"), file.contents);
     }
 }
+
+const SHARED_ROUTE: &str = r#"import type { NextApiRequest, NextApiResponse } from "next";
+
+const handler = async (req: NextApiRequest, res: NextApiResponse) => {
+  const { args } = req.query;
+  if (!Array.isArray(args)) return res.status(404).end();
+  const [appName, apiEndpoint] = args;
+  const handlerMap = (await import("@calcom/app-store/apps.server.generated")).apiHandlers;
+  const handlers = await handlerMap[appName as keyof typeof handlerMap];
+  return (handlers as any)[apiEndpoint](req, res);
+};
+
+export default handler;
+"#;
+
+/// Lazy mode's route shards: one route per app with a server handler, the
+/// shared route's text with the lookup narrowed to that app; a file that is
+/// not warmstart's is never overwritten; an unknown route shape is skipped
+/// with a note.
+#[test]
+fn route_shards_narrow_the_shared_route() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let route = "apps/web/pages/api/integrations/[...args].ts";
+    write(dir.path(), route, SHARED_ROUTE);
+    let output = Build::new(dir.path(), &calcom()).run_lazy(&no_env).unwrap();
+    let shards: Vec<_> = output
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("apps/web/pages/api/integrations/"))
+        .map(|f| f.path.as_str())
+        .collect();
+    insta::assert_debug_snapshot!(shards);
+    let alby = output
+        .files
+        .iter()
+        .find(|f| f.path.contains("/alby/"))
+        .unwrap();
+    insta::assert_snapshot!(alby.contents);
+
+    write(
+        dir.path(),
+        "apps/web/pages/api/integrations/alby/[...args].ts",
+        "// mine\n",
+    );
+    let err = Build::new(dir.path(), &calcom())
+        .run_lazy(&no_env)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("exists and was not written by warmstart"),
+        "{err}"
+    );
+    fs::remove_file(
+        dir.path()
+            .join("apps/web/pages/api/integrations/alby/[...args].ts"),
+    )
+    .unwrap();
+
+    write(dir.path(), route, "export default function handler() {}\n");
+    let output = Build::new(dir.path(), &calcom()).run_lazy(&no_env).unwrap();
+    assert!(
+        output.notes[0].starts_with("route shards skipped"),
+        "{:?}",
+        output.notes
+    );
+}

@@ -160,12 +160,17 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         return Ok(Status::Failed);
     }
     let output = built?;
+    for note in &output.notes {
+        printer.status(note);
+    }
     let report = warmstart_appstore::write(&output)?;
     if args.mode == Mode::Lazy {
+        // Everything beyond the compatible registries is warmstart's own.
+        let compat = ws.config.apps.registries.len();
         let lazy: Vec<String> = output
             .files
             .iter()
-            .filter(|f| f.path.contains(".lazy.generated."))
+            .skip(compat)
             .map(|f| f.path.clone())
             .collect();
         warmstart_appstore::manifest::record(&ws.root, &ws.config.apps.dir, &lazy)?;
