@@ -23,4 +23,4 @@ mod write;
 
 pub use error::{FsError, Result};
 pub use paths::{is_safe_segment, normalize_lexically, to_unix_relative, within_root};
-pub use write::{TEMP_PREFIX, Written, atomic_write, write_if_changed};
+pub use write::{TEMP_PREFIX, Written, atomic_write, sweep_stale_temps, write_if_changed};

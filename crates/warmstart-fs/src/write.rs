@@ -59,8 +59,11 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
+    // The writer's pid is in the name, so a later write can tell the
+    // leftover of a killed process from another process's write in flight.
+    sweep_stale_temps(parent);
     let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .tempfile_in(parent)
         .map_err(wrap)?;
     tmp.write_all(contents).map_err(wrap)?;
@@ -78,6 +81,43 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<()> {
     }
     tmp.persist(path).map_err(|e| wrap(e.error))?;
     Ok(())
+}
+
+/// Removes the temporary files in `dir` left by writers that no longer run
+/// (a `kill -9` between create and rename). Files of live processes, and
+/// names without a pid, are left alone. Returns how many were removed.
+pub fn sweep_stale_temps(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Where liveness cannot be told, a process counts as alive (never delete
+/// a file another writer may still rename).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +142,27 @@ mod tests {
         assert_eq!(write_if_changed(&path, b"bye").unwrap(), Written::Updated);
         assert_ne!(fs::metadata(&path).unwrap().modified().unwrap(), old);
         assert_eq!(fs::read(&path).unwrap(), b"bye");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn sweeps_temp_files_of_dead_writers_only() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid 0x7fff_fff0 does not exist; our own pid is alive.
+        let dead = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}{}-abc", 0x7fff_fff0u32));
+        let live = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}{}-abc", std::process::id()));
+        let old_style = dir.path().join(format!("{TEMP_PREFIX}xYz123"));
+        for p in [&dead, &live, &old_style] {
+            fs::write(p, b"half").unwrap();
+        }
+        atomic_write(&dir.path().join("c.txt"), b"x").unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(old_style.exists());
     }
 
     #[test]
