@@ -326,7 +326,15 @@ fn decide(
                     "{d} is a {} that warmstart did not make",
                     if meta.is_symlink() { "link" } else { "file" }
                 );
-                if !opts.force {
+                // A link that points exactly where warmstart's own would is
+                // one a `kill -9` made before the manifest recorded it:
+                // replacing it loses nothing.
+                let ours = meta.is_symlink()
+                    && g.link_source.as_deref().is_some_and(|s| {
+                        fs::read_link(root.join(d))
+                            .is_ok_and(|t| t == crate::plan::link_target(d, s))
+                    });
+                if !opts.force && !ours {
                     for &i in &g.assets {
                         report.conflicts.push(Problem {
                             path: plan.assets[i].dest.clone(),
