@@ -183,7 +183,7 @@ fn kill9_at_random_moments_loses_nothing() {
     let mut killed = 0;
     for _ in 0..runs {
         let i = (rng.next() % 3) as usize;
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             undo(&victim, i);
         }
         let delay = durations[i].mul_f64((rng.next() % 1000) as f64 / 800.0);
