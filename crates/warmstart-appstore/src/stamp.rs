@@ -145,6 +145,13 @@ pub fn record(
         .iter()
         .chain(output.files.iter().map(|f| &f.abs))
         .collect();
+    // A build that writes nothing (outputs already right) must still clear
+    // what a killed run left next to the stamp and the outputs.
+    for dir in std::iter::once(file).chain(output.files.iter().map(|f| f.abs.as_path())) {
+        if let Some(dir) = dir.parent() {
+            warmstart_fs::sweep_stale_temps(dir);
+        }
+    }
     for path in paths {
         let s = stat(path);
         if s.is_some_and(|(mtime, _)| mtime >= limit) {
