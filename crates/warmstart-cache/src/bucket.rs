@@ -395,8 +395,15 @@ pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()>
     use std::io::Write;
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     let wrap = |e: std::io::Error| crate::CacheError::io("cannot write", path, e);
+    // Named with the pid like `warmstart_fs::atomic_write`'s, so a later
+    // save can clear what a killed writer left without touching a live one's.
+    warmstart_fs::sweep_stale_temps(dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(warmstart_fs::TEMP_PREFIX)
+        .prefix(&format!(
+            "{}{}-",
+            warmstart_fs::TEMP_PREFIX,
+            std::process::id()
+        ))
         .tempfile_in(dir)
         .map_err(wrap)?;
     tmp.write_all(bytes).map_err(wrap)?;
