@@ -97,7 +97,7 @@ impl Walker<'_> {
     /// Files and subfolders of one folder, into `info`; returns the
     /// subfolders to walk.
     fn entry(&mut self, info: &mut DirInfo, name: &str, kind: Kind) -> Option<String> {
-        let path = format!("{}/{name}", info.path);
+        let path = join_rel(&info.path, name);
         match kind {
             Kind::Dir => {
                 info.pure = false;
@@ -149,7 +149,7 @@ impl Walker<'_> {
                 .file_type()
                 .map_err(io_err("cannot read", entry.path()))?;
             let kind = if ft.is_symlink() {
-                self.follow(&format!("{rel}/{name}"))?
+                self.follow(&join_rel(rel, name))?
             } else if ft.is_dir() {
                 Kind::Dir
             } else if ft.is_file() {
@@ -210,7 +210,7 @@ impl Walker<'_> {
                     .map_err(err)?;
             }
             let kind = match ft {
-                FileType::Symlink => self.follow(&format!("{rel}/{name}"))?,
+                FileType::Symlink => self.follow(&join_rel(rel, &name))?,
                 FileType::Directory => Kind::Dir,
                 FileType::RegularFile => Kind::File,
                 _ => Kind::Other,
@@ -233,4 +233,14 @@ impl Walker<'_> {
 fn dir_flags() -> rustix::fs::OFlags {
     use rustix::fs::OFlags;
     OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC
+}
+
+/// `dir/name`, or `name` at the root (a `**` rule walks from `""`: a
+/// leading `/` would make the path absolute, outside the repository).
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
