@@ -16,7 +16,7 @@ for t in "${targets[@]}"; do
     scratch="$(mktemp -d)"
     cp -r "corpus/$t/." "$scratch/"
     cargo +nightly fuzz run -O "$t" "$scratch" -- -max_total_time="$secs" -rss_limit_mb=2048 \
-        -timeout=10 -print_final_stats=1 2>&1 | tail -n 15
+        -timeout=60 -print_final_stats=1 2>&1 | tail -n 15
     rm -rf "$scratch"
 done
 echo "fuzz: all targets ran ${secs}s without a crash"
