@@ -220,7 +220,11 @@ impl Walker<'_> {
         self.scan.dirs.push(info);
         let fd = dir.fd().map_err(err)?;
         for sub in subdirs {
-            let name = &sub[rel.len() + 1..];
+            let name = if rel.is_empty() {
+                sub.as_str()
+            } else {
+                &sub[rel.len() + 1..]
+            };
             let child = rustix::fs::openat(fd, name, dir_flags(), rustix::fs::Mode::empty())
                 .map_err(|e| io_err("cannot read", self.root.join(&sub))(e.into()))?;
             self.walk_fd(&sub, child)?;
