@@ -298,3 +298,28 @@ fn a_public_folder_linked_outside_the_repository_is_refused() {
         "wrote outside the root"
     );
 }
+
+#[test]
+fn a_rule_from_the_root_plans_paths_inside_it() {
+    // `from: "**"` walks the root itself; files there once came out as
+    // `/a.txt` (absolute: a read outside the repository).
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("r");
+    std::fs::create_dir_all(root.join("b")).unwrap();
+    std::fs::write(
+        root.join("warmstart.json"),
+        r#"{"assets": {"rules": [{"from": "**", "to": "out/[name][ext]"}],
+            "exclude": ["out/**", "warmstart.json", "**/node_modules/**"]}}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("a.txt"), b"hello").unwrap();
+    std::fs::write(root.join("b/c.txt"), b"c").unwrap();
+    let r = run(&root, &["assets", "setup"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_link(root.join("out/a.txt")).unwrap(),
+        Path::new("../a.txt")
+    );
+    assert_eq!(std::fs::read(root.join("out/c.txt")).unwrap(), b"c");
+    assert_eq!(run(&root, &["assets", "validate"]).code, Some(0));
+}
