@@ -3,7 +3,7 @@
 
 Usage:
   kill9.py --bin target/release/warmstart --repo /tmp/x/sample --runs 200
-  kill9.py --bin ... --repo /tmp/x/calcom --runs 80 --cmds assets,apps --git
+  kill9.py --bin ... --repo /tmp/x/calcom --kills 80 --cmds assets,apps --git
 
 The repository is modified in place (use a copy). Before the kills a copy
 of it is made and the normal commands run there: that is the reference.
@@ -135,6 +135,8 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--repo", required=True)
     ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--kills", type=int, default=0,
+                    help="run until this many processes were killed mid-run (overrides --runs)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cmds", default="assets,apps,graph")
     ap.add_argument("--git", action="store_true",
@@ -181,7 +183,9 @@ def main():
 
     stats = {c: {"runs": 0, "killed": 0, "finished": 0} for c in cmds}
     temps_seen = 0
-    for i in range(args.runs):
+    i = 0
+    while (sum(s["killed"] for s in stats.values()) < args.kills) if args.kills else i < args.runs:
+        i += 1
         c = rng.choice(cmds)
         if rng.random() < 0.6:
             undo_outputs(bin_, repo, c, rng)
@@ -231,7 +235,8 @@ def main():
         for l in unexpected:
             problems.append(f"git status: {l}")
     summary = {
-        "repo": repo, "seed": args.seed, "runs": args.runs, "per_command": stats,
+        "repo": repo, "seed": args.seed, "runs": i,
+        "killed_mid_run": sum(s["killed"] for s in stats.values()), "per_command": stats,
         "normal_duration_s": {c: round(d, 3) for c, d in durations.items()},
         "temp_files_before_final_run": temps_before,
         "temp_files_seen_during_kills": temps_seen,
