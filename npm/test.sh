@@ -43,6 +43,8 @@ if [ -z "$binary" ]; then
   [ -x "$binary" ] || (cd "$ROOT" && cargo build -q -p warmstart)
 fi
 [ -x "$binary" ] || { echo "no warmstart binary at $binary" >&2; exit 1; }
+# The steps below run in other folders: a relative path must not break them.
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 key="$(cd "$NPM_DIR/warmstart" && node -p 'require("./lib/platform").platformKey()')"
 [ -d "$NPM_DIR/platforms/$key" ] || { echo "no platform package for $key under npm/platforms" >&2; exit 1; }
 
