@@ -116,6 +116,13 @@ fn evaluate(
 ) -> Result<EvaluatedModule, AppsError> {
     allocator.reset();
     let allocator = &*allocator;
+    if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
+        return Err(
+            SourceError::new(Path::new(display), text, 0..0, message, "here")
+                .with_help("simplify the nesting of this file; a `_metadata.ts` is plain data")
+                .into(),
+        );
+    }
     let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
     let ret = Parser::new(allocator, text, source_type).parse();
     if ret.panicked || ret.diagnostics.has_errors() {

@@ -84,6 +84,18 @@ pub struct ParsedFile {
 
 /// Parses `source` (named `path` for its extension) in `allocator`.
 pub fn parse_source(path: &Path, source: &str, allocator: &Allocator) -> ParsedFile {
+    // Text on which the parser would backtrack exponentially is reported
+    // like a syntax error instead of hanging the whole graph.
+    if let Err(message) = warmstart_workspace::guard::check_parse_budget(source) {
+        return ParsedFile {
+            imports: Vec::new(),
+            errors: vec![ParseProblem {
+                line: 1,
+                column: 1,
+                message,
+            }],
+        };
+    }
     let source_type = source_type_for(path);
     let ret = Parser::new(allocator, source, source_type).parse();
     let mut out = ParsedFile::default();

@@ -17,6 +17,7 @@
 //! ```
 
 mod diag;
+pub mod guard;
 pub mod jsonc;
 mod preset;
 mod root;

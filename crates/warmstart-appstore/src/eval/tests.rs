@@ -151,3 +151,19 @@ fn a_missing_json_import_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn text_the_parser_would_backtrack_on_is_refused_with_its_name() {
+    // Found by the fuzzer: oxc takes minutes on this 586-byte input.
+    let text = String::from_utf8_lossy(include_bytes!(
+        "../../../../fuzz/regressions/metadata_eval/timeout-26ada8aea50d33d456a11f43cf26ace6da1736a0"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("_metadata.ts");
+    let err = evaluate_metadata(&path, "x/_metadata.ts", &text, &|_| None).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("x/_metadata.ts:1:1: not parsed: `<` nests"),
+        "{text}"
+    );
+}
