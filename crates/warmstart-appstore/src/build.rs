@@ -124,6 +124,10 @@ impl<'c> Build<'c> {
             }
             let mut maps = Vec::new();
             let mut entries = 0;
+            // Eager imports get identifiers made from folder names, and
+            // `my-app` and `my_app` make the same one: the file would not
+            // compile, so two such apps are refused by name.
+            let mut locals: HashMap<String, &str> = HashMap::new();
             for (map_name, map) in registry.maps.iter() {
                 let mut out = ExportMap {
                     name: map_name.to_string(),
@@ -145,6 +149,19 @@ impl<'c> Build<'c> {
                         ImportStyle::Eager => {
                             let local =
                                 format!("{}_{}", variable_name(&app.dir.name), variable_name(file));
+                            match locals.get(&local) {
+                                Some(&other) if other != app.dir.path => {
+                                    return Err(AppsError::NameCollision {
+                                        first: format!("{store_display}/{other}"),
+                                        second: format!("{store_display}/{}", app.dir.path),
+                                        identifier: local,
+                                    });
+                                }
+                                Some(_) => {}
+                                None => {
+                                    locals.insert(local.clone(), &app.dir.path);
+                                }
+                            }
                             let name = import_name.unwrap_or("default");
                             imports.push(Import::named(name, &local, &module));
                             Value::Local(local)

@@ -42,6 +42,19 @@ pub enum AppsError {
     )]
     UnsafeName { parent: String, name: String },
 
+    #[error("apps {first} and {second} would both be imported as `{identifier}`")]
+    #[diagnostic(
+        code(apps::name_collision),
+        help(
+            "app-store-cli turns `-` and `.` into `_`, so the generated file would declare `{identifier}` twice and not compile; rename one of the folders"
+        )
+    )]
+    NameCollision {
+        first: String,
+        second: String,
+        identifier: String,
+    },
+
     #[error("the app store folder {path} does not exist")]
     #[diagnostic(
         code(apps::no_store),

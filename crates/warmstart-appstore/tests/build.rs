@@ -309,3 +309,18 @@ fn route_shards_narrow_the_shared_route() {
         output.notes
     );
 }
+
+#[test]
+fn apps_whose_import_names_collide_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture(dir.path());
+    for name in ["my-app", "my_app"] {
+        fs::create_dir_all(store.join(name)).unwrap();
+        fs::copy(
+            store.join("alby/config.json"),
+            store.join(name).join("config.json"),
+        )
+        .unwrap();
+    }
+    insta::assert_snapshot!(err(dir.path()), @"apps packages/app-store/my-app and packages/app-store/my_app would both be imported as `my_app_config_json`");
+}
