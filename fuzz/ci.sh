@@ -11,6 +11,12 @@ fi
 targets=(metadata_eval config imports asset_paths)
 cargo +nightly fuzz build -O
 for t in "${targets[@]}"; do
+    if [ -d "regressions/$t" ]; then
+        # Inputs that once crashed, hung or exhausted memory: each must now
+        # run at once (libFuzzer runs files given as arguments one time).
+        echo "fuzz: $t regressions"
+        cargo +nightly fuzz run -O "$t" regressions/"$t"/* -- -timeout=10 -rss_limit_mb=2048 2>&1 | tail -n 3
+    fi
     echo "fuzz: $t for ${secs}s"
     # Work on a scratch copy of the corpus so CI leaves the committed seeds alone.
     scratch="$(mktemp -d)"
