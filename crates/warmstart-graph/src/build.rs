@@ -111,6 +111,9 @@ pub struct ModuleGraph {
     pub warnings: Vec<String>,
     pub workspace_packages: WorkspacePackages,
     pub stats: BuildStats,
+    /// Folders and config/ignore files the walk saw (absolute, sorted): what
+    /// the result cache must find unchanged besides the sources.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl ModuleGraph {
@@ -245,6 +248,40 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
         .map(|(i, p)| (p.as_path(), i as u32))
         .collect();
     let resolve_started = Instant::now();
+    // Files of one folder share their nearest tsconfig and their
+    // node_modules ancestry, so each (folder, specifier) pair is resolved
+    // once: the same `react` or `@calcom/lib` import from a folder of forty
+    // components costs one lookup.
+    let mut folders: Vec<&Path> = Vec::new();
+    let mut folder_file: Vec<usize> = Vec::new();
+    let mut folder_of: Vec<u32> = Vec::with_capacity(files.len());
+    for (i, path) in files.iter().enumerate() {
+        let parent = path.parent().unwrap_or(path);
+        if folders.last() != Some(&parent) {
+            folders.push(parent);
+            folder_file.push(i);
+        }
+        folder_of.push(folders.len() as u32 - 1);
+    }
+    let mut requests: Vec<(u32, &str)> = parsed
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, file))| {
+            let folder = folder_of[i];
+            file.imports
+                .iter()
+                .map(move |import| (folder, import.specifier.as_str()))
+        })
+        .collect();
+    requests.sort_unstable();
+    requests.dedup();
+    let answers: Vec<Resolved> = requests
+        .par_iter()
+        .map(|&(folder, specifier)| {
+            let file = &files[folder_file[folder as usize]];
+            resolve::resolve(&resolver, &packages, file, specifier)
+        })
+        .collect();
     let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = parsed
         .par_iter()
         .enumerate()
@@ -253,7 +290,11 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
             let mut unresolved = Vec::new();
             let (mut builtin, mut outside) = (0, 0);
             for (i, import) in file.imports.iter().enumerate() {
-                match resolve::resolve(&resolver, &packages, &files[from], &import.specifier) {
+                let key = (folder_of[from], import.specifier.as_str());
+                let Ok(at) = requests.binary_search(&key) else {
+                    continue;
+                };
+                match &answers[at] {
                     Resolved::File(path) => match index.get(path.as_path()) {
                         Some(&to) => edges.push(Edge {
                             from: from as u32,
@@ -272,8 +313,8 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
                         file: modules[from].path.clone(),
                         line: import.line,
                         specifier: import.specifier.clone(),
-                        reason,
-                        message,
+                        reason: *reason,
+                        message: message.clone(),
                     }),
                 }
             }
@@ -319,6 +360,7 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
         warnings: walked.warnings,
         workspace_packages: packages,
         stats,
+        inputs: walked.inputs,
     }
 }
 

@@ -15,6 +15,7 @@ mod config;
 pub mod cycles;
 pub mod fix;
 pub mod format;
+pub mod memo;
 pub mod parse;
 pub mod query;
 pub mod report;

@@ -22,7 +22,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
-            max_cycles: 10_000,
+            max_cycles: 1_000,
             details: true,
         }
     }

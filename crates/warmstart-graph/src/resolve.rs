@@ -190,6 +190,7 @@ impl UnresolvedReason {
 }
 
 /// The outcome of one resolution.
+#[derive(Debug, Clone)]
 pub enum Resolved {
     File(PathBuf),
     Builtin,

@@ -23,6 +23,25 @@ pub fn is_source(path: &Path) -> bool {
 pub struct Walked {
     pub files: Vec<PathBuf>,
     pub warnings: Vec<String>,
+    /// Every folder walked and every file that can change what the walk or
+    /// resolution sees (`.gitignore`, `.ignore`, `*.json`, `*.yaml`): the
+    /// result cache (`memo`) compares their stamps, since adding, removing
+    /// or renaming a file changes its folder's mtime.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Files besides sources whose contents change the graph: ignore rules,
+/// and package.json / tsconfig (which may be named anything through
+/// `extends`) / pnpm-workspace.yaml.
+fn is_graph_input(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name == ".gitignore"
+        || name == ".ignore"
+        || name.ends_with(".json")
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml")
 }
 
 /// Walks `paths` (absolute, inside `root`) in parallel.
@@ -59,14 +78,21 @@ pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
         });
     let files = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
+    let inputs = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
         let files = &files;
         let warnings = &warnings;
+        let inputs = &inputs;
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     let path = entry.path();
+                    if is_dir || (is_file && is_graph_input(path)) {
+                        let mut i = inputs.lock().unwrap_or_else(|e| e.into_inner());
+                        i.push(path.to_path_buf());
+                    }
                     if is_file && is_source(path) {
                         if path.to_str().is_none() {
                             let mut w = warnings.lock().unwrap_or_else(|e| e.into_inner());
@@ -91,6 +117,9 @@ pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
     walked.files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     walked.files.sort();
     walked.files.dedup();
+    walked.inputs = inputs.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.inputs.sort();
+    walked.inputs.dedup();
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
     warnings.sort();
     walked.warnings.extend(warnings);

@@ -294,3 +294,21 @@ fn symlink_loops_unreadable_folders_and_odd_names_do_not_crash() {
     assert_eq!(value["views"]["runtime"]["groups"], 1);
     assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
 }
+
+#[test]
+fn a_warm_json_run_answers_from_the_result_cache_with_the_same_views() {
+    let dir = repo("type-only-cycle");
+    let cold = run(dir.path(), &["graph", "cycles", "--json"]);
+    // Folders written just before the first run are not trusted yet (mtime
+    // granularity); a second cold run records settled stamps.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let _ = run(dir.path(), &["graph", "cycles", "--json"]);
+    let warm = run(dir.path(), &["graph", "cycles", "--json"]);
+    let cold: serde_json::Value = serde_json::from_str(&cold.stdout).unwrap();
+    let warm: serde_json::Value = serde_json::from_str(&warm.stdout).unwrap();
+    assert_eq!(warm["cache"][0]["bucket"], "graph-result-v1");
+    assert_eq!(warm["cache"][0]["hits"], 1);
+    for key in ["modules", "edges", "views", "problems", "unresolved"] {
+        assert_eq!(cold[key], warm[key], "{key}");
+    }
+}

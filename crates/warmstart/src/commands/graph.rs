@@ -2,12 +2,13 @@
 //! rewrites, shortest import paths and eager closures.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 use miette::IntoDiagnostic;
+use warmstart_graph::memo::{Memo, MemoCheck};
 use warmstart_graph::report::{AnalysisOptions, analyse};
-use warmstart_graph::{BuildOptions, ModuleGraph, View, format};
+use warmstart_graph::{BuildOptions, DEFAULT_MAX_FILE_BYTES, ModuleGraph, View, format};
 
 use crate::cli::{CmdResult, GlobalArgs, Status};
 use crate::printer::{Paint, Printer};
@@ -90,7 +91,7 @@ pub struct CyclesArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
     /// Stop enumerating elementary cycles of a view after this many.
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
     pub max_cycles: usize,
     /// Fail (exit 1) only for cycle edges not listed in FILE.
     #[arg(long, value_name = "FILE")]
@@ -205,8 +206,78 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
+/// The result cache of `cycles --json` and the key of this invocation, when
+/// it applies: JSON output, no baseline, cache on.
+fn result_memo(
+    workspace: &Workspace,
+    printer: &Printer,
+    args: &CyclesArgs,
+) -> Option<(Memo, u128)> {
+    if !printer.json && args.format != FormatArg::Json
+        || args.baseline.is_some()
+        || args.scope.no_cache
+    {
+        return None;
+    }
+    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
+    let cache = warmstart_cache::Cache::open(&root, &workspace.config.cache);
+    let dir = cache.dir()?;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
+    let mut key = warmstart_cache::ContextHasher::new();
+    key.str("graph cycles --json")
+        .str(&args.max_cycles.to_string())
+        .str(if args.unresolved { "unresolved" } else { "" })
+        .str(&DEFAULT_MAX_FILE_BYTES.to_string());
+    for path in &args.scope.paths {
+        let abs = absolute(&cwd, path);
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+        key.str(&warmstart_fs::to_unix_relative(&root, &abs).unwrap_or_default());
+    }
+    let granularity = Duration::from_millis(workspace.config.cache.mtime_granularity_ms);
+    let memo = Memo::new(dir, &root, granularity, DEFAULT_MAX_FILE_BYTES);
+    Some((memo, key.finish()))
+}
+
+fn memo_stats(hits: u64, misses: u64, reparsed: usize) -> serde_json::Value {
+    serde_json::json!({
+        "bucket": "graph-result-v1",
+        "hits": hits,
+        "misses": misses,
+        "hitRate": if hits + misses == 0 { 0.0 } else { hits as f64 / (hits + misses) as f64 },
+        "reparsed": reparsed,
+    })
+}
+
 fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResult {
     let started = Instant::now();
+    let started_wall = SystemTime::now();
+    let view: View = args.view.into();
+    let memo = result_memo(workspace, printer, &args);
+    if let Some((memo, key)) = &memo {
+        match memo.check(*key) {
+            MemoCheck::Hit { output, reparsed } => {
+                let mut value: serde_json::Value =
+                    serde_json::from_str(&output).into_diagnostic()?;
+                let failed = value["views"][view.name()]["groups"]
+                    .as_u64()
+                    .is_some_and(|g| g > 0);
+                if let Some(obj) = value.as_object_mut() {
+                    obj.insert(
+                        "cache".into(),
+                        serde_json::json!([memo_stats(1, 0, reparsed)]),
+                    );
+                    obj.insert(
+                        "timings_ms".into(),
+                        serde_json::json!({ "total": started.elapsed().as_millis() as u64 }),
+                    );
+                }
+                let text = serde_json::to_string_pretty(&value).into_diagnostic()?;
+                println!("{text}");
+                return Ok(if failed { Status::Failed } else { Status::Ok });
+            }
+            MemoCheck::Miss(reason) => printer.verbose(format!("graph result cache: {reason}")),
+        }
+    }
     let (graph, cache_stats) =
         load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
     let built = started.elapsed();
@@ -215,7 +286,6 @@ fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResu
         details: true,
     };
     let report = analyse(&graph, options);
-    let view: View = args.view.into();
     let format = if printer.json {
         FormatArg::Json
     } else {
@@ -273,10 +343,18 @@ fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResu
                     "unresolved".into(),
                     format::unresolved_json(&graph, args.unresolved),
                 );
-                obj.insert(
-                    "cache".into(),
-                    serde_json::to_value(&cache_stats).into_diagnostic()?,
-                );
+                if let Some((memo, key)) = &memo {
+                    // Stored without the run's own figures (cache, timings).
+                    let stored = serde_json::to_string(&obj).into_diagnostic()?;
+                    memo.record(*key, &graph, &stored, started_wall);
+                }
+                let mut stats = serde_json::to_value(&cache_stats).into_diagnostic()?;
+                if memo.is_some()
+                    && let Some(list) = stats.as_array_mut()
+                {
+                    list.push(memo_stats(0, 1, 0));
+                }
+                obj.insert("cache".into(), stats);
                 obj.insert(
                     "timings_ms".into(),
                     serde_json::json!({
