@@ -56,7 +56,7 @@ DIR=$("$BIN" --root "$REPO" cache dir)
 case "$DIR" in /*) ;; *) DIR="$REPO/$DIR" ;; esac
 for damage in truncated random-bytes; do
   views >/dev/null # the cache is full and current
-  for f in "$DIR"/*.cache; do
+  for f in "$DIR"/*.cache "$DIR"/graph-result-v*.json "$DIR"/graph-result-v*.out; do
     [ -f "$f" ] || continue
     if [ $damage = truncated ]; then
       truncate -s $(( $(stat -c %s "$f") / 2 )) "$f"

@@ -151,6 +151,23 @@ impl Cache {
                 remove(&path, &mut cleared)?;
             }
         }
+        // Side files kept by a user of the cache folder beside the buckets,
+        // named like one (`graph-result-v1.json` / `.out`: the graph's
+        // result cache).
+        if let Ok(read) = std::fs::read_dir(dir) {
+            for entry in read.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let stem = name
+                    .strip_suffix(".json")
+                    .or_else(|| name.strip_suffix(".out"));
+                if let Some(stem) = stem
+                    && split_stem(stem).is_some()
+                    && matches(stem)
+                {
+                    remove(&entry.path(), &mut cleared)?;
+                }
+            }
+        }
         let stats = dir.join(STATS_FILE);
         match bucket {
             None => {
