@@ -65,6 +65,64 @@ fn parse(display: &str, text: &str) -> Result<Vec<(String, u64)>, AppsError> {
     Ok(out)
 }
 
+/// `--usage-db URL`: install counts from Cal.com's database, the
+/// `"Credential"` table grouped by `"appId"` (a real PostgreSQL client).
+/// A server that is down, a wrong password or a missing table is an error
+/// that says which, never an empty list.
+pub fn top_apps_from_db(url: &str, top: usize) -> Result<Vec<String>, AppsError> {
+    let shown = redact(url);
+    let db_err = |what: &str, e: postgres::Error| AppsError::Config {
+        file: shown.clone(),
+        map: "usage-db".into(),
+        message: format!("{what}: {}", describe(&e)),
+    };
+    let mut config: postgres::Config =
+        url.parse().map_err(|e| db_err("not a PostgreSQL URL", e))?;
+    config.connect_timeout(std::time::Duration::from_secs(5));
+    let mut client = config
+        .connect(postgres::NoTls)
+        .map_err(|e| db_err("cannot connect", e))?;
+    let rows = client
+        .query(
+            r#"SELECT "appId", COUNT(*) AS n FROM "Credential" WHERE "appId" IS NOT NULL GROUP BY "appId" ORDER BY n DESC, "appId" LIMIT $1"#,
+            &[&(top as i64)],
+        )
+        .map_err(|e| db_err("cannot read install counts", e))?;
+    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+}
+
+/// The URL without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The server's own message when there is one (`relation "Credential" does
+/// not exist`, `password authentication failed …`), else the client's.
+fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,28 @@ impl Workspace {
         Self::from_root(root)
     }
 
+    /// The writers' lock of this repository (`writers.lock` in the cache
+    /// folder): held by every command that writes into the tree, so two
+    /// warmstart processes take turns; the second one says it waits.
+    pub fn write_lock(
+        &self,
+        printer: &crate::printer::Printer,
+    ) -> miette::Result<warmstart_fs::WriteLock> {
+        let cache = warmstart_cache::Cache::open(&self.root, &self.config.cache);
+        let dir = match cache.dir() {
+            Some(dir) => dir.to_path_buf(),
+            None => self.root.join(&self.config.cache.dir),
+        };
+        let path = dir.join("writers.lock");
+        warmstart_fs::WriteLock::acquire(&path, |path| {
+            printer.status(format!(
+                "warmstart: waiting for another warmstart process to finish (lock {})…",
+                path.display()
+            ));
+        })
+        .into_diagnostic()
+    }
+
     pub fn from_root(root: Root) -> miette::Result<Workspace> {
         let (config, preset) = match &root.config_file {
             Some(path) => load_config(&root.dir, path)?,

@@ -1,9 +1,8 @@
-//! Two warmstart processes on the same repository at once. Only the cache
-//! has an inter-process lock (`node_modules/.cache/warmstart/.lock`): a
-//! second writer waits and says so. `assets` and `apps` have no lock; they
-//! rely on atomic renames, so racing runs may report conflicts or errors but
-//! must never panic, corrupt a file, touch a user file or leave temp files,
-//! and one later normal run repairs everything.
+//! Two warmstart processes on the same repository at once. The cache has a
+//! lock (`node_modules/.cache/warmstart/.lock`) and so do the commands that
+//! write into the tree (`writers.lock` beside it: `assets setup`/`clean`,
+//! `apps build`): a second one waits and says so. Racing runs must never
+//! panic, corrupt a file, touch a user file or leave temp files.
 
 use std::fs::File;
 use std::path::Path;
@@ -218,4 +217,64 @@ fn strip_volatile(v: &mut serde_json::Value) {
         serde_json::Value::Array(a) => a.iter_mut().for_each(strip_volatile),
         _ => {}
     }
+}
+
+/// Holds the writers' lock in this process, starts `args`, and checks that
+/// it says it waits, does nothing while the lock is held, then finishes.
+fn waits_for_the_writers_lock(args: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    sample(root);
+    let lock_path = root.join("node_modules/.cache/warmstart/writers.lock");
+    let held = warmstart_fs::WriteLock::acquire(&lock_path, |_| panic!("free")).unwrap();
+    let before = listing(root);
+    let mut child = command(root, args).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(child.try_wait().unwrap().is_none(), "{args:?} did not wait");
+    assert_eq!(
+        listing(root),
+        before,
+        "{args:?} wrote while the lock was held"
+    );
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    no_panic(&out, args[0]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("waiting for another warmstart process to finish"),
+        "{args:?}: {err}"
+    );
+    assert!(out.status.success(), "{args:?}: {err}");
+}
+
+#[test]
+fn assets_setup_waits_for_the_writers_lock() {
+    waits_for_the_writers_lock(&["assets", "setup"]);
+}
+
+#[test]
+fn apps_build_waits_for_the_writers_lock() {
+    waits_for_the_writers_lock(&["apps", "build"]);
+}
+
+/// Every path under the outputs' folders with its mtime.
+fn listing(root: &Path) -> Vec<(String, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    for top in ["apps/web/public", "packages/app-store"] {
+        let mut stack = vec![root.join(top)];
+        while let Some(dir) = stack.pop() {
+            let Ok(read) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in read.flatten() {
+                let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+                if meta.is_dir() {
+                    stack.push(entry.path());
+                }
+                out.push((entry.path().display().to_string(), meta.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -42,7 +42,11 @@ pub struct BuildArgs {
     /// `--core` apps become the lazy registry's `coreApps`.
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
-    /// How many of the most used apps are core (with `--usage`).
+    /// Install counts from Cal.com's database (`"Credential"` grouped by
+    /// app), e.g. `postgres://user:pass@127.0.0.1:5432/calendso`.
+    #[arg(long, value_name = "URL", conflicts_with = "usage")]
+    pub usage_db: Option<String>,
+    /// How many of the most used apps are core (with `--usage`/`--usage-db`).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub core: usize,
 }
@@ -87,6 +91,11 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         printer.verbose(format!("core apps from {display}: {}", top.join(", ")));
         ws.config.apps.core_apps = top;
     }
+    if let Some(url) = &args.usage_db {
+        let top = warmstart_appstore::usage::top_apps_from_db(url, args.core)?;
+        printer.verbose(format!("core apps from the database: {}", top.join(", ")));
+        ws.config.apps.core_apps = top;
+    }
     let config = &ws.config.apps;
     if config.registries.is_empty() {
         printer.status("no registries configured (apps.registries is empty); nothing to do");
@@ -96,6 +105,12 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     if args.watch {
         return watch(&ws, printer, args.mode);
     }
+    // Two builds at once take turns (`--check` only reads).
+    let _lock = if args.check {
+        None
+    } else {
+        Some(ws.write_lock(printer)?)
+    };
     // The no-change fast path: nothing the outputs depend on has changed.
     let stamp = stamp_setup(&ws, args.mode);
     if let Some((file, key, _)) = &stamp

@@ -88,6 +88,12 @@ impl From<ModeArg> for ModeChoice {
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: AssetsCommand) -> CmdResult {
     let ws = Workspace::load(global)?;
     let assets = Assets::new(&ws.root, &ws.config.assets)?;
+    // Writers take turns: a `setup` beside a `clean` must not record what
+    // the other removes.
+    let _lock = match cmd {
+        AssetsCommand::Setup(_) | AssetsCommand::Clean => Some(ws.write_lock(printer)?),
+        _ => None,
+    };
     match cmd {
         AssetsCommand::Setup(args) => setup(printer, &assets, args),
         AssetsCommand::Validate => validate(printer, &assets),
