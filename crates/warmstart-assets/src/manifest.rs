@@ -85,6 +85,11 @@ pub struct ScanCache {
     pub key: String,
     pub dirs: Vec<DirInfo>,
     pub files: Vec<String>,
+    /// Entries whose names are not UTF-8 (shown lossily): they cannot be
+    /// named in the manifest or in a URL, so they are left out, and their
+    /// folder is linked file by file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// One walked source folder.

@@ -78,6 +78,8 @@ pub struct SetupReport {
     /// each file it shows).
     pub modes: BTreeMap<Mode, usize>,
     pub manifest: String,
+    /// Source entries left out because their names are not UTF-8.
+    pub skipped: Vec<String>,
 }
 
 /// One step of a `setup`, decided before anything is written.
@@ -126,6 +128,7 @@ pub(crate) fn setup(assets: &Assets, opts: &SetupOptions<'_>) -> Result<SetupRep
     let repaired = repair(root, &mut m, &mut report);
     let plan = crate::plan::build(root, &assets.rules, &m.scan, opts.lazy)?;
     report.assets = plan.assets.len();
+    report.skipped = plan.scan.skipped.clone();
     report.folders = plan.groups.len();
     let mut stat = Stat {
         root,

@@ -140,7 +140,12 @@ impl Walker<'_> {
         let mut subdirs = Vec::new();
         for entry in fs::read_dir(&abs).map_err(io_err("cannot read", &abs))? {
             let entry = entry.map_err(io_err("cannot read", &abs))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                let lossy = entry.file_name().to_string_lossy().into_owned();
+                self.scan.skipped.push(join_rel(rel, &lossy));
+                info.pure = false;
+                continue;
+            };
             if name.starts_with('.') {
                 info.pure = false;
                 continue;
@@ -193,7 +198,12 @@ impl Walker<'_> {
         let mut subdirs = Vec::new();
         while let Some(entry) = dir.read() {
             let entry = entry.map_err(err)?;
-            let name = entry.file_name().to_string_lossy();
+            let Ok(name) = entry.file_name().to_str() else {
+                let lossy = entry.file_name().to_string_lossy().into_owned();
+                self.scan.skipped.push(join_rel(rel, &lossy));
+                info.pure = false;
+                continue;
+            };
             if name == "." || name == ".." {
                 continue;
             }

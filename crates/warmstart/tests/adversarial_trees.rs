@@ -252,7 +252,9 @@ fn non_utf8_file_names() {
     std::fs::write(raw(b"packages/app-store/giphy/static/\xfe\xff.png"), b"png").unwrap();
     std::fs::write(raw(b"packages/lib/\xfeod.ts"), b"export const a = 1;\n").unwrap();
     assert_green(&all(&root));
-    // An app folder whose name is not UTF-8: refused by name, no panic.
+    // An app folder whose name is not UTF-8: `apps build` refuses it by
+    // name; `assets` leaves it out with a warning naming it and links the
+    // rest; no panic.
     std::fs::create_dir_all(raw(b"packages/app-store/bad\xffname/static")).unwrap();
     std::fs::write(
         raw(b"packages/app-store/bad\xffname/static/icon.svg"),
@@ -260,8 +262,20 @@ fn non_utf8_file_names() {
     )
     .unwrap();
     let runs = all(&root);
+    assert_eq!(runs[0].code, Some(0), "{}", runs[0].stderr);
+    let loud = Command::new(BIN)
+        .args(["assets", "setup", "--color", "never"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    assert!(
+        stderr.contains("packages/app-store/bad\u{fffd}name: skipped, the name is not UTF-8"),
+        "{stderr}"
+    );
     assert_eq!(runs[1].code, Some(2));
     assert!(runs[1].stderr.contains("bad"), "{}", runs[1].stderr);
+    assert_eq!(runs[3].code, Some(0), "{}", runs[3].stderr);
 }
 
 #[test]

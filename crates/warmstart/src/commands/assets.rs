@@ -133,6 +133,11 @@ fn setup(printer: &Printer, assets: &Assets, args: SetupArgs) -> CmdResult {
         progress: &progress,
     })?;
     printer.json(&report);
+    for path in &report.skipped {
+        printer.status(format!(
+            "warning: {path}: skipped, the name is not UTF-8 (rename it to link it)"
+        ));
+    }
     let modes: Vec<String> = report
         .modes
         .iter()
