@@ -220,12 +220,12 @@ impl Walker<'_> {
                     .map_err(err)?;
             }
             let kind = match ft {
-                FileType::Symlink => self.follow(&join_rel(rel, &name))?,
+                FileType::Symlink => self.follow(&join_rel(rel, name))?,
                 FileType::Directory => Kind::Dir,
                 FileType::RegularFile => Kind::File,
                 _ => Kind::Other,
             };
-            subdirs.extend(self.entry(&mut info, &name, kind));
+            subdirs.extend(self.entry(&mut info, name, kind));
         }
         self.scan.dirs.push(info);
         let fd = dir.fd().map_err(err)?;
