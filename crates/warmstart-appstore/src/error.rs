@@ -55,6 +55,19 @@ pub enum AppsError {
         identifier: String,
     },
 
+    #[error("--usage-db {url}: {what}: {detail}")]
+    #[diagnostic(
+        code(apps::usage_db),
+        help(
+            "check that the server runs and listens there, the user and password, and that the database is Cal.com's (it needs the \"Credential\" table); or list core apps in warmstart.json (`apps.coreApps`) or pass --usage FILE"
+        )
+    )]
+    UsageDb {
+        url: String,
+        what: String,
+        detail: String,
+    },
+
     #[error("the app store folder {path} does not exist")]
     #[diagnostic(
         code(apps::no_store),

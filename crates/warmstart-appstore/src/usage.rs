@@ -71,10 +71,10 @@ fn parse(display: &str, text: &str) -> Result<Vec<(String, u64)>, AppsError> {
 /// that says which, never an empty list.
 pub fn top_apps_from_db(url: &str, top: usize) -> Result<Vec<String>, AppsError> {
     let shown = redact(url);
-    let db_err = |what: &str, e: postgres::Error| AppsError::Config {
-        file: shown.clone(),
-        map: "usage-db".into(),
-        message: format!("{what}: {}", describe(&e)),
+    let db_err = |what: &str, e: postgres::Error| AppsError::UsageDb {
+        url: shown.clone(),
+        what: what.to_string(),
+        detail: describe(&e),
     };
     let mut config: postgres::Config =
         url.parse().map_err(|e| db_err("not a PostgreSQL URL", e))?;
