@@ -38,6 +38,10 @@ pub struct AppsConfig {
     /// derived from the shared catch-all route so each app compiles alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route_shards: Option<RouteShards>,
+    /// Build the lazy registries (and route shards) by default: what `apps
+    /// build` does without `--mode`, and what `warmstart dev` prepares.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lazy: bool,
 }
 
 /// How per-app route shards are made from the shared route: its text with
@@ -166,6 +170,7 @@ impl AppsConfig {
             core_apps: Vec::new(),
             routes: BTreeMap::new(),
             route_shards: None,
+            lazy: false,
         };
         if preset == Preset::Calcom {
             config.registries = calcom_registries();

@@ -455,3 +455,20 @@ fn usage_counts_pick_the_core_apps() {
         "{stderr}"
     );
 }
+
+#[test]
+fn apps_lazy_in_the_config_makes_lazy_the_default_mode() {
+    let (_dir, root) = sample();
+    write(&root, "warmstart.json", r#"{ "apps": { "lazy": true } }"#);
+    let (code, _, err) = run(&root, &["apps", "build"]);
+    assert_eq!(code, 0, "{err}");
+    let registry = root.join(STORE).join("appRegistry.lazy.generated.ts");
+    assert!(registry.is_file(), "no lazy registry without --mode");
+    // `--mode compat` still overrides the config: nothing lazy is written
+    // after a clean.
+    let (code, _, err) = run(&root, &["apps", "clean"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&root, &["apps", "build", "--mode", "compat"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!registry.exists());
+}

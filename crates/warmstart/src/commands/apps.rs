@@ -36,8 +36,9 @@ pub struct BuildArgs {
     pub watch: bool,
     /// `compat`: the registries app-store-cli writes; `lazy`: also the
     /// metadata registries inlined as data (`*.lazy.generated.ts`).
-    #[arg(long, value_enum, default_value_t = Mode::Compat)]
-    pub mode: Mode,
+    /// Default: `lazy` when `apps.lazy` is set in warmstart.json, else `compat`.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
     /// Install counts per app (JSON `{"slug": n}` or CSV `slug,n`): the top
     /// `--core` apps become the lazy registry's `coreApps`.
     #[arg(long, value_name = "FILE")]
@@ -85,6 +86,11 @@ type Row = (String, FileStatus, usize);
 
 fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     let mut ws = Workspace::load(global)?;
+    let mode = args.mode.unwrap_or(if ws.config.apps.lazy {
+        Mode::Lazy
+    } else {
+        Mode::Compat
+    });
     if let Some(usage) = &args.usage {
         let display = usage.display().to_string();
         let top = warmstart_appstore::usage::top_apps(usage, &display, args.core)?;
@@ -103,7 +109,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         return Ok(Status::Ok);
     }
     if args.watch {
-        return watch(&ws, printer, args.mode);
+        return watch(&ws, printer, mode);
     }
     // Two builds at once take turns (`--check` only reads).
     let _lock = if args.check {
@@ -112,7 +118,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         Some(ws.write_lock(printer)?)
     };
     // The no-change fast path: nothing the outputs depend on has changed.
-    let stamp = stamp_setup(&ws, args.mode);
+    let stamp = stamp_setup(&ws, mode);
     if let Some((file, key, _)) = &stamp
         && let Some(fresh) = stamp::fresh(file, *key, &env)
     {
@@ -136,7 +142,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     }
     let log = EnvLog::default();
     let reader = |key: &str| log.read(&env, key);
-    let built = run_build(&ws, args.mode, &reader);
+    let built = run_build(&ws, mode, &reader);
     if args.check {
         let output = match built {
             Ok(output) => output,
@@ -179,7 +185,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
         printer.status(note);
     }
     let report = warmstart_appstore::write(&output)?;
-    if args.mode == Mode::Lazy {
+    if mode == Mode::Lazy {
         // Everything beyond the compatible registries is warmstart's own.
         let compat = ws.config.apps.registries.len();
         let lazy: Vec<String> = output

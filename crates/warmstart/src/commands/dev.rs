@@ -266,10 +266,26 @@ fn prepare_steps(ws: &Workspace) -> Vec<Step> {
 /// not touched, so the dev server does not recompile; they count as hits.
 fn apps_step(root: &Path, config: &warmstart_appstore::AppsConfig) -> Result<StepOutcome, String> {
     let env = |name: &str| std::env::var(name).ok();
-    let output = warmstart_appstore::Build::new(root, config)
-        .run(&env)
-        .map_err(|e| e.to_string())?;
+    let build = warmstart_appstore::Build::new(root, config);
+    // `apps.lazy`: the lazy registries and route shards, as `apps build
+    // --mode lazy` makes them (recorded in its manifest for `apps clean`).
+    let output = if config.lazy {
+        build.run_lazy(&env)
+    } else {
+        build.run(&env)
+    }
+    .map_err(|e| e.to_string())?;
     let report = warmstart_appstore::write(&output).map_err(|e| e.to_string())?;
+    if config.lazy {
+        let lazy: Vec<String> = output
+            .files
+            .iter()
+            .skip(config.registries.len())
+            .map(|f| f.path.clone())
+            .collect();
+        warmstart_appstore::manifest::record(root, &config.dir, &lazy)
+            .map_err(|e| e.to_string())?;
+    }
     let changed = report
         .iter()
         .filter(|(_, s)| *s != warmstart_appstore::FileStatus::Unchanged)
