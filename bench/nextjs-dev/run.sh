@@ -4,9 +4,10 @@
 #   plain: today's shape (CopyWebpackPlugin copying every app's statics on each
 #          compile, metadata registry of 100 config.json imports, eager
 #          import() server map) started with plain `next dev`;
-#   warm:  the shape warmstart's outputs give (statics linked by warmstart's
-#          assets step during the timed prepare phase, metadata inlined,
-#          one API route per app) started the way `warmstart dev` starts it.
+#   warm:  the shape warmstart's own outputs give, made by `warmstart dev`'s
+#          timed prepare phase (statics linked, `apps.lazy`: metadata
+#          inlined, one API route per app), started the way `warmstart dev`
+#          starts it.
 #
 # The synthetic monorepo (100 apps, 15 modules and 1.2 MB of statics each)
 # comes from the lazy-registry experiment in ../shared/experiments/nextjs-registry.
@@ -35,10 +36,22 @@ if [ ! -d "$WORK/plain/node_modules/next" ]; then
   chmod -R u+w "$X"
   (cd "$X" && npm install --no-audit --no-fund)
 fi
-(cd "$WORK/plain" && python3 scripts/gen.py >/dev/null && python3 scripts/variant.py A)
+# plain: today's Cal.com shape — CopyWebpackPlugin on, the registries as
+# app-store-cli writes them (`warmstart apps build`, byte-identical).
+(cd "$WORK/plain" && python3 scripts/gen.py >/dev/null && python3 scripts/variant.py A \
+  && "$WARMSTART" apps build -q && rm -rf node_modules/.cache/warmstart)
 [ -d "$WORK/warm" ] || cp -a "$WORK/plain" "$WORK/warm"
-(cd "$WORK/warm" && python3 scripts/gen.py >/dev/null && python3 scripts/variant.py E \
-  && rm -rf apps/web/public/app-store)
+# warm: what a team gets with warmstart — no copy plugin, `apps.lazy` on and
+# appStoreMetaData.ts importing the lazy metadata (the one-line change);
+# `warmstart dev`'s prepare phase links the statics and writes the lazy
+# registries and per-app route shards before it starts the server.
+(cd "$WORK/warm" && python3 scripts/gen.py >/dev/null \
+  && echo '{"variant": "warmstart", "copyPlugin": false}' > apps/web/variant.json \
+  && rm -rf apps/web/public/app-store packages/app-store/*.generated.ts* \
+  && find apps/web/pages/api/integrations -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} + \
+  && echo '{ "apps": { "lazy": true } }' > warmstart.json \
+  && sed -i 's|from "./apps.metadata.generated";|from "./apps.metadata.lazy.generated";|' \
+       packages/app-store/appStoreMetaData.ts)
 
 # A marker in rendered text, so --probe-hmr sees the page change.
 for t in plain warm; do
@@ -48,9 +61,7 @@ done
 NEXT="node ../../node_modules/next/dist/bin/next dev -H 127.0.0.1 -p $PORT"
 cd "$WORK/warm/apps/web"
 export NEXT_TELEMETRY_DISABLED=1
-# The apps step would rewrite the registries in Cal.com's eager shape over
-# the lazy-registry shape this tree measures, so only `assets` runs here.
-WARMSTART_DISABLE=${WARMSTART_DISABLE:-apps} "$WARMSTART" bench --json --runs "$RUNS" \
+"$WARMSTART" bench --json --runs "$RUNS" \
   --before "rm -rf $WORK/warm/apps/web/.next $WORK/plain/apps/web/.next $WORK/plain/apps/web/public/app-store" \
   --first-page "http://127.0.0.1:$PORT/apps" --probe-hmr pages/apps.tsx \
   --vs "$NEXT" --vs-dir "$WORK/plain/apps/web" \
