@@ -519,3 +519,42 @@ fn hot_reload_probe_sees_the_change_and_restores_the_file() {
     assert!(hot.is_some_and(|ms| ms < 30_000.0), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&page).unwrap(), original);
 }
+
+#[test]
+fn the_cache_switch_turns_the_apps_no_change_lookup_on_and_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    // Inputs written within the mtime granularity are not trusted by the
+    // stamp: let them settle so the second run can hit.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let port = free_port().to_string();
+    let args = with(
+        &["--json", "dev", "--exit-when-ready"],
+        py(&["--port", &port]),
+    );
+    let first = run(&root, &strs(&args));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("(cache hit)"), "{}", first.stderr);
+    // The first run wrote the registries (inputs of the stamp too).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let _ = run(&root, &strs(&args));
+    let second = run(&root, &strs(&args));
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("nothing changed (cache hit)"),
+        "{}",
+        second.stderr
+    );
+    let r = json(&second.stdout);
+    assert!(r["cacheHitRate"].as_f64().is_some_and(|h| h > 0.0), "{r}");
+
+    let off = warmstart(&root, &strs(&args))
+        .env("WARMSTART_DISABLE", "cache")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&off.stderr);
+    assert!(stderr.contains("cache off"), "{stderr}");
+    assert!(!stderr.contains("(cache hit)"), "{stderr}");
+    assert!(stderr.contains("rewritten"), "{stderr}");
+}

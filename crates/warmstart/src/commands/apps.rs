@@ -222,7 +222,7 @@ fn rows(report: &[(String, FileStatus)], output: &BuildOutput) -> Vec<Row> {
 
 /// Where the no-change stamp lives (the cache folder) and the key it is
 /// valid for: this configuration, this root and this warmstart binary.
-fn stamp_setup(ws: &Workspace, mode: Mode) -> Option<(PathBuf, u64, Duration)> {
+pub(crate) fn stamp_setup(ws: &Workspace, mode: Mode) -> Option<(PathBuf, u64, Duration)> {
     let cache = &ws.config.cache;
     let disabled =
         std::env::var(warmstart_cache::ENV_DISABLE).is_ok_and(|v| !v.is_empty() && v != "0");
@@ -246,7 +246,7 @@ fn stamp_setup(ws: &Workspace, mode: Mode) -> Option<(PathBuf, u64, Duration)> {
     Some((file, stamp::fnv(key.as_bytes()), granularity))
 }
 
-fn save_stamp(
+pub(crate) fn save_stamp(
     printer: &Printer,
     stamp: Option<&(PathBuf, u64, Duration)>,
     output: &BuildOutput,

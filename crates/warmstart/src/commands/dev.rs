@@ -252,10 +252,9 @@ fn prepare_steps(ws: &Workspace) -> Vec<Step> {
         }));
     }
     if !ws.config.apps.registries.is_empty() {
-        let root = ws.root.clone();
-        let config = ws.config.apps.clone();
-        steps.push(Step::new("apps", Optimization::Apps, move |_| {
-            apps_step(&root, &config)
+        let ws = ws.clone();
+        steps.push(Step::new("apps", Optimization::Apps, move |on| {
+            apps_step(&ws, on.enabled(Optimization::Cache))
         }));
     }
     steps
@@ -263,9 +262,37 @@ fn prepare_steps(ws: &Workspace) -> Vec<Step> {
 
 /// `apps build`: regenerates the app-store registries natively (what
 /// app-store-cli did through ts-node). Files whose bytes are unchanged are
-/// not touched, so the dev server does not recompile; they count as hits.
-fn apps_step(root: &Path, config: &warmstart_appstore::AppsConfig) -> Result<StepOutcome, String> {
-    let env = |name: &str| std::env::var(name).ok();
+/// not touched, so the dev server does not recompile. With the `cache`
+/// optimization on, the no-change stamp of `apps build` answers first: a
+/// hit skips the build; the hit rate counts these lookups. Off, every run
+/// builds.
+fn apps_step(ws: &Workspace, use_cache: bool) -> Result<StepOutcome, String> {
+    let (root, config) = (ws.root.as_path(), &ws.config.apps);
+    let mode = if config.lazy {
+        super::apps::Mode::Lazy
+    } else {
+        super::apps::Mode::Compat
+    };
+    let real_env = |name: &str| std::env::var(name).ok();
+    let stamp = if use_cache {
+        super::apps::stamp_setup(ws, mode)
+    } else {
+        None
+    };
+    if let Some((file, key, _)) = &stamp
+        && let Some(fresh) = warmstart_appstore::stamp::fresh(file, *key, &real_env)
+    {
+        return Ok(StepOutcome {
+            summary: format!(
+                "{} apps, {} registries, nothing changed (cache hit)",
+                fresh.apps,
+                fresh.files.len()
+            ),
+            cache: Some((1, 0)),
+        });
+    }
+    let log = warmstart_appstore::stamp::EnvLog::default();
+    let env = |key: &str| log.read(&real_env, key);
     let build = warmstart_appstore::Build::new(root, config);
     // `apps.lazy`: the lazy registries and route shards, as `apps build
     // --mode lazy` makes them (recorded in its manifest for `apps clean`).
@@ -290,13 +317,17 @@ fn apps_step(root: &Path, config: &warmstart_appstore::AppsConfig) -> Result<Ste
         .iter()
         .filter(|(_, s)| *s != warmstart_appstore::FileStatus::Unchanged)
         .count();
+    if let Some((file, key, granularity)) = &stamp {
+        // A failed or refused stamp only means the next run builds again.
+        let _ = warmstart_appstore::stamp::record(file, *key, &output, &log, *granularity);
+    }
     Ok(StepOutcome {
         summary: format!(
             "{} apps, {} registries, {changed} rewritten",
             output.apps,
             report.len()
         ),
-        cache: Some(((report.len() - changed) as u64, changed as u64)),
+        cache: use_cache.then_some((0, 1)),
     })
 }
 
