@@ -185,8 +185,28 @@ pub fn build(options: &BuildOptions) -> ModuleGraph {
 /// Parses a file; `build_with` takes one so a cache can answer instead.
 pub type ParseFn<'f> = dyn Fn(&Path, u64, &Allocator) -> (u64, ParsedFile) + Sync + 'f;
 
+/// A store of resolution answers keyed by importer folder and specifier
+/// (the cache's `graph-resolve` bucket, `crate::cache`).
+pub trait ResolutionCache: Sync {
+    /// Called once after the walk with every folder and config file it saw
+    /// and the workspace packages: answers are valid only for these.
+    fn prepare(&self, inputs: &[PathBuf], packages: &WorkspacePackages);
+    fn get(&self, folder: &Path, specifier: &str) -> Option<Resolved>;
+    fn put(&self, folder: &Path, specifier: &str, answer: &Resolved);
+}
+
 /// Builds the graph, parsing through `parse`.
 pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
+    build_with_caches(options, parse, None)
+}
+
+/// Builds the graph, parsing through `parse` and answering resolutions
+/// from `resolutions` where it can.
+pub fn build_with_caches(
+    options: &BuildOptions,
+    parse: &ParseFn<'_>,
+    resolutions: Option<&dyn ResolutionCache>,
+) -> ModuleGraph {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
         vec![root.clone()]
@@ -242,6 +262,9 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
 
     let packages = workspaces::discover(&root);
     let resolver = resolve::resolver(&root, &packages);
+    if let Some(cache) = resolutions {
+        cache.prepare(&walked.inputs, &packages);
+    }
     let index: std::collections::HashMap<&Path, u32> = files
         .iter()
         .enumerate()
@@ -278,8 +301,16 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
     let answers: Vec<Resolved> = requests
         .par_iter()
         .map(|&(folder, specifier)| {
+            let dir = folders[folder as usize];
+            if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
+                return answer;
+            }
             let file = &files[folder_file[folder as usize]];
-            resolve::resolve(&resolver, &packages, file, specifier)
+            let answer = resolve::resolve(&resolver, &packages, file, specifier);
+            if let Some(cache) = resolutions {
+                cache.put(dir, specifier, &answer);
+            }
+            answer
         })
         .collect();
     let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = parsed

@@ -1,16 +1,30 @@
-//! The graph's per-file parse cache (issue 6) on top of warmstart-cache:
-//! bucket `graph-parse`, one entry per repo-relative path holding the
-//! file's size and its [`ParsedFile`]. A warm run stats each file and
-//! parses only what changed; resolution and cycle analysis always run, so
-//! the answer never depends on the cache.
+//! The graph's caches (issue 6) on top of warmstart-cache:
+//!
+//! * bucket `graph-parse`: one entry per repo-relative path holding the
+//!   file's size and its [`ParsedFile`]. A warm run stats each file and
+//!   parses only what changed.
+//! * bucket `graph-resolve`: one answer per (importer folder, specifier),
+//!   valid for one state of everything resolution reads: the stamps of
+//!   every folder walked (a file added, removed or renamed changes its
+//!   folder's mtime), every manifest, tsconfig, ignore file and lockfile,
+//!   and the `node_modules` folders of the root and each workspace
+//!   package. Any change there starts the bucket afresh; a stamp within
+//!   the mtime granularity of now keeps it from being used at all.
+//!
+//! The cycle analysis always runs on the rebuilt graph (the whole answer
+//! is cached separately, by `crate::memo`).
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup};
 
-use crate::build::{BuildOptions, ModuleGraph, build_with, parse_bytes, parse_file};
+use crate::build::{
+    BuildOptions, ModuleGraph, ResolutionCache, build_with_caches, parse_bytes, parse_file,
+};
 use crate::parse::ParsedFile;
+use crate::resolve::Resolved;
+use crate::workspaces::WorkspacePackages;
 
 /// Bump when [`ParsedFile`] or what the parser collects changes.
 const BUCKET_VERSION: u32 = 1;
@@ -55,7 +69,17 @@ pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
             Ok(Lookup::Missing) | Err(_) => parse_file(path, max, allocator),
         }
     };
-    let graph = build_with(options, &parse);
+    let resolutions = ResolveBucket {
+        cache,
+        root: root.clone(),
+        bucket: std::sync::OnceLock::new(),
+    };
+    let graph = build_with_caches(options, &parse, Some(&resolutions));
+    if let Some(Some(bucket)) = resolutions.bucket.get() {
+        // Answers for folders or specifiers no longer asked for go.
+        bucket.prune_untouched();
+        let _ = bucket.save();
+    }
     if options.paths.is_empty() {
         // The whole repository was walked: forget files that are gone.
         bucket.prune_untouched();
@@ -63,4 +87,96 @@ pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
     // A failed save only means the next run is cold; the event hook says why.
     let _ = bucket.save();
     graph
+}
+
+/// Bump when [`Resolved`] or the resolver's configuration changes.
+const RESOLVE_VERSION: u32 = 1;
+pub const RESOLVE_BUCKET: &str = "graph-resolve";
+
+/// The `graph-resolve` bucket, opened once the walk has said what
+/// resolution depends on (`None` inside: not cacheable this run).
+struct ResolveBucket<'c> {
+    cache: &'c Cache,
+    root: std::path::PathBuf,
+    bucket: std::sync::OnceLock<Option<Bucket<Resolved>>>,
+}
+
+impl ResolveBucket<'_> {
+    fn key(&self, folder: &Path, specifier: &str) -> Option<String> {
+        let rel = warmstart_fs::to_unix_relative(&self.root, folder)?;
+        Some(format!("{rel}\0{specifier}"))
+    }
+}
+
+impl ResolutionCache for ResolveBucket<'_> {
+    fn prepare(&self, inputs: &[std::path::PathBuf], packages: &WorkspacePackages) {
+        let mut paths: Vec<std::path::PathBuf> = inputs.to_vec();
+        for f in [
+            "package.json",
+            "tsconfig.json",
+            "jsconfig.json",
+            "pnpm-workspace.yaml",
+            "yarn.lock",
+            "package-lock.json",
+            "pnpm-lock.yaml",
+            "bun.lockb",
+            "node_modules",
+        ] {
+            paths.push(self.root.join(f));
+        }
+        paths.push(self.root.clone());
+        for dir in packages.values() {
+            paths.push(dir.join("node_modules"));
+            paths.push(dir.join("package.json"));
+        }
+        paths.sort();
+        paths.dedup();
+        let now = std::time::SystemTime::now();
+        // Two seconds, the cache's default mtime granularity: a change that
+        // recent might be followed by another with the same stamp.
+        let recent = |t: std::time::SystemTime| {
+            now.duration_since(t)
+                .map_or(true, |d| d < std::time::Duration::from_secs(2))
+        };
+        let mut hasher = ContextHasher::new();
+        hasher.str("oxc_resolver 11; conditions and extensions of resolve.rs");
+        for (name, dir) in packages {
+            hasher.str(name).str(&dir.to_string_lossy());
+        }
+        let mut settled = true;
+        for path in &paths {
+            hasher.str(&path.to_string_lossy());
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) => {
+                    let mtime = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    settled &= !recent(mtime);
+                    let since = mtime
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos());
+                    hasher.str(&format!("{} {since}", meta.len()));
+                }
+                Err(_) => {
+                    hasher.str("-");
+                }
+            }
+        }
+        let bucket = settled.then(|| {
+            self.cache
+                .bucket(BucketSpec::new(RESOLVE_BUCKET, RESOLVE_VERSION).context(hasher.finish()))
+        });
+        let _ = self.bucket.set(bucket);
+    }
+
+    fn get(&self, folder: &Path, specifier: &str) -> Option<Resolved> {
+        let bucket = self.bucket.get()?.as_ref()?;
+        bucket.get(&self.key(folder, specifier)?, 0)
+    }
+
+    fn put(&self, folder: &Path, specifier: &str, answer: &Resolved) {
+        if let Some(Some(bucket)) = self.bucket.get()
+            && let Some(key) = self.key(folder, specifier)
+        {
+            bucket.insert(key, 0, answer.clone());
+        }
+    }
 }

@@ -155,7 +155,9 @@ pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver 
 }
 
 /// Why a specifier did not resolve to a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum UnresolvedReason {
     /// A bare specifier naming a package that is not in the workspace and
@@ -190,7 +192,7 @@ impl UnresolvedReason {
 }
 
 /// The outcome of one resolution.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Resolved {
     File(PathBuf),
     Builtin,

@@ -66,3 +66,52 @@ fn warm_edited_and_damaged_caches_give_the_cold_answer() {
     assert_eq!(views(&build_cached(&options, &damaged)), edited_reference);
     assert_eq!(damaged.run_stats()[0].hits, 0);
 }
+
+fn stats(cache: &Cache, bucket: &str) -> warmstart_cache::BucketStats {
+    cache
+        .run_stats()
+        .into_iter()
+        .find(|s| s.bucket.starts_with(bucket))
+        .unwrap_or_else(|| panic!("no {bucket} statistics"))
+}
+
+#[test]
+fn resolutions_are_reused_until_a_folder_or_manifest_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("package.json"), "{\"name\":\"r\"}").unwrap();
+    std::fs::write(
+        root.join("src/a.ts"),
+        "import { b } from './b';\nimport './c';\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/b.ts"), "export const b = 1;\n").unwrap();
+    // Stamps this recent are not trusted: let them settle.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let options = BuildOptions::new(&root);
+    let edges = |g: &warmstart_graph::ModuleGraph| g.edges.len();
+
+    let cold = Cache::open(&root, &CacheConfig::default());
+    let g = build_cached(&options, &cold);
+    assert_eq!((edges(&g), g.unresolved.len()), (1, 1));
+    assert_eq!(stats(&cold, "graph-resolve").misses, 2);
+    // The first save created node_modules/.cache under the root.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let _ = build_cached(&options, &Cache::open(&root, &CacheConfig::default()));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+
+    let warm = Cache::open(&root, &CacheConfig::default());
+    let g = build_cached(&options, &warm);
+    assert_eq!((edges(&g), g.unresolved.len()), (1, 1));
+    let s = stats(&warm, "graph-resolve");
+    assert_eq!((s.hits, s.misses), (2, 0));
+
+    // `./c` appears: its folder's mtime changes, so no stale "unresolved"
+    // answer survives.
+    std::fs::write(root.join("src/c.ts"), "export {};\n").unwrap();
+    let after = Cache::open(&root, &CacheConfig::default());
+    let g = build_cached(&options, &after);
+    assert_eq!((edges(&g), g.unresolved.len()), (2, 0));
+    assert_eq!(views(&g), views(&build(&options)));
+}
