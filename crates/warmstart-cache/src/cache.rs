@@ -184,7 +184,7 @@ impl Cache {
     }
 
     /// Creates the folder with its `CACHEDIR.TAG` and `.gitignore`.
-    pub(crate) fn ensure_dir(&self) -> Result<()> {
+    pub fn ensure_dir(&self) -> Result<()> {
         let Some(dir) = &self.inner.dir else {
             return Err(CacheError::Disabled);
         };

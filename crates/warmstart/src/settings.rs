@@ -90,11 +90,13 @@ impl Workspace {
         printer: &crate::printer::Printer,
     ) -> miette::Result<warmstart_fs::WriteLock> {
         let cache = warmstart_cache::Cache::open(&self.root, &self.config.cache);
-        let dir = match cache.dir() {
-            Some(dir) => dir.to_path_buf(),
-            None => self.root.join(&self.config.cache.dir),
+        // Inside the cache folder, made the cache's way (CACHEDIR.TAG,
+        // .gitignore) so `cache clear` and `doctor` recognize it; with the
+        // cache off, beside where it would be.
+        let path = match cache.dir() {
+            Some(dir) if cache.ensure_dir().is_ok() => dir.join("writers.lock"),
+            _ => self.root.join("node_modules/.cache/warmstart-writers.lock"),
         };
-        let path = dir.join("writers.lock");
         warmstart_fs::WriteLock::acquire(&path, |path| {
             printer.status(format!(
                 "warmstart: waiting for another warmstart process to finish (lock {})…",

@@ -225,6 +225,10 @@ fn waits_for_the_writers_lock(args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     sample(root);
+    // The cache folder as warmstart makes it (with its CACHEDIR.TAG).
+    warmstart_cache::Cache::open(root, &warmstart_cache::CacheConfig::default())
+        .ensure_dir()
+        .unwrap();
     let lock_path = root.join("node_modules/.cache/warmstart/writers.lock");
     let held = warmstart_fs::WriteLock::acquire(&lock_path, |_| panic!("free")).unwrap();
     let before = listing(root);
