@@ -240,7 +240,8 @@ fn dir_mtimes_unchanged(root: &Path, dirs: &[DirInfo]) -> bool {
     })
 }
 
-/// The longest folder prefix shared by every path.
+/// The longest folder prefix shared by every path (the Unix scan opens it once).
+#[cfg(any(unix, test))]
 fn common_dir(dirs: &[DirInfo]) -> &str {
     let first = dirs[0].path.as_str();
     let mut len = first.len();

@@ -154,7 +154,7 @@ impl Walker<'_> {
                 .file_type()
                 .map_err(io_err("cannot read", entry.path()))?;
             let kind = if ft.is_symlink() {
-                self.follow(&join_rel(rel, name))?
+                self.follow(&join_rel(rel, &name))?
             } else if ft.is_dir() {
                 Kind::Dir
             } else if ft.is_file() {
