@@ -4,7 +4,7 @@ export interface WarmstartNextOptions {
   /** URL of `warmstart assets serve` (default $WARMSTART_ASSETS_URL or http://127.0.0.1:4777). */
   serveUrl?: string;
   port?: number;
-  /** JSON file from `warmstart graph closure --write-suggestions`. */
+  /** JSON file from `warmstart graph closure --write-suggestions` (or env WARMSTART_SUGGESTIONS). */
   suggestions?: string;
   /** Which CopyWebpackPlugin patterns to drop (default: `…/app-store/**\/static/**`). */
   dropPattern?: (pattern: unknown) => boolean;

@@ -35,7 +35,9 @@ function resolveOptions(options = {}) {
     assets,
     serveUrl: (options.serveUrl || env.WARMSTART_ASSETS_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
     dropPattern: options.dropPattern || copiesAppStoreStatics,
-    suggestions: options.suggestions,
+    // The option, or WARMSTART_SUGGESTIONS=FILE for a run: either is an
+    // explicit opt-in, and what it adds is printed.
+    suggestions: options.suggestions || env.WARMSTART_SUGGESTIONS || undefined,
     log: options.quiet ? () => {} : options.log || ((line) => console.log(`warmstart: ${line}`)),
     isDev: options.dev,
   };

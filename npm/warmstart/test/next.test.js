@@ -106,6 +106,17 @@ test("suggestions merge into optimizePackageImports without duplicates, and say 
   assert.ok(lines.some((l) => l.includes("optimizePackageImports += @calcom/atoms/monorepo")), lines.join("\n"));
 });
 
+test("WARMSTART_SUGGESTIONS opts in for one run; without it nothing is merged", async () => {
+  const file = path.join(__dirname, "fixtures/suggestions.json");
+  const on = quiet({ env: { WARMSTART_SUGGESTIONS: file } });
+  const config = await withWarmstart(fixture(), on.options)(DEV, {});
+  assert.deepEqual(config.experimental.optimizePackageImports, ["@calcom/ui", "@calcom/atoms/monorepo"]);
+  const off = quiet({ env: {} });
+  const plain = await withWarmstart(fixture(), off.options)(DEV, {});
+  assert.deepEqual(plain.experimental.optimizePackageImports, ["@calcom/ui"]);
+  assert.ok(!off.lines.some((l) => l.includes("optimizePackageImports")), off.lines.join("\n"));
+});
+
 test("a missing suggestions file is reported and applies nothing", () => {
   const { lines, options } = quiet({ suggestions: "/nonexistent/suggestions.json" });
   const config = withWarmstart({ experimental: { optimizePackageImports: ["x"] } }, options);
