@@ -70,12 +70,7 @@ pub(crate) fn link_group(
     op: &Op,
     linker: &dyn link::Linker,
 ) -> std::io::Result<Option<String>> {
-    let Op::LinkGroup {
-        group,
-        source,
-        mode,
-    } = op
-    else {
+    let Some((group, source, mode)) = group_of(op) else {
         return Ok(None);
     };
     let root = assets.root.as_path();
@@ -100,12 +95,7 @@ pub(crate) fn finish_group(
     opts: &SetupOptions<'_>,
     report: &mut SetupReport,
 ) -> Result<()> {
-    let Op::LinkGroup {
-        group,
-        source,
-        mode,
-    } = op
-    else {
+    let Some((group, source, mode)) = group_of(op) else {
         return Ok(());
     };
     let g = &plan.groups[*group];
@@ -228,5 +218,17 @@ fn link_file(
             source: Some(a.source.clone()),
             reason,
         });
+    }
+}
+
+/// The fields of an [`Op::LinkGroup`].
+fn group_of(op: &Op) -> Option<(&usize, &String, &link::Mode)> {
+    match op {
+        Op::LinkGroup {
+            group,
+            source,
+            mode,
+        } => Some((group, source, mode)),
+        _ => None,
     }
 }

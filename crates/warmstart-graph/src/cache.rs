@@ -111,24 +111,7 @@ impl ResolveBucket<'_> {
 impl ResolutionCache for ResolveBucket<'_> {
     fn prepare(&self, inputs: &[std::path::PathBuf], packages: &WorkspacePackages) {
         let mut paths: Vec<std::path::PathBuf> = inputs.to_vec();
-        for f in [
-            "package.json",
-            "tsconfig.json",
-            "jsconfig.json",
-            "pnpm-workspace.yaml",
-            "yarn.lock",
-            "package-lock.json",
-            "pnpm-lock.yaml",
-            "bun.lockb",
-            "node_modules",
-        ] {
-            paths.push(self.root.join(f));
-        }
-        paths.push(self.root.clone());
-        for dir in packages.values() {
-            paths.push(dir.join("node_modules"));
-            paths.push(dir.join("package.json"));
-        }
+        paths.extend(crate::memo::fixed_inputs(&self.root, packages));
         paths.sort();
         paths.dedup();
         let now = std::time::SystemTime::now();

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::build::{ModuleGraph, parse_file};
 use crate::parse::ParsedFile;
+use crate::workspaces::WorkspacePackages;
 
 /// Bump when the index format or what a parse hash covers changes.
 const VERSION: u32 = 1;
@@ -215,7 +216,7 @@ impl Memo {
     pub fn record(&self, key: u128, graph: &ModuleGraph, output: &str, started: SystemTime) {
         let recorded_ns = unix_ns(started);
         let mut paths: Vec<PathBuf> = graph.inputs.clone();
-        paths.extend(fixed_inputs(&self.root, graph));
+        paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
         paths.sort();
         paths.dedup();
         let inputs: Vec<(String, Stamp)> = paths
@@ -263,7 +264,7 @@ impl Memo {
 
 /// What the graph depends on outside the walked folders: the root's and
 /// every workspace package's manifests, lockfiles and installed packages.
-fn fixed_inputs(root: &Path, graph: &ModuleGraph) -> Vec<PathBuf> {
+pub(crate) fn fixed_inputs(root: &Path, packages: &WorkspacePackages) -> Vec<PathBuf> {
     const ROOT_FILES: &[&str] = &[
         "package.json",
         "tsconfig.json",
@@ -279,7 +280,7 @@ fn fixed_inputs(root: &Path, graph: &ModuleGraph) -> Vec<PathBuf> {
     ];
     let mut out: Vec<PathBuf> = ROOT_FILES.iter().map(|f| root.join(f)).collect();
     out.push(root.to_path_buf());
-    for dir in graph.workspace_packages.values() {
+    for dir in packages.values() {
         for f in ["package.json", "tsconfig.json", "node_modules"] {
             out.push(dir.join(f));
         }
