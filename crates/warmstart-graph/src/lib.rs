@@ -13,6 +13,7 @@ mod build;
 pub mod cache;
 mod config;
 pub mod cycles;
+pub mod firstpage;
 pub mod fix;
 pub mod format;
 pub mod memo;

@@ -154,6 +154,30 @@ pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver 
     WorkspaceResolver { main, no_exports }
 }
 
+/// A resolver for what a bundler compiles for one side of a Next.js page:
+/// `conditions` and `main_fields` as webpack uses them there (client:
+/// browser/import; server: node/require), the `browser` field honoured on
+/// the client, CSS and assets resolvable by their own extension.
+pub fn bundler_resolver(
+    root: &Path,
+    packages: &WorkspacePackages,
+    conditions: &[&str],
+    main_fields: &[&str],
+    browser_field: bool,
+) -> WorkspaceResolver {
+    let mut options = resolver(root, packages).main.options().clone();
+    options.condition_names = conditions.iter().map(|c| c.to_string()).collect();
+    options.main_fields = main_fields.iter().map(|c| c.to_string()).collect();
+    if browser_field {
+        options.alias_fields = vec![vec!["browser".into()]];
+    }
+    let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
+    let mut fallback = main.options().clone();
+    fallback.exports_fields = Vec::new();
+    let no_exports = main.clone_with_options(fallback);
+    WorkspaceResolver { main, no_exports }
+}
+
 /// Why a specifier did not resolve to a file.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

@@ -146,6 +146,21 @@ pub struct ClosureArgs {
     /// How many of the largest modules to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// What a Next.js page compiles, client and server, per package, into
+    /// node_modules when installed, with the barrel imports that blow it up
+    /// and the settings and edits that cut it. ENTRY may be a route
+    /// (`/auth/login`) or a page file.
+    #[arg(long)]
+    pub by_package: bool,
+    /// With --by-package: write the suggestions as JSON for withWarmstart()
+    /// (its `suggestions` option or WARMSTART_SUGGESTIONS=FILE).
+    #[arg(long, value_name = "FILE", requires = "by_package")]
+    pub write_suggestions: Option<PathBuf>,
+    /// With --write-suggestions: write only entries predicted to save at
+    /// least this percentage of the route's client modules (each entry
+    /// costs Next a barrel analysis; small ones measured as no gain).
+    #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
+    pub min_saving: f64,
 }
 
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResult {
@@ -452,6 +467,9 @@ fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
 }
 
 fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdResult {
+    if args.by_package {
+        return first_page(workspace, printer, &args);
+    }
     let (graph, _) = load_graph(workspace, printer, &args.within, !args.no_cache);
     let entry = module_index(workspace, &graph, &args.entry)?;
     let view: View = args.view.into();
@@ -474,6 +492,96 @@ fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdRe
     printer.line("\nlargest modules:");
     for (path, bytes) in &closure.largest {
         printer.line(format!("  {bytes:>10} bytes  {path}"));
+    }
+    Ok(Status::Ok)
+}
+
+/// `closure ENTRY --by-package`: the first-page analysis.
+fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> CmdResult {
+    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
+    let entry = args.entry.to_string_lossy();
+    printer.status(format!("warmstart: following {entry} into its packages…"));
+    let report = warmstart_graph::firstpage::analyse(&root, &entry, args.top).map_err(|e| {
+        miette::miette!(
+            help = "give a route such as /auth/login or a page file",
+            "{e}"
+        )
+    })?;
+    if let Some(file) = &args.write_suggestions {
+        let list: Vec<serde_json::Value> = report
+            .suggestions
+            .iter()
+            .filter(|s| {
+                s.kind == "optimizePackageImports"
+                    && s.saving as f64 >= args.min_saving / 100.0 * report.client.modules as f64
+            })
+            .map(
+                |s| serde_json::json!({ "kind": s.kind, "package": s.package, "saving": s.saving }),
+            )
+            .collect();
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "suggestions": list }))
+                .into_diagnostic()?;
+        warmstart_fs::write_if_changed(file, format!("{text}\n").as_bytes()).into_diagnostic()?;
+        printer.status(format!(
+            "wrote {} suggestions to {}",
+            list.len(),
+            file.display()
+        ));
+    }
+    printer.json(&report);
+    printer.line(format!(
+        "{}: client {} modules ({} bytes), server {} modules{}",
+        report.entries.join(" + "),
+        report.client.modules,
+        report.client.bytes,
+        report.server.modules,
+        if report.node_modules {
+            ""
+        } else {
+            " (no node_modules: workspace part only)"
+        }
+    ));
+    printer.line(
+        "
+largest groups:",
+    );
+    for g in &report.groups {
+        let via = if g.via.is_empty() {
+            String::new()
+        } else {
+            format!("  via {}", g.via.join(" → "))
+        };
+        printer.line(format!(
+            "  {:>6} {:<6} {}{via}",
+            g.modules, g.side, g.package
+        ));
+    }
+    printer.line(
+        "
+barrel imports that cost the most (client modules only they bring):",
+    );
+    for o in &report.offenders {
+        printer.line(format!(
+            "  {:>6}  {}:{}  {}{}",
+            o.modules,
+            o.file,
+            o.line,
+            o.specifier,
+            if o.reexport { "  (re-export)" } else { "" }
+        ));
+    }
+    printer.line(
+        "
+suggestions (predicted saving is an upper bound):",
+    );
+    for s in &report.suggestions {
+        let what = match (&s.package, &s.file) {
+            (Some(p), _) => format!("{}: \"{p}\"", s.kind),
+            (_, Some(f)) => format!("{}: {f}:{}", s.kind, s.line.unwrap_or(0)),
+            _ => s.kind.to_string(),
+        };
+        printer.line(format!("  -{:<6} {what} — {}", s.saving, s.why));
     }
     Ok(Status::Ok)
 }

@@ -1,0 +1,545 @@
+//! What a Next.js route compiles, and why (issue 10): `graph closure ROUTE
+//! --by-package`.
+//!
+//! From the route's page (pages router: `pages/<route>.tsx`, `…/index.tsx`;
+//! app router: `app/<route>/page.tsx`) plus `pages/_app` and
+//! `pages/_document`, every import a bundler compiles is followed — value
+//! imports, `require`, and `import()` (dev compiles dynamic imports too);
+//! type-only imports and value imports used only as types are elided as
+//! TypeScript does — into `node_modules` when it is installed, twice:
+//!
+//! * **client**: conditions `browser`/`import`/`default`, main fields
+//!   `browser`/`module`/`main`, the `browser` field honoured;
+//! * **server**: conditions `node`/`require`/`default`. The rule modelled
+//!   for the pages router: code outside `node_modules` (the app and the
+//!   workspace packages it reaches) is bundled; a request that resolves
+//!   into `node_modules` is an external — one module per distinct request,
+//!   as webpack counts `external commonjs "x"` — and is not followed.
+//!
+//! Each module is attributed to its package (nearest `package.json`).
+//! **Barrels** are modules with many `export … from`; an edge into a barrel
+//! costs the modules that only it brings (reach minus reach without it).
+//! **Suggestions**: `optimizePackageImports` for the barrels that cost the
+//! most, named by the specifier the code imports them with (so subpaths
+//! such as `@calcom/atoms/monorepo` come out as such), and source edits for
+//! re-exports of a whole barrel (`export { X as default } from "@calcom/ui"`)
+//! that configuration cannot rewrite. Predicted savings are upper bounds:
+//! the modules reached only through the barrel's edges.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use oxc_allocator::Allocator;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::build::{DEFAULT_MAX_FILE_BYTES, parse_bytes};
+use crate::parse::EdgeKind;
+use crate::resolve::{self, Resolved, WorkspaceResolver};
+use crate::workspaces::{self, WorkspacePackages};
+
+/// Packages Next.js 13.5 already rewrites by default
+/// (`next/dist/server/config.js`: the built-in `optimizePackageImports`
+/// list and the `modularizeImports` defaults): suggesting them is a no-op.
+const NEXT_DEFAULTS: &[&str] = &[
+    "lucide-react",
+    "@headlessui/react",
+    "@headlessui-float/react",
+    "@visx/visx",
+    "@tremor/react",
+    "rxjs",
+    "@mui/material",
+    "recharts",
+    "@material-ui/core",
+    "react-use",
+    "@material-ui/icons",
+    "@tabler/icons-react",
+    "mui-core",
+    "date-fns",
+    "lodash",
+    "lodash-es",
+    "ramda",
+    "antd",
+    "react-bootstrap",
+    "ahooks",
+    "@ant-design/icons",
+    "@mui/icons-material",
+];
+
+/// Re-exports that make a module a barrel.
+const BARREL_REEXPORTS: usize = 8;
+/// Extensions that are parsed for imports; other files count as modules.
+const CODE: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+
+#[derive(Debug, Default, Serialize)]
+pub struct SideTotals {
+    pub modules: usize,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub package: String,
+    pub side: &'static str,
+    pub modules: usize,
+    pub bytes: u64,
+    /// The packages on the shortest import chain from the route to it.
+    pub via: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Offender {
+    pub file: String,
+    pub line: u32,
+    pub specifier: String,
+    /// The barrel imported.
+    pub barrel: String,
+    /// Client modules that only this import brings in.
+    pub modules: usize,
+    pub reexport: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Predicted client modules saved (an upper bound).
+    pub saving: usize,
+    pub why: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FirstPage {
+    pub entries: Vec<String>,
+    pub client: SideTotals,
+    pub server: SideTotals,
+    pub node_modules: bool,
+    pub groups: Vec<Group>,
+    pub offenders: Vec<Offender>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Finds the page files of `route` (or takes a file) under `root`.
+pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String> {
+    let given = root.join(route_or_file.trim_start_matches("./"));
+    let mut out = Vec::new();
+    let web = if given.is_file() {
+        out.push(given.clone());
+        given
+            .ancestors()
+            .find(|d| d.join("pages").is_dir() || d.join("app").is_dir())
+            .map(Path::to_path_buf)
+    } else {
+        let route = route_or_file.trim_matches('/');
+        let webs = [root.join("apps/web"), root.to_path_buf()];
+        let mut found = None;
+        for web in webs {
+            for dir in ["pages", "src/pages"] {
+                let cands = if route.is_empty() {
+                    vec!["index".to_string()]
+                } else {
+                    vec![route.to_string(), format!("{route}/index")]
+                };
+                for cand in cands {
+                    for ext in ["tsx", "ts", "jsx", "js"] {
+                        let p = web.join(dir).join(format!("{cand}.{ext}"));
+                        if found.is_none() && p.is_file() {
+                            found = Some((p, web.clone()));
+                        }
+                    }
+                }
+            }
+            let page = web.join("app").join(route).join("page.tsx");
+            if found.is_none() && page.is_file() {
+                found = Some((page, web.clone()));
+            }
+        }
+        let (page, web) = found.ok_or_else(|| {
+            format!("no page for route {route_or_file} (looked in apps/web/pages, pages, app)")
+        })?;
+        out.push(page);
+        Some(web)
+    };
+    if let Some(web) = web {
+        for special in ["_app", "_document"] {
+            for ext in ["tsx", "ts", "jsx", "js"] {
+                let p = web.join("pages").join(format!("{special}.{ext}"));
+                if p.is_file() && !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Node {
+    path: PathBuf,
+    bytes: u64,
+    package: String,
+    reexports: usize,
+}
+
+struct Edge {
+    to: usize,
+    line: u32,
+    specifier: String,
+    reexport: bool,
+}
+
+/// One side's closure.
+struct Closure {
+    nodes: Vec<Node>,
+    edges: Vec<Vec<Edge>>,
+    parent: Vec<Option<usize>>,
+}
+
+/// The group of a module: its npm package inside `node_modules`, else the
+/// workspace folder it lives in (`packages/ui`, `apps/web`) — one group per
+/// workspace package even where apps carry their own package.json.
+fn group_of(root: &Path, path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if let Some(at) = text.rfind("/node_modules/") {
+        let rest = &text[at + 14..];
+        let mut parts = rest.split('/');
+        let first = parts.next().unwrap_or_default();
+        return if first.starts_with('@') {
+            format!("{first}/{}", parts.next().unwrap_or_default())
+        } else {
+            first.to_string()
+        };
+    }
+    let rel = rel(root, path);
+    let mut parts = rel.split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(a), Some(b), Some(_)) => format!("{a}/{b}"),
+        _ => "(root)".to_string(),
+    }
+}
+
+fn closure(
+    root: &Path,
+    entries: &[PathBuf],
+    resolver: &WorkspaceResolver,
+    packages: &WorkspacePackages,
+    server: bool,
+) -> Closure {
+    let mut c = Closure {
+        nodes: Vec::new(),
+        edges: Vec::new(),
+        parent: Vec::new(),
+    };
+    let mut index: HashMap<PathBuf, usize> = HashMap::new();
+    let mut queue = VecDeque::new();
+    let allocator = Allocator::default();
+    let mut add = |c: &mut Closure, path: PathBuf, parent: Option<usize>| -> (usize, bool) {
+        if let Some(&i) = index.get(&path) {
+            return (i, false);
+        }
+        let i = c.nodes.len();
+        let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+        c.nodes.push(Node {
+            package: group_of(root, &path),
+            path: path.clone(),
+            bytes,
+            reexports: 0,
+        });
+        c.edges.push(Vec::new());
+        c.parent.push(parent);
+        index.insert(path, i);
+        (i, true)
+    };
+    for entry in entries {
+        let (i, _) = add(&mut c, entry.clone(), None);
+        queue.push_back(i);
+    }
+    while let Some(i) = queue.pop_front() {
+        let path = c.nodes[i].path.clone();
+        let is_code = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| CODE.contains(&e));
+        let external = server && path.to_string_lossy().contains("/node_modules/");
+        if !is_code || external {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let parsed = parse_bytes(&path, &bytes, DEFAULT_MAX_FILE_BYTES, &allocator);
+        c.nodes[i].reexports = parsed.imports.iter().filter(|m| m.reexport).count();
+        for import in &parsed.imports {
+            if import.kind == EdgeKind::TypeOnly || import.type_usable {
+                continue;
+            }
+            let Resolved::File(target) =
+                resolve::resolve(resolver, packages, &path, &import.specifier)
+            else {
+                continue;
+            };
+            let target = if server && target.to_string_lossy().contains("/node_modules/") {
+                // An external: one module per request, not followed.
+                PathBuf::from(format!("{}/node_modules/{}", "external:", import.specifier))
+            } else {
+                target
+            };
+            let (to, new) = add(&mut c, target, Some(i));
+            if new {
+                queue.push_back(to);
+            }
+            c.edges[i].push(Edge {
+                to,
+                line: import.line,
+                specifier: import.specifier.clone(),
+                reexport: import.reexport,
+            });
+        }
+    }
+    c
+}
+
+/// Nodes reachable from the entries when `skip` edges are left out.
+fn reach(c: &Closure, roots: usize, skip: &dyn Fn(usize, &Edge) -> bool) -> usize {
+    let mut seen = vec![false; c.nodes.len()];
+    let mut stack: Vec<usize> = (0..roots).collect();
+    for &r in &stack {
+        seen[r] = true;
+    }
+    let mut n = stack.len();
+    while let Some(i) = stack.pop() {
+        for e in &c.edges[i] {
+            if !seen[e.to] && !skip(i, e) {
+                seen[e.to] = true;
+                n += 1;
+                stack.push(e.to);
+            }
+        }
+    }
+    n
+}
+
+fn rel(root: &Path, p: &Path) -> String {
+    warmstart_fs::to_unix_relative(root, p).unwrap_or_else(|| p.display().to_string())
+}
+
+/// The analysis of one route.
+pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, String> {
+    let entries = entries(root, route_or_file)?;
+    let packages = workspaces::discover(root);
+    let client_resolver = resolve::bundler_resolver(
+        root,
+        &packages,
+        &["browser", "import", "default"],
+        &["browser", "module", "main"],
+        true,
+    );
+    let server_resolver = resolve::bundler_resolver(
+        root,
+        &packages,
+        &["node", "require", "default"],
+        &["main", "module"],
+        false,
+    );
+    let (client, server) = rayon::join(
+        || closure(root, &entries, &client_resolver, &packages, false),
+        || closure(root, &entries, &server_resolver, &packages, true),
+    );
+    let totals = |c: &Closure| SideTotals {
+        modules: c.nodes.len(),
+        bytes: c.nodes.iter().map(|n| n.bytes).sum(),
+    };
+    let mut groups = Vec::new();
+    for (side, c) in [("client", &client), ("server", &server)] {
+        let mut by: HashMap<&str, (usize, u64, usize)> = HashMap::new();
+        for (i, n) in c.nodes.iter().enumerate() {
+            let g = by.entry(n.package.as_str()).or_insert((0, 0, i));
+            g.0 += 1;
+            g.1 += n.bytes;
+        }
+        // For each module, the first ancestor outside its group: where the
+        // group is entered. The most common entry explains the group.
+        let mut entered: HashMap<&str, HashMap<usize, usize>> = HashMap::new();
+        for (i, n) in c.nodes.iter().enumerate() {
+            let mut at = c.parent[i];
+            while let Some(p) = at {
+                if c.nodes[p].package != n.package {
+                    *entered
+                        .entry(n.package.as_str())
+                        .or_default()
+                        .entry(p)
+                        .or_default() += 1;
+                    break;
+                }
+                at = c.parent[p];
+            }
+        }
+        for (package, (modules, bytes, _)) in by {
+            let mut via = Vec::new();
+            let door = entered.get(package).and_then(|m| {
+                m.iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(&p, _)| p)
+            });
+            let mut at = door;
+            while let Some(p) = at {
+                let name = &c.nodes[p].package;
+                if via.last() != Some(name) {
+                    via.push(name.clone());
+                }
+                at = c.parent[p];
+            }
+            via.reverse();
+            groups.push(Group {
+                package: package.to_string(),
+                side,
+                modules,
+                bytes,
+                via,
+            });
+        }
+    }
+    groups.sort_by(|a, b| b.modules.cmp(&a.modules).then(a.package.cmp(&b.package)));
+
+    // Offenders: imports of barrels from another package, costed on the client.
+    let roots = entries.len();
+    let full = client.nodes.len();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (i, edges) in client.edges.iter().enumerate() {
+        for (k, e) in edges.iter().enumerate() {
+            let target = &client.nodes[e.to];
+            if target.reexports >= BARREL_REEXPORTS && target.package != client.nodes[i].package {
+                candidates.push((i, k));
+            }
+        }
+    }
+    let mut offenders: Vec<Offender> = candidates
+        .par_iter()
+        .map(|&(i, k)| {
+            let e = &client.edges[i][k];
+            let without = reach(&client, roots, &|from, edge| {
+                from == i && std::ptr::eq(edge, e)
+            });
+            Offender {
+                file: rel(root, &client.nodes[i].path),
+                line: e.line,
+                specifier: e.specifier.clone(),
+                barrel: rel(root, &client.nodes[e.to].path),
+                modules: full - without,
+                reexport: e.reexport,
+            }
+        })
+        .collect();
+    offenders.sort_by(|a, b| {
+        b.modules
+            .cmp(&a.modules)
+            .then(a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+
+    // Per barrel: the saving of cutting every cross-package edge into it.
+    let mut barrels: HashMap<usize, HashMap<String, usize>> = HashMap::new();
+    // Per barrel: the packages of importers inside node_modules, and how
+    // many importers are the repository's own code (only those can the
+    // config's rewrite reach without transpiling the importer).
+    let mut importers: HashMap<usize, (Vec<String>, usize)> = HashMap::new();
+    for &(i, k) in &candidates {
+        let e = &client.edges[i][k];
+        *barrels
+            .entry(e.to)
+            .or_default()
+            .entry(e.specifier.clone())
+            .or_default() += 1;
+        let entry = importers.entry(e.to).or_default();
+        if in_node_modules(&client.nodes[i].path) {
+            if !entry.0.contains(&client.nodes[i].package) {
+                entry.0.push(client.nodes[i].package.clone());
+            }
+        } else {
+            entry.1 += 1;
+        }
+    }
+    let mut suggestions: Vec<Suggestion> = barrels
+        .par_iter()
+        .filter(|(_, specs)| specs.keys().any(|s| !s.starts_with('.')))
+        .map(|(&b, specs)| {
+            let without = reach(&client, roots, &|from, e| e.to == b && client.nodes[from].package != client.nodes[b].package);
+            let mut specs: Vec<(&String, &usize)> = specs.iter().filter(|(s, _)| !s.starts_with('.')).collect();
+            specs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let (outside, own) = importers.get(&b).cloned().unwrap_or_default();
+            let barrel = rel(root, &client.nodes[b].path);
+            let times: usize = specs.iter().map(|s| *s.1).sum();
+            if own == 0 {
+                // Imported only from node_modules, which Next does not
+                // rewrite: the importer has to be transpiled first.
+                Suggestion {
+                    kind: "transpilePackages",
+                    package: Some(outside.join(", ")),
+                    file: None,
+                    line: None,
+                    saving: full - without,
+                    why: format!("imports the whole barrel {} (`{}`, {} re-exports); transpiled, with `{}` in optimizePackageImports, only what it uses is compiled", barrel, specs[0].0, client.nodes[b].reexports, specs[0].0),
+                }
+            } else {
+                Suggestion {
+                    kind: "optimizePackageImports",
+                    package: Some(specs[0].0.clone()),
+                    file: None,
+                    line: None,
+                    saving: full - without,
+                    why: format!("{barrel} re-exports {} modules and is imported {times} times ({own} from the repository's code)", client.nodes[b].reexports),
+                }
+            }
+        })
+        .filter(|s| {
+            s.saving > 0
+                && !(s.kind == "optimizePackageImports"
+                    && s.package.as_deref().is_some_and(|p| NEXT_DEFAULTS.contains(&p)))
+        })
+        .collect();
+    for o in offenders
+        .iter()
+        .filter(|o| o.reexport && !o.file.contains("node_modules/"))
+    {
+        suggestions.push(Suggestion {
+            kind: "sourceEdit",
+            package: None,
+            file: Some(o.file.clone()),
+            line: Some(o.line),
+            saving: o.modules,
+            why: format!("re-exports from the whole barrel `{}`, which optimizePackageImports cannot rewrite: import the component's own module instead", o.specifier),
+        });
+    }
+    suggestions.sort_by(|a, b| {
+        (a.kind == "sourceEdit")
+            .cmp(&(b.kind == "sourceEdit"))
+            .then(b.saving.cmp(&a.saving))
+            .then(a.package.cmp(&b.package))
+            .then(a.file.cmp(&b.file))
+    });
+    // The top config entries, and every source edit config cannot do.
+    let mut kept = 0;
+    suggestions.retain(|s| {
+        kept += usize::from(s.kind != "sourceEdit");
+        s.kind == "sourceEdit" || kept <= top
+    });
+    groups.truncate(top.max(1) * 2);
+    offenders.truncate(top);
+    Ok(FirstPage {
+        entries: entries.iter().map(|p| rel(root, p)).collect(),
+        client: totals(&client),
+        server: totals(&server),
+        node_modules: root.join("node_modules").is_dir(),
+        groups,
+        offenders,
+        suggestions,
+    })
+}
+
+fn in_node_modules(path: &Path) -> bool {
+    path.to_string_lossy().contains("/node_modules/")
+}
