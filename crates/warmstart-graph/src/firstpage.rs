@@ -26,6 +26,8 @@
 //! that configuration cannot rewrite. Predicted savings are upper bounds:
 //! the modules reached only through the barrel's edges.
 
+mod direct;
+
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -97,6 +99,10 @@ pub struct Offender {
     /// Client modules that only this import brings in.
     pub modules: usize,
     pub reexport: bool,
+    /// The direct import(s) that would replace it, when the barrel names
+    /// where each imported binding comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replace_with: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,6 +194,8 @@ struct Node {
 struct Edge {
     to: usize,
     line: u32,
+    /// Byte span of the statement in the importer.
+    span: (u32, u32),
     specifier: String,
     reexport: bool,
 }
@@ -295,6 +303,7 @@ fn closure(
             c.edges[i].push(Edge {
                 to,
                 line: import.line,
+                span: (import.start, import.end),
                 specifier: import.specifier.clone(),
                 reexport: import.reexport,
             });
@@ -424,7 +433,17 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
             let without = reach(&client, roots, &|from, edge| {
                 from == i && std::ptr::eq(edge, e)
             });
+            let replace_with = std::fs::read_to_string(&client.nodes[i].path)
+                .ok()
+                .and_then(|text| {
+                    text.get(e.span.0 as usize..e.span.1 as usize)
+                        .map(String::from)
+                })
+                .and_then(|stmt| {
+                    direct::replacement(&stmt, &e.specifier, &client.nodes[e.to].path)
+                });
             Offender {
+                replace_with,
                 file: rel(root, &client.nodes[i].path),
                 line: e.line,
                 specifier: e.specifier.clone(),

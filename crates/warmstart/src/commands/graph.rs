@@ -542,10 +542,7 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
             " (no node_modules: workspace part only)"
         }
     ));
-    printer.line(
-        "
-largest groups:",
-    );
+    printer.line("\nlargest groups:");
     for g in &report.groups {
         let via = if g.via.is_empty() {
             String::new()
@@ -557,10 +554,7 @@ largest groups:",
             g.modules, g.side, g.package
         ));
     }
-    printer.line(
-        "
-barrel imports that cost the most (client modules only they bring):",
-    );
+    printer.line("\nbarrel imports that cost the most (client modules only they bring):");
     for o in &report.offenders {
         printer.line(format!(
             "  {:>6}  {}:{}  {}{}",
@@ -570,11 +564,11 @@ barrel imports that cost the most (client modules only they bring):",
             o.specifier,
             if o.reexport { "  (re-export)" } else { "" }
         ));
+        if let Some(direct) = &o.replace_with {
+            printer.line(format!("          instead: {direct}"));
+        }
     }
-    printer.line(
-        "
-suggestions (predicted saving is an upper bound):",
-    );
+    printer.line("\nsuggestions (predicted saving is an upper bound):");
     for s in &report.suggestions {
         let what = match (&s.package, &s.file) {
             (Some(p), _) => format!("{}: \"{p}\"", s.kind),
