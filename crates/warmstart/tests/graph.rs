@@ -312,3 +312,33 @@ fn a_warm_json_run_answers_from_the_result_cache_with_the_same_views() {
         assert_eq!(cold[key], warm[key], "{key}");
     }
 }
+
+#[test]
+fn first_page_of_the_sample_login_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sample");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let r = run(&root, &["graph", "closure", "/auth/login", "--by-package"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("first_page_human", r.stdout);
+    let suggestions = root.join("suggestions.json");
+    let r = run(
+        &root,
+        &[
+            "--json",
+            "graph",
+            "closure",
+            "/auth/login",
+            "--by-package",
+            "--write-suggestions",
+            suggestions.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("first_page_json", r.stdout);
+    // Entries over 10 % of the route's client modules, for withWarmstart.
+    insta::assert_snapshot!(
+        "first_page_suggestions_file",
+        std::fs::read_to_string(&suggestions).unwrap()
+    );
+}
