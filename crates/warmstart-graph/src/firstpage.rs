@@ -68,6 +68,10 @@ const NEXT_DEFAULTS: &[&str] = &[
     "@mui/icons-material",
 ];
 
+/// Page exports that run only on the server; Next removes them from the
+/// client bundle.
+const DATA_FUNCTIONS: &[&str] = &["getServerSideProps", "getStaticProps", "getStaticPaths"];
+
 /// Re-exports that make a module a barrel.
 const BARREL_REEXPORTS: usize = 8;
 /// Extensions that are parsed for imports; other files count as modules.
@@ -285,6 +289,18 @@ fn closure(
             if import.kind == EdgeKind::TypeOnly || import.type_usable {
                 continue;
             }
+            // Next's client compile strips a page's data functions
+            // (`export { getServerSideProps } from "…"`) and what only they
+            // import; the re-export form is recognized here.
+            if !server && i < entries.len() && import.reexport {
+                let text = bytes
+                    .get(import.start as usize..import.end as usize)
+                    .map(String::from_utf8_lossy)
+                    .unwrap_or_default();
+                if DATA_FUNCTIONS.iter().any(|f| text.contains(f)) {
+                    continue;
+                }
+            }
             let Resolved::File(target) =
                 resolve::resolve(resolver, packages, &path, &import.specifier)
             else {
@@ -354,8 +370,19 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
         &["main", "module"],
         false,
     );
+    // In development every page's client compile also holds Next's own
+    // client runtime (`next/dist/client/next-dev`), when Next is installed.
+    let mut client_entries = entries.clone();
+    if let Resolved::File(runtime) = resolve::resolve(
+        &client_resolver,
+        &packages,
+        &entries[0],
+        "next/dist/client/next-dev",
+    ) {
+        client_entries.push(runtime);
+    }
     let (client, server) = rayon::join(
-        || closure(root, &entries, &client_resolver, &packages, false),
+        || closure(root, &client_entries, &client_resolver, &packages, false),
         || closure(root, &entries, &server_resolver, &packages, true),
     );
     let totals = |c: &Closure| SideTotals {
@@ -415,7 +442,7 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     groups.sort_by(|a, b| b.modules.cmp(&a.modules).then(a.package.cmp(&b.package)));
 
     // Offenders: imports of barrels from another package, costed on the client.
-    let roots = entries.len();
+    let roots = client_entries.len();
     let full = client.nodes.len();
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (i, edges) in client.edges.iter().enumerate() {

@@ -21,7 +21,13 @@ fn fixture(root: &Path) {
     write(
         root,
         "apps/web/pages/index.tsx",
-        "import Loader from \"../components/Loader\";\nimport { Button } from \"@acme/ui\";\nimport { Booker } from \"@acme/atoms/monorepo\";\nimport type { Props } from \"@acme/ui\";\nimport { format } from \"fakedate\";\nexport default function Page(p: Props) { return [Loader, Button, Booker, format(p)]; }\n",
+        "import Loader from \"../components/Loader\";\nimport { Button } from \"@acme/ui\";\nimport { Booker } from \"@acme/atoms/monorepo\";\nimport type { Props } from \"@acme/ui\";\nimport { format } from \"fakedate\";\nexport { getServerSideProps } from \"../server/gssp\";\nexport default function Page(p: Props) { return [Loader, Button, Booker, format(p)]; }\n",
+    );
+    // Server-only: Next strips the page's data functions from the client.
+    write(
+        root,
+        "apps/web/server/gssp.ts",
+        "import { atoms } from \"@acme/atoms\";\nexport const getServerSideProps = () => atoms;\n",
     );
     write(
         root,
@@ -95,8 +101,9 @@ fn closure_offenders_and_suggestions_of_a_route() {
     // Client: the two pages, Loader, the UI barrel and its 10 components,
     // the atoms subpath barrel and its 9 modules, fakedate and 12 locales.
     assert_eq!(report.client.modules, 2 + 1 + 11 + 10 + 13);
-    // Server: the same workspace code; fakedate is one external module.
-    assert_eq!(report.server.modules, 2 + 1 + 11 + 10 + 1);
+    // Server: the same workspace code, plus getServerSideProps and what it
+    // imports; fakedate is one external module.
+    assert_eq!(report.server.modules, 2 + 1 + 11 + 10 + 1 + 2);
     let text = serde_json::to_string_pretty(&report).unwrap();
     insta::assert_snapshot!(text);
     let kinds: Vec<(&str, Option<&str>, Option<&str>)> = report
