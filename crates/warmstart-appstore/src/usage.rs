@@ -88,12 +88,22 @@ pub fn top_apps_from_db(url: &str, top: usize) -> Result<Vec<String>, AppsError>
             &[&(top as i64)],
         )
         .map_err(|e| db_err("cannot read install counts", e))?;
+    // An empty table would silently empty `coreApps`: say so instead.
+    if rows.is_empty() {
+        return Err(AppsError::UsageDb {
+            url: shown,
+            what: "no installs recorded".into(),
+            detail: r#"the "Credential" table has no row with an "appId""#.into(),
+        });
+    }
     Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
 }
 
-/// The URL without its password.
+/// The URL without its password: the one in `user:pass@`, and a
+/// `password=` option of the query string or of the `key=value` form that
+/// the client also accepts.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let mut out = match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
             match creds.split_once(':') {
@@ -102,7 +112,27 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    };
+    let mut from = 0;
+    while let Some(found) = out[from..].to_ascii_lowercase().find("password=") {
+        let key = from + found;
+        let start = key + "password=".len();
+        let at_option = key == 0 || matches!(out.as_bytes()[key - 1], b'?' | b'&' | b' ' | b'\t');
+        if !at_option {
+            from = start;
+            continue;
+        }
+        let rest = &out[start..];
+        // A quoted value (`password='a b'`) runs to its closing quote.
+        let len = if let Some(quoted) = rest.strip_prefix('\'') {
+            quoted.find('\'').map_or(rest.len(), |end| end + 2)
+        } else {
+            rest.find(['&', ' ', '\t']).unwrap_or(rest.len())
+        };
+        out.replace_range(start..start + len, "***");
+        from = start + 3;
     }
+    out
 }
 
 /// The server's own message when there is one (`relation "Credential" does
@@ -150,5 +180,30 @@ mod tests {
         std::fs::write(&csv, "a,1\nb,many\n").unwrap();
         let err = top_apps(&csv, "u.csv", 3).unwrap_err().to_string();
         assert!(err.starts_with("u.csv:2:1: expected `slug,count`"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_every_url_form() {
+        for (url, shown) in [
+            (
+                "postgres://cal:s3cr@t@127.0.0.1:5432/calendso",
+                "postgres://cal:***@127.0.0.1:5432/calendso",
+            ),
+            (
+                "postgres://127.0.0.1/db?user=u&password=s3cret&sslmode=disable",
+                "postgres://127.0.0.1/db?user=u&password=***&sslmode=disable",
+            ),
+            (
+                "host=127.0.0.1 password='a b' user=u",
+                "host=127.0.0.1 password=*** user=u",
+            ),
+            ("host=127.0.0.1 PASSWORD=x", "host=127.0.0.1 PASSWORD=***"),
+            (
+                "postgres://u@127.0.0.1/db?mypassword=keep",
+                "postgres://u@127.0.0.1/db?mypassword=keep",
+            ),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+        }
     }
 }
