@@ -2,7 +2,9 @@
 //! the sample, runs `apps build --mode lazy` with this binary and `tsc
 //! --noEmit` (typescript from npm, installed by the script into
 //! `bench/.work/`) over every `*.lazy.generated.ts`; the test fails on any
-//! error in a generated file. Without Node.js and npm it says so and
+//! error, or when tsc did not check every generated file. A second run with
+//! a type error planted in a generated file must fail, so a check that reads
+//! nothing cannot pass. Without Node.js and npm it says so loudly and
 //! passes, except under CI (`CI` set), where it fails.
 
 use std::path::Path;
@@ -18,20 +20,37 @@ fn lazy_outputs_type_check_with_tsc() {
     };
     if !has("node") || !has("npm") {
         assert!(std::env::var_os("CI").is_none(), "CI needs node and npm");
-        eprintln!("SKIPPED lazy_tsc: node or npm missing");
+        eprintln!("\n*** SKIPPED lazy_tsc: node or npm missing ***\n");
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/appstore/tsc-check.sh");
-    let out = Command::new("bash")
-        .arg(script)
-        .env("WARMSTART", env!("CARGO_BIN_EXE_warmstart"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let run = |plant: bool| {
+        let mut cmd = Command::new("bash");
+        cmd.arg(&script)
+            .env("WARMSTART", env!("CARGO_BIN_EXE_warmstart"));
+        if plant {
+            cmd.env("TSC_CHECK_PLANT", "1");
+        } else {
+            cmd.env_remove("TSC_CHECK_PLANT");
+        }
+        let out = cmd.output().unwrap();
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (ok, text) = run(false);
+    assert!(ok, "{text}");
     assert!(
-        stdout.contains("tsc --noEmit: 0 errors in generated files"),
-        "{stdout}\n{stderr}"
+        text.contains("tsc --noEmit: 0 errors in generated files (0 in all)"),
+        "{text}"
+    );
+    let (ok, text) = run(true);
+    assert!(!ok, "a planted type error passed: {text}");
+    assert!(
+        text.contains("appRegistry.lazy.generated.ts(") && text.contains("error TS2322"),
+        "{text}"
     );
 }
