@@ -48,6 +48,9 @@ pub struct DevConfig {
     /// Runs the history keeps (older lines are dropped when it grows past
     /// this).
     pub history_limit: usize,
+    /// Route pre-warming: routes requested in the background once the
+    /// server is ready (`--warm`, `--no-warm`).
+    pub warm: crate::warm::WarmConfig,
 }
 
 /// Budgets, in milliseconds.
@@ -108,6 +111,7 @@ impl Default for DevConfig {
             budgets: Budgets::default(),
             optimizations: Optimizations::default(),
             history_limit: 1_000,
+            warm: crate::warm::WarmConfig::default(),
         }
     }
 }

@@ -50,6 +50,11 @@ pub struct RunRecord {
     pub first_page_modules: Option<u64>,
     pub hot_reload: Option<f64>,
     pub phases: Vec<Phase>,
+    /// What Next.js compiled before it said Ready (`compile instrumentation
+    /// (nodejs)`, `compile middleware`), from its own lines: part of the
+    /// "server ready" phase, not added to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_ready: Vec<Phase>,
     /// Optimizations that were on.
     pub optimizations: Vec<String>,
 }

@@ -13,6 +13,7 @@ use crate::config::Optimizations;
 use crate::error::DevError;
 use crate::memory::{Memory, Sampler};
 use crate::metrics::{Phase, RunRecord};
+use crate::nextlog;
 use crate::prepare::{self, Optimization, StepTiming};
 use crate::probe;
 use crate::process::{self, ServerProcess};
@@ -78,6 +79,8 @@ pub struct Started {
     pub hot_reload: Option<Duration>,
     /// Probes that failed (the run still counts).
     pub warnings: Vec<String>,
+    /// What Next.js said so far (compiles before Ready, routes, version).
+    pub log: nextlog::Log,
 }
 
 /// Starts the server and waits until it is ready, then loads the first
@@ -91,7 +94,8 @@ pub fn start(launch: &Launch, signals: Option<&Forwarder>) -> Result<Started, De
         s.set_target(Some(process.pid));
     }
     let memory = Sampler::start(process.pid, Duration::from_millis(200));
-    let ready_after = wait_ready(&mut process, launch, signals)?;
+    let mut log = nextlog::Log::default();
+    let ready_after = wait_ready(&mut process, launch, signals, &mut log)?;
     let mut started = Started {
         process,
         memory,
@@ -101,16 +105,18 @@ pub fn start(launch: &Launch, signals: Option<&Forwarder>) -> Result<Started, De
         first_page_modules: None,
         hot_reload: None,
         warnings: Vec::new(),
+        log,
     };
     if let Some(url) = &launch.first_page_url {
-        let _ = drain(&started.process);
+        started.read_log();
         match probe::get(url, launch.timeout) {
             Ok(page) => {
                 started.first_page = Some(page.elapsed);
                 started.first_page_status = Some(page.status);
                 // Next prints the compile line as it answers; give it a moment.
                 std::thread::sleep(Duration::from_millis(150));
-                started.first_page_modules = module_count(&drain(&started.process));
+                started.read_log();
+                started.first_page_modules = started.log.max_route_modules();
             }
             Err(e) => started.warnings.push(format!("first page: {e}")),
         }
@@ -122,6 +128,15 @@ pub fn start(launch: &Launch, signals: Option<&Forwarder>) -> Result<Started, De
         }
     }
     Ok(started)
+}
+
+impl Started {
+    /// Reads the output received since the last call into `log`; returns
+    /// the events it carried.
+    pub fn read_log(&mut self) -> Vec<nextlog::Event> {
+        let lines = drain(&self.process);
+        lines.iter().filter_map(|l| self.log.feed(l)).collect()
+    }
 }
 
 fn ready_and_page_urls(launch: &Launch) -> Vec<String> {
@@ -140,6 +155,7 @@ fn wait_ready(
     process: &mut ServerProcess,
     launch: &Launch,
     signals: Option<&Forwarder>,
+    log: &mut nextlog::Log,
 ) -> Result<Duration, DevError> {
     let deadline = process.started + launch.timeout;
     let mut last_probe = Instant::now() - Duration::from_secs(1);
@@ -152,6 +168,7 @@ fn wait_ready(
         }
         match process.lines.recv_timeout(Duration::from_millis(25)) {
             Ok(line) => {
+                log.feed(&line.text);
                 if let Readiness::Pattern(re) = &launch.readiness
                     && re.is_match(&line.text)
                 {
@@ -274,6 +291,16 @@ pub fn record(
         first_page_modules: started.first_page_modules,
         hot_reload: started.hot_reload.map(ms),
         phases,
+        // What Next compiled before it said Ready (instrumentation per
+        // runtime, middleware): the server's own share of startup, named.
+        before_ready: started
+            .log
+            .before_ready()
+            .map(|c| Phase {
+                name: format!("compile {}", c.target.label()),
+                ms: c.ms,
+            })
+            .collect(),
         optimizations: Optimization::ALL
             .iter()
             .filter(|o| on.enabled(**o))

@@ -39,6 +39,7 @@ pub fn ready_summary(
     {
         lines.push(format!("    {:<10}{:>9}", p.name, Unit::Ms.format(p.ms)));
     }
+    lines.extend(before_ready_lines(r, server));
     if let Some(v) = r.first_page_load {
         let modules = r
             .first_page_modules
@@ -66,6 +67,39 @@ pub fn ready_summary(
             "  memory      {:>9}  peak RSS of the process tree ({} now)",
             Unit::Bytes.format(peak as f64),
             Unit::Bytes.format(r.memory_current.unwrap_or(0) as f64)
+        ));
+    }
+    lines
+}
+
+/// A compile before Ready that takes at least this share of the server's
+/// startup is named as the one that dominates it.
+const DOMINATES: f64 = 0.5;
+
+/// The compiles Next reported before Ready, under the server's time, and a
+/// pointer at `warmstart graph ready` when one of them dominates.
+fn before_ready_lines(r: &RunRecord, server_ms: f64) -> Vec<String> {
+    let mut lines: Vec<String> = r
+        .before_ready
+        .iter()
+        .map(|p| {
+            format!(
+                "    {:<30}{:>9}  before Ready",
+                p.name,
+                Unit::Ms.format(p.ms)
+            )
+        })
+        .collect();
+    let top = r.before_ready.iter().max_by(|a, b| a.ms.total_cmp(&b.ms));
+    if let Some(top) = top
+        && server_ms > 0.0
+        && top.ms >= DOMINATES * server_ms
+    {
+        lines.push(format!(
+            "    → {} is {:.0} % of the server's {}: `warmstart graph ready` shows what it compiles and the edit that cuts it",
+            top.name.trim_start_matches("compile "),
+            100.0 * top.ms / server_ms,
+            Unit::Ms.format(server_ms)
         ));
     }
     lines
@@ -161,5 +195,44 @@ mod tests {
         assert!(t.contains("startup"), "{t}");
         assert!(t.contains("2.00×"), "{t}");
         assert!(t.contains("1.10 s"), "{t}");
+    }
+
+    #[test]
+    fn a_dominating_compile_before_ready_points_at_graph_ready() {
+        use crate::metrics::Phase;
+        let r = RunRecord {
+            startup_time: 10_300.0,
+            phases: vec![Phase {
+                name: "server ready".into(),
+                ms: 10_200.0,
+            }],
+            before_ready: vec![
+                Phase {
+                    name: "compile instrumentation (nodejs)".into(),
+                    ms: 7_300.0,
+                },
+                Phase {
+                    name: "compile middleware".into(),
+                    ms: 120.0,
+                },
+            ],
+            ..RunRecord::default()
+        };
+        let text = ready_summary(&r, &Budgets::default(), None).join("\n");
+        assert!(text.contains("compile instrumentation (nodejs)"), "{text}");
+        assert!(
+            text.contains("instrumentation (nodejs) is 72 % of the server's 10.20 s"),
+            "{text}"
+        );
+        assert!(text.contains("warmstart graph ready"), "{text}");
+        let small = RunRecord {
+            before_ready: vec![Phase {
+                name: "compile middleware".into(),
+                ms: 120.0,
+            }],
+            ..r
+        };
+        let text = ready_summary(&small, &Budgets::default(), None).join("\n");
+        assert!(!text.contains("graph ready"), "{text}");
     }
 }
