@@ -2,9 +2,16 @@
 // withWarmstart(nextConfig, options): the Next.js side of warmstart.
 //
 // - In development, when warmstart manages the app-store statics (`warmstart
-//   assets setup` links them into public/), the CopyWebpackPlugin pattern that
-//   copies them on every compile is dropped (the plugin itself too when that
-//   was its only pattern). Production builds keep it: deploys need real files.
+//   assets setup` links them into public/), every pattern that copies them
+//   on every compile is dropped from the copy plugins (the plugin itself too
+//   when that was its only pattern): instances of the real
+//   `copy-webpack-plugin` class (v11 exports `CopyPlugin`, any major), and
+//   any plugin whose `patterns` copy app-store statics. Production builds
+//   keep the copy: deploys need real files. When the config names the
+//   plugin but nothing was dropped, that is said loudly on stderr.
+// - Under Turbopack (`next dev --turbopack`) the webpack hook is ignored by
+//   Next; a note says once that optimizePackageImports does nothing for
+//   workspace packages there.
 // - In lazy asset mode, `/app-store/:path*` gets a *fallback* rewrite to
 //   `warmstart assets serve`, so files already in public/ still win.
 // - Optionally merges `experimental.optimizePackageImports` entries from a
@@ -14,15 +21,24 @@
 const fs = require("fs");
 const path = require("path");
 
+// The recognition of copy plugins is shared with the config probe that
+// `warmstart doctor` runs, so what doctor checks is what this drops.
+const {
+  CONFIG_FILES,
+  WRAP_MARK,
+  classifyPlugin,
+  copiesAppStoreStatics,
+  copyPluginClasses,
+  describePattern,
+} = require("./lib/probe-next-config");
+const { version: VERSION } = require("./package.json");
+
 const DEFAULT_PORT = 4777;
 const DEV_PHASE = "phase-development-server";
-
-/** Does a CopyWebpackPlugin pattern copy app-store statics? */
-function copiesAppStoreStatics(pattern) {
-  const from = typeof pattern === "string" ? pattern : pattern && pattern.from;
-  if (typeof from !== "string") return false;
-  return /(^|\/)app-store\/\*\*\/static(\/|$)/.test(from.replace(/\\/g, "/"));
-}
+/** How long after the last development webpack hook call the "nothing dropped" check waits (all compilers are configured within it). */
+const NOTHING_DROPPED_AFTER_MS = 2000;
+/** https://github.com/vercel/next.js/issues/75148 */
+const TURBOPACK_ISSUE = "vercel/next.js issue 75148";
 
 function resolveOptions(options = {}) {
   const env = options.env || process.env;
@@ -39,7 +55,14 @@ function resolveOptions(options = {}) {
     // explicit opt-in, and what it adds is printed.
     suggestions: options.suggestions || env.WARMSTART_SUGGESTIONS || undefined,
     log: options.quiet ? () => {} : options.log || ((line) => console.log(`warmstart: ${line}`)),
+    // Warnings are not silenced by `quiet`: they mean the promise is broken.
+    warn: options.warn || ((line) => process.stderr.write(`\n*** warmstart: ${line} ***\n\n`)),
+    warnAfterMs: options.warnAfterMs === undefined ? NOTHING_DROPPED_AFTER_MS : options.warnAfterMs,
     isDev: options.dev,
+    // The app folder (`next dev` runs there); for finding workspace packages.
+    dir: options.dir || process.cwd(),
+    env,
+    reported: { dropped: new Set(), warned: false },
   };
 }
 
@@ -75,31 +98,132 @@ function withSuggestions(config, opts) {
   return { ...config, experimental };
 }
 
+/** The text of the app's next.config file, or "" (for the "nothing dropped" check). */
+function configText(dir) {
+  for (const name of CONFIG_FILES) {
+    try {
+      return { name, text: fs.readFileSync(path.join(dir, name), "utf8") };
+    } catch {
+      // try the next name
+    }
+  }
+  return { name: "next.config.js", text: "" };
+}
+
+/**
+ * In development, drops every pattern that copies app-store statics from
+ * the copy plugins the user's webpack hook added: instances of the class
+ * `copy-webpack-plugin` resolves to from the app folder (any major), and
+ * any other plugin whose `patterns` copy app-store statics. A plugin left
+ * without patterns goes. What was dropped is printed once; when the
+ * config's text names the plugin and nothing was dropped in any compiler,
+ * that is said loudly on stderr.
+ */
 function withoutStaticsCopy(config, opts) {
   const userWebpack = config.webpack;
-  let reported = false;
+  // Per withWarmstart() call, not per config-function call: Next may call
+  // the config function more than once.
+  const said = opts.reported.dropped;
+  const state = { dropped: 0, timer: null, classes: new Map() };
+  const classesFor = (dir) => {
+    if (!state.classes.has(dir)) state.classes.set(dir, copyPluginClasses([dir, process.cwd()]));
+    return state.classes.get(dir);
+  };
+  const checkLater = (dir) => {
+    if (opts.reported.warned) return;
+    const { name, text } = configText(dir);
+    if (!/CopyWebpackPlugin|copy-webpack-plugin/.test(text)) return;
+    const check = () => {
+      if (state.dropped > 0 || opts.reported.warned) return;
+      opts.reported.warned = true;
+      opts.warn(
+        `${name} names CopyWebpackPlugin/copy-webpack-plugin, but withWarmstart dropped no app-store statics copy: ` +
+          "the statics are still copied on every compile. `warmstart doctor` shows which plugin survives."
+      );
+    };
+    if (state.timer) clearTimeout(state.timer);
+    if (opts.warnAfterMs <= 0) return check();
+    state.timer = setTimeout(check, opts.warnAfterMs);
+    if (state.timer.unref) state.timer.unref();
+  };
   return {
     ...config,
     webpack(webpackConfig, context) {
       const result = userWebpack ? userWebpack(webpackConfig, context) : webpackConfig;
       const dev = opts.isDev !== undefined ? opts.isDev : Boolean(context && context.dev);
       if (!dev || !result || !Array.isArray(result.plugins)) return result;
-      let dropped = 0;
+      const dir = (context && context.dir) || process.cwd();
+      const classes = classesFor(dir);
+      const compiler = !context || !context.isServer ? "client" : context.nextRuntime === "edge" ? "edge-server" : "server";
       result.plugins = result.plugins.filter((plugin) => {
-        if (!plugin || !plugin.constructor || plugin.constructor.name !== "CopyWebpackPlugin") return true;
-        if (!Array.isArray(plugin.patterns)) return true;
-        const kept = plugin.patterns.filter((p) => !opts.dropPattern(p));
-        dropped += plugin.patterns.length - kept.length;
+        const found = classifyPlugin(plugin, classes, opts.dropPattern);
+        if (!found || found.statics.length === 0) return true;
+        const kept = found.patterns.filter((p) => !opts.dropPattern(p));
+        state.dropped += found.patterns.length - kept.length;
         plugin.patterns = kept;
+        const what =
+          `${found.name}${found.package ? ` (${found.package})` : ""} ` +
+          `${found.statics.map((p) => JSON.stringify(describePattern(p))).join(", ")}` +
+          (kept.length > 0 ? `; its other ${kept.length === 1 ? "pattern stays" : `${kept.length} patterns stay`}` : "");
+        if (!said.has(what)) {
+          said.add(what);
+          opts.log(
+            `development: dropped the app-store statics copy ${what} from the ${compiler} compiler` +
+              `${said.size === 1 ? " (and the same in the others)" : ""}; \`warmstart assets setup\` links the statics into public/`
+          );
+        }
         return kept.length > 0;
       });
-      if (dropped > 0 && !reported) {
-        reported = true;
-        opts.log("app-store statics come from `warmstart assets`; CopyWebpackPlugin skipped in development");
-      }
+      checkLater(dir);
       return result;
     },
   };
+}
+
+/**
+ * Folders of `names` that are workspace packages (their node_modules entry
+ * is a link to a folder outside node_modules), looked up from `dir` up.
+ */
+function workspacePackages(names, dir) {
+  return names.filter((name) => {
+    for (let at = dir; ; at = path.dirname(at)) {
+      const candidate = path.join(at, "node_modules", name);
+      if (fs.existsSync(candidate)) {
+        try {
+          return !fs.realpathSync(candidate).split(path.sep).includes("node_modules");
+        } catch {
+          return false;
+        }
+      }
+      if (path.dirname(at) === at) return false;
+    }
+  });
+}
+
+/**
+ * Turbopack (`next dev --turbopack`, Next 15 sets TURBOPACK) ignores the
+ * webpack hook — the statics come from `warmstart assets` links — and
+ * optimizePackageImports does nothing for workspace packages there: say so
+ * once per dev session. The config is loaded by `next dev` and again by its
+ * server process; the first process to load withWarmstart claims the note
+ * through an environment variable that Next passes to the second.
+ */
+const NOTE_OWNER = "WARMSTART_TURBOPACK_NOTE_PID";
+function claimTurbopackNote(env) {
+  if (!env.TURBOPACK) return;
+  if (!env[NOTE_OWNER]) env[NOTE_OWNER] = String(process.pid);
+}
+let turbopackNoted = false;
+function turbopackNote(config, opts) {
+  if (turbopackNoted || !opts.env.TURBOPACK || opts.env[NOTE_OWNER] !== String(process.pid)) return;
+  const names = ((config.experimental || {}).optimizePackageImports || []).filter((n) => typeof n === "string");
+  const workspace = workspacePackages(names, opts.dir);
+  if (workspace.length === 0) return;
+  turbopackNoted = true;
+  opts.log(
+    `under Turbopack, experimental.optimizePackageImports has no effect for workspace packages ` +
+      `(${workspace.join(", ")}; ${TURBOPACK_ISSUE}); the statics come from \`warmstart assets\` links`
+  );
 }
 
 function withLazyRewrite(config, opts) {
@@ -125,12 +249,17 @@ function withLazyRewrite(config, opts) {
 function apply(config, opts, phase) {
   const dev = opts.isDev !== undefined ? opts.isDev : phase ? phase === DEV_PHASE : process.env.NODE_ENV !== "production";
   let out = { ...(config || {}) };
-  if (opts.assets !== "off") out = withoutStaticsCopy(out, opts);
+  // Turbopack ignores the webpack hook; adding one where the user had none
+  // would only make Next warn "Webpack is configured while Turbopack is not".
+  const turbopack = Boolean(opts.env.TURBOPACK);
+  if (opts.assets !== "off" && !(turbopack && !out.webpack)) out = withoutStaticsCopy(out, opts);
   if (opts.assets === "lazy" && dev) {
     out = withLazyRewrite(out, opts);
     opts.log(`/app-store/* falls back to ${opts.serveUrl} (lazy assets)`);
   }
-  return withSuggestions(out, opts);
+  out = withSuggestions(out, opts);
+  if (dev) turbopackNote(out, opts);
+  return out;
 }
 
 /**
@@ -144,10 +273,13 @@ function apply(config, opts, phase) {
  */
 function withWarmstart(nextConfig = {}, options = {}) {
   const opts = resolveOptions(options);
+  // For the config probe (`warmstart doctor`): this config is wrapped.
+  (globalThis[WRAP_MARK] = globalThis[WRAP_MARK] || []).push({ version: VERSION, assets: opts.assets });
+  claimTurbopackNote(opts.env);
   if (typeof nextConfig === "function") {
     return async (phase, context) => apply(await nextConfig(phase, context), opts, phase);
   }
   return apply(nextConfig, opts, undefined);
 }
 
-module.exports = { withWarmstart, copiesAppStoreStatics, readSuggestions };
+module.exports = { withWarmstart, copiesAppStoreStatics, readSuggestions, workspacePackages };
