@@ -8,6 +8,10 @@
 //
 //   node probe-next-config.js [APP_DIR]     → one JSON object on stdout
 //
+// The JSON is one line starting with `{"probe":"warmstart-next-config"`:
+// whatever the config and Next print goes to stderr, but a process they
+// spawn may still write to the same stdout, so readers look for that line.
+//
 // How it loads the config: with Next's own `loadConfig` from
 // `next/dist/server/config`, resolved from the app folder, in the
 // development phase (.env files, the config function called, Next's
@@ -26,6 +30,8 @@ const path = require("path");
 const { pathToFileURL } = require("url");
 
 const PHASE_DEVELOPMENT_SERVER = "phase-development-server";
+/** The first key of the report: how a reader finds the JSON line. */
+const PROBE_TAG = "warmstart-next-config";
 /** Next.js's own list and order (next/dist/shared/lib/constants CONFIG_FILES). */
 const CONFIG_FILES = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.mts", "next.config.cjs"];
 /** withWarmstart() records each call here; the probe reads it to say whether the config was wrapped. */
@@ -254,6 +260,7 @@ function webpackFromNext(appDir) {
 async function probe(appDir, { env = process.env } = {}) {
   appDir = path.resolve(appDir);
   const report = {
+    probe: PROBE_TAG,
     ok: false,
     dir: toUnix(appDir),
     config: null,
@@ -281,6 +288,10 @@ async function probe(appDir, { env = process.env } = {}) {
     globalThis[WRAP_MARK] = [];
     let config;
     const loader = nextManifest && resolveFrom(appDir, "next/dist/server/config");
+    if (loader && /\.m?ts$/.test(file) && !resolveFrom(appDir, "typescript")) {
+      // Next would install TypeScript into the project first; a check must not.
+      throw new Error(`${report.config} needs TypeScript to load and \`typescript\` is not installed here (\`next dev\` would install it)`);
+    }
     if (loader) {
       const loaded = require(loader);
       const loadConfig = loaded.default || loaded;
@@ -347,7 +358,7 @@ function firstLines(error) {
     .split("\n")
     .slice(1)
     .map((l) => l.trim())
-    .find((l) => l.startsWith("at ") && !l.includes("node:internal") && !l.includes("probe-next-config"));
+    .find((l) => l.startsWith("at ") && !l.includes("node:internal") && !l.includes("probe-next-config") && !l.includes("[stdin]"));
   const message = error.message.split("\n").slice(0, 4).join(" ").trim();
   return frame ? `${message} (${frame})` : message;
 }
@@ -384,11 +395,12 @@ async function main() {
   }
   const report = await probe(appDir);
   report.output = output;
-  write(`${JSON.stringify(report)}\n`, () => process.exit(0));
+  write(`\n${JSON.stringify(report)}\n`, () => process.exit(0));
 }
 
 module.exports = {
   CONFIG_FILES,
+  PROBE_TAG,
   PHASE_DEVELOPMENT_SERVER,
   WRAP_MARK,
   classifyPlugin,

@@ -49,9 +49,42 @@ function makeApp(setName, files, { packages } = {}) {
   return { root, web, set };
 }
 
+/**
+ * An app placed inside the set's install folder (`<set>/work/<random>/`),
+ * so its packages are real folders up the tree, not links: Turbopack
+ * refuses a `next` that lives outside the project root. The folder is
+ * removed when the process exits; the set itself is not changed.
+ */
+function makeAppInside(setName, files) {
+  const set = install(setName);
+  fs.mkdirSync(path.join(set, "work"), { recursive: true });
+  const root = fs.mkdtempSync(path.join(set, "work", "app-"));
+  made.push(root);
+  const web = path.join(root, "apps", "web");
+  const all = { "package.json": JSON.stringify({ name: "web", private: true }), ...files };
+  for (const [rel, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(web, rel)), { recursive: true });
+    fs.writeFileSync(path.join(web, rel), text);
+  }
+  fs.mkdirSync(path.join(root, "node_modules"), { recursive: true });
+  fs.symlinkSync(path.resolve(__dirname, "..", ".."), path.join(root, "node_modules", "warmstart"), "junction");
+  return { root, web, set };
+}
+
+/** A workspace package `name` at `<root>/packages/<dir>`, linked from `<root>/node_modules` as a package manager would. */
+function addWorkspacePackage(root, name, dir, files) {
+  const folder = path.join(root, "packages", dir);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name, version: "1.0.0", main: "index.js" }));
+  for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, rel), text);
+  const link = path.join(root, "node_modules", ...name.split("/"));
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(folder, link, "junction");
+}
+
 /** Requires a module of the app's own packages, as the app's code would. */
 function requireFrom(dir, id) {
   return require(require.resolve(id, { paths: [dir] }));
 }
 
-module.exports = { calcomConfig, makeApp, requireFrom };
+module.exports = { addWorkspacePackage, calcomConfig, makeApp, makeAppInside, requireFrom };

@@ -31,6 +31,8 @@ const SETS = {
     dotenv: "16.x",
     react: "18.3.1",
     "react-dom": "18.3.1",
+    // next.config.ts: Next loads it with TypeScript (and would install it).
+    typescript: "5.x",
   },
 };
 
