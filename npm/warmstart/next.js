@@ -153,31 +153,38 @@ function withoutStaticsCopy(config, opts) {
       const dev = opts.isDev !== undefined ? opts.isDev : Boolean(context && context.dev);
       if (!dev || !result || !Array.isArray(result.plugins)) return result;
       const dir = (context && context.dir) || process.cwd();
-      const classes = classesFor(dir);
-      const compiler = !context || !context.isServer ? "client" : context.nextRuntime === "edge" ? "edge-server" : "server";
-      result.plugins = result.plugins.filter((plugin) => {
-        const found = classifyPlugin(plugin, classes, opts.dropPattern);
-        if (!found || found.statics.length === 0) return true;
-        const kept = found.patterns.filter((p) => !opts.dropPattern(p));
-        state.dropped += found.patterns.length - kept.length;
-        plugin.patterns = kept;
-        const what =
-          `${found.name}${found.package ? ` (${found.package})` : ""} ` +
-          `${found.statics.map((p) => JSON.stringify(describePattern(p))).join(", ")}` +
-          (kept.length > 0 ? `; its other ${kept.length === 1 ? "pattern stays" : `${kept.length} patterns stay`}` : "");
-        if (!said.has(what)) {
-          said.add(what);
-          opts.log(
-            `development: dropped the app-store statics copy ${what} from the ${compiler} compiler` +
-              `${said.size === 1 ? " (and the same in the others)" : ""}; \`warmstart assets setup\` links the statics into public/`
-          );
-        }
-        return kept.length > 0;
-      });
+      dropStatics(result, dir, context);
       checkLater(dir);
       return result;
     },
   };
+
+  function dropStatics(result, dir, context) {
+    // Only a plugin with `patterns` can be dropped from: without one,
+    // copy-webpack-plugin is not even loaded.
+    if (!result.plugins.some((p) => p && Array.isArray(p.patterns))) return;
+    const classes = classesFor(dir);
+    const compiler = !context || !context.isServer ? "client" : context.nextRuntime === "edge" ? "edge-server" : "server";
+    result.plugins = result.plugins.filter((plugin) => {
+      const found = classifyPlugin(plugin, classes, opts.dropPattern);
+      if (!found || found.statics.length === 0) return true;
+      const kept = found.patterns.filter((p) => !opts.dropPattern(p));
+      state.dropped += found.patterns.length - kept.length;
+      plugin.patterns = kept;
+      const what =
+        `${found.name}${found.package ? ` (${found.package})` : ""} ` +
+        `${found.statics.map((p) => JSON.stringify(describePattern(p))).join(", ")}` +
+        (kept.length > 0 ? `; its other ${kept.length === 1 ? "pattern stays" : `${kept.length} patterns stay`}` : "");
+      if (!said.has(what)) {
+        said.add(what);
+        opts.log(
+          `development: dropped the app-store statics copy ${what} (seen first in the ${compiler} compiler); ` +
+            "`warmstart assets setup` links the statics into public/"
+        );
+      }
+      return kept.length > 0;
+    });
+  }
 }
 
 /**

@@ -77,7 +77,7 @@ for (const { set, copyMajor } of SETS) {
     const version = versionOf(a.set, "copy-webpack-plugin");
     assert.deepEqual(lines, [
       `development: dropped the app-store statics copy CopyPlugin (copy-webpack-plugin@${version}) "${STATICS}" ` +
-        "from the client compiler (and the same in the others); `warmstart assets setup` links the statics into public/",
+        "(seen first in the client compiler); `warmstart assets setup` links the statics into public/",
     ]);
     assert.deepEqual(warnings, []);
   });

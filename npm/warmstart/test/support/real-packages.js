@@ -4,7 +4,9 @@
 // in `$WARMSTART_TEST_CACHE` (default: <tmp>/warmstart-test-cache), in a
 // folder named after the versions, so repeated test runs and CI reuse it.
 //
-//   node test/support/real-packages.js next13   → prints the folder
+//   node test/support/real-packages.js next13               → prints the folder
+//   node test/support/real-packages.js next13 --link ROOT   → and links its
+//       packages (and this repository's `warmstart`) into ROOT/node_modules
 //
 // Test files run in parallel processes: each installs into a private temp
 // folder and renames it into place; the loser of a race drops its copy.
@@ -105,9 +107,12 @@ function linkInto(appRoot, setDir, names = Object.keys(SETS.next13)) {
 module.exports = { SETS, cacheRoot, install, linkInto, versionOf };
 
 if (require.main === module) {
-  const name = process.argv[2];
+  const [name, flag, root] = process.argv.slice(2);
   try {
-    process.stdout.write(`${install(name)}\n`);
+    if (flag !== undefined && (flag !== "--link" || !root)) throw new Error("usage: real-packages.js SET [--link ROOT]");
+    const dir = install(name);
+    if (root) linkInto(path.resolve(root), dir, Object.keys(SETS[name]));
+    process.stdout.write(`${dir}\n`);
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
