@@ -18,6 +18,7 @@
 //! ```
 
 mod nextconfig;
+pub mod probe;
 mod scripts;
 
 use std::path::{Path, PathBuf};

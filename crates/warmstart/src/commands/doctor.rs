@@ -142,28 +142,16 @@ fn check_node() -> Check {
 }
 
 /// Cal.com's next.config.js copies every app's statics on every compile;
-/// with warmstart managing them that copy must be off in development.
+/// with warmstart managing them that copy must be off in development. The
+/// config is loaded in a child `node` the way `next dev` loads it (see
+/// `warmstart_init::probe`): green only when no statics copy survives.
 fn check_copy_plugin(root: &Path) -> Check {
-    let rel = "apps/web/next.config.js";
-    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
-        return pass("copy-plugin", format!("no {rel}"));
-    };
-    if !text.contains("CopyWebpackPlugin") {
-        pass(
-            "copy-plugin",
-            format!("{rel} does not use CopyWebpackPlugin"),
-        )
-    } else if text.contains("withWarmstart") {
-        pass(
-            "copy-plugin",
-            format!("{rel} is wrapped by withWarmstart(): no statics copy in dev"),
-        )
-    } else {
-        fail(
-            "copy-plugin",
-            format!("{rel} still copies app statics with CopyWebpackPlugin on every compile"),
-            "run `warmstart init --write` (wraps the config with withWarmstart())",
-        )
+    let check = warmstart_init::probe::check_statics_copy(root, "apps/web");
+    Check {
+        name: "copy-plugin",
+        ok: check.ok,
+        detail: check.detail,
+        fix: check.fix,
     }
 }
 
