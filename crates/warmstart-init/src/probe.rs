@@ -357,7 +357,7 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
-    const RED: &str = r#"{"probe":"warmstart-next-config","ok":true,"dir":"/x/apps/web","config":"next.config.js","next":"13.5.11","loadedWith":"next 13.5.11 loadConfig (development phase)","wrapped":false,"turbopack":{"used":false,"why":"the dev script runs `next dev` with webpack"},"compilers":[{"name":"client","hook":true,"plugins":["CopyPlugin","DefinePlugin"],"copies":[{"plugin":"CopyPlugin","package":"copy-webpack-plugin@11.0.0","by":"class","patterns":["../../packages/app-store/**/static/**"],"statics":["../../packages/app-store/**/static/**"]}],"surviving":1},{"name":"server","hook":true,"plugins":["CopyPlugin"],"copies":[{"plugin":"CopyPlugin","package":"copy-webpack-plugin@11.0.0","by":"class","patterns":["../../packages/app-store/**/static/**"],"statics":["../../packages/app-store/**/static/**"]}],"surviving":1},{"name":"edge-server","hook":true,"plugins":["DefinePlugin"],"copies":[],"surviving":0}],"surviving":2,"output":[]}"#;
+    const RED: &str = r#"{"probe":"warmstart-next-config","ok":true,"dir":"/x/apps/web","config":"next.config.js","next":"13.5.11","loadedWith":"next 13.5.11 loadConfig, development phase","wrapped":false,"turbopack":{"used":false,"why":"the dev script runs `next dev` with webpack"},"compilers":[{"name":"client","hook":true,"plugins":["CopyPlugin","DefinePlugin"],"copies":[{"plugin":"CopyPlugin","package":"copy-webpack-plugin@11.0.0","by":"class","patterns":["../../packages/app-store/**/static/**"],"statics":["../../packages/app-store/**/static/**"]}],"surviving":1},{"name":"server","hook":true,"plugins":["CopyPlugin"],"copies":[{"plugin":"CopyPlugin","package":"copy-webpack-plugin@11.0.0","by":"class","patterns":["../../packages/app-store/**/static/**"],"statics":["../../packages/app-store/**/static/**"]}],"surviving":1},{"name":"edge-server","hook":true,"plugins":["DefinePlugin"],"copies":[],"surviving":0}],"surviving":2,"output":[]}"#;
 
     #[test]
     fn the_report_line_is_found_after_noise() {
@@ -389,7 +389,7 @@ mod tests {
         assert!(check.ok, "{}", check.detail);
         assert_eq!(
             check.detail,
-            "apps/web/next.config.js loaded as `next dev` does (next 13.5.11 loadConfig (development phase)): \
+            "apps/web/next.config.js loaded as `next dev` does (next 13.5.11 loadConfig, development phase): \
              no app-store statics copy in development (client 0, server 0, edge-server 0), wrapped by withWarmstart()"
         );
     }
@@ -456,7 +456,7 @@ mod tests {
         let report = check.report.unwrap();
         assert_eq!(
             report.loaded_with.as_deref(),
-            Some("require() without next (development phase)")
+            Some("require() without next, development phase")
         );
         assert_eq!(
             report

@@ -296,11 +296,11 @@ async function probe(appDir, { env = process.env } = {}) {
       const loaded = require(loader);
       const loadConfig = loaded.default || loaded;
       config = await loadConfig(PHASE_DEVELOPMENT_SERVER, appDir, { silent: true });
-      report.loadedWith = `next ${nextVersion} loadConfig (development phase)`;
+      report.loadedWith = `next ${nextVersion} loadConfig, development phase`;
     } else {
       const loaded = await loadWithoutNext(file);
       config = loaded.config;
-      report.loadedWith = `${loaded.how}() without next (development phase)`;
+      report.loadedWith = `${loaded.how}() without next, development phase`;
     }
     report.wrapped = globalThis[WRAP_MARK].length > 0;
     if (!config || typeof config !== "object") throw new Error(`the config is ${config === null ? "null" : typeof config}, not an object`);

@@ -103,8 +103,8 @@ test("next dev (webpack, Next 13.5): the shipped config copies the statics, the 
       assert.equal(page.status, 200, server.output());
       assert.match(page.body, /hello from a tiny app/);
       assert.equal(fs.existsSync(copied), !wrapped, `${wrapped ? "wrapped" : "shipped"}:\n${server.output()}`);
-      const dropped = /dropped the app-store statics copy CopyPlugin \(copy-webpack-plugin@11\.[0-9.]+\)/;
-      assert.equal(dropped.test(server.output()), wrapped, server.output());
+      const dropped = server.output().match(/dropped the app-store statics copy CopyPlugin \(copy-webpack-plugin@11\.[0-9.]+\)/g) || [];
+      assert.equal(dropped.length, wrapped ? 1 : 0, server.output());
       assert.doesNotMatch(server.output(), /\*\*\* warmstart/);
     } finally {
       await server.stop();

@@ -42,7 +42,7 @@ for (const set of ["next13", "next15"]) {
     assert.equal(red.ok, true, red.error);
     assert.equal(red.config, "next.config.js");
     assert.equal(red.next, next);
-    assert.equal(red.loadedWith, `next ${next} loadConfig (development phase)`);
+    assert.equal(red.loadedWith, `next ${next} loadConfig, development phase`);
     assert.equal(red.wrapped, false);
     assert.deepEqual(perCompiler(red), { client: 1, server: 1, "edge-server": 1 });
     assert.equal(red.surviving, 3);
@@ -144,7 +144,7 @@ module.exports = (phase) => ({
   const report = probe(a.web);
   assert.equal(report.ok, true, report.error);
   assert.equal(report.next, null);
-  assert.equal(report.loadedWith, "require() without next (development phase)");
+  assert.equal(report.loadedWith, "require() without next, development phase");
   assert.equal(report.surviving, 3);
   assert.deepEqual(report.output, ["a config that talks"]);
   const stdout = probeStdout(a.web).trim().split("\n");
