@@ -9,39 +9,45 @@
 #   4. packs `warmstart` and that platform package as tarballs into OUT_DIR.
 # Publishing is `npm publish OUT_DIR/<tarball>` for each, by a maintainer.
 #
-# Usage: npm/release.sh OUT_DIR [--binary PATH]
+# Usage: npm/release.sh OUT_DIR [--binary PATH] [--musl]
+#   --musl  on a Linux x64 host, also build x86_64-unknown-linux-musl (a
+#           static binary; `rustup target add x86_64-unknown-linux-musl`
+#           first) into @warmstart/linux-x64-musl and pack it.
 #
-# One host builds one platform package. The others are built by running
-# this script on a host of that platform (see CROSS_TARGETS below for why
-# they are not cross-built here).
+# One host builds its own platform package (and, on Linux x64, the musl
+# one). The others are built by running this script on a host of that
+# platform (see CROSS_TARGETS below for why they are not cross-built here).
 set -euo pipefail
 NPM_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$NPM_DIR/.." && pwd)"
 
-# Platform packages this host cannot build, and why. A cross build needs the
-# target's Rust standard library (`rustup target add`, from the Rust
-# distribution server) plus that platform's linker and system libraries.
+# Where each platform package is built, and why not elsewhere. Besides the
+# target's Rust standard library (`rustup target add`), a cross build needs
+# that platform's linker and C compiler (blake3's build script compiles C and
+# assembly) and, for macOS and Windows, their SDKs.
 CROSS_TARGETS=(
-  "linux-x64         x86_64-unknown-linux-gnu    run on a Linux x64 (glibc) host"
+  "linux-x64         x86_64-unknown-linux-gnu    built on a Linux x64 (glibc) host"
+  "linux-x64-musl    x86_64-unknown-linux-musl   built on a Linux x64 host with --musl (gcc links the static binary)"
+  "linux-arm64       aarch64-unknown-linux-gnu   needs an aarch64 linker, C compiler and glibc sysroot: run on a Linux arm64 host"
+  "linux-arm64-musl  aarch64-unknown-linux-musl  needs an aarch64 musl linker and C compiler: run on Alpine arm64"
   "darwin-arm64      aarch64-apple-darwin        needs the macOS SDK and Apple's linker: run on a macOS arm64 host"
   "darwin-x64        x86_64-apple-darwin         needs the macOS SDK and Apple's linker: run on a macOS x64 host"
-  "win32-x64         x86_64-pc-windows-msvc      needs the MSVC toolchain and Windows SDK: run on a Windows x64 host"
-  "linux-arm64       aarch64-unknown-linux-gnu   needs an aarch64 glibc cross linker and sysroot: run on a Linux arm64 host"
-  "linux-x64-musl    x86_64-unknown-linux-musl   needs the musl target's standard library: run on Alpine (x64)"
-  "linux-arm64-musl  aarch64-unknown-linux-musl  needs an aarch64 musl toolchain: run on Alpine (arm64)"
+  "win32-x64         x86_64-pc-windows-msvc      needs the MSVC toolchain and the Windows SDK: run on a Windows x64 host"
 )
 
 usage() {
-  echo "usage: npm/release.sh OUT_DIR [--binary PATH]" >&2
+  echo "usage: npm/release.sh OUT_DIR [--binary PATH] [--musl]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
 out="$1"
 shift
 binary=""
+musl=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) [ $# -ge 2 ] || usage; binary="$2"; shift 2 ;;
+    --musl) musl=1; shift ;;
     *) usage ;;
   esac
 done
@@ -80,22 +86,41 @@ if [ -z "$binary" ]; then
 fi
 [ -x "$binary" ] || { echo "no warmstart binary at $binary" >&2; exit 1; }
 
-echo "== $key: $binary → npm/platforms/$key/bin/$exe"
-mkdir -p "$platform/bin"
-cp "$binary" "$platform/bin/$exe.tmp"
-# Debug symbols and line tables are not needed by users and triple the size.
-if command -v strip >/dev/null; then strip "$platform/bin/$exe.tmp" 2>/dev/null || true; fi
-chmod 755 "$platform/bin/$exe.tmp"
-mv "$platform/bin/$exe.tmp" "$platform/bin/$exe"
-"$platform/bin/$exe" --version
+# Writes binary $2 into the platform package $1 (stripped: debug symbols
+# and line tables are not needed by users and triple the size).
+stage() {
+  local pkg="$NPM_DIR/platforms/$1" bin="$2"
+  echo "== $1: $bin → npm/platforms/$1/bin/$exe"
+  mkdir -p "$pkg/bin"
+  cp "$bin" "$pkg/bin/$exe.tmp"
+  if command -v strip >/dev/null; then strip "$pkg/bin/$exe.tmp" 2>/dev/null || true; fi
+  chmod 755 "$pkg/bin/$exe.tmp"
+  mv "$pkg/bin/$exe.tmp" "$pkg/bin/$exe"
+  "$pkg/bin/$exe" --version
+  packages+=("$pkg")
+}
+packages=("$NPM_DIR/warmstart")
+stage "$key" "$binary"
+built="$key"
+
+if [ -n "$musl" ]; then
+  [ "$key" = "linux-x64" ] || { echo "--musl builds linux-x64-musl on a Linux x64 (glibc) host, not on $key" >&2; exit 1; }
+  echo "== cargo build --release --target x86_64-unknown-linux-musl -p warmstart"
+  (cd "$ROOT" && cargo build --release -q --target x86_64-unknown-linux-musl -p warmstart)
+  stage linux-x64-musl "${CARGO_TARGET_DIR:-$ROOT/target}/x86_64-unknown-linux-musl/release/warmstart"
+  built="$built linux-x64-musl"
+fi
 
 echo "== npm pack → $out"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-(cd "$out" && npm pack --silent "$NPM_DIR/warmstart" "$platform" >/dev/null)
+(cd "$out" && npm pack --silent "${packages[@]}" >/dev/null)
 ls -l "$out"/*.tgz | awk '{print $5, $NF}'
 
 echo "== not built on this host"
 for line in "${CROSS_TARGETS[@]}"; do
-  [ "${line%% *}" = "$key" ] || echo "  $line"
+  case " $built " in
+    *" ${line%% *} "*) ;;
+    *) echo "  $line" ;;
+  esac
 done
