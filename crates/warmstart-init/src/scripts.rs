@@ -7,7 +7,7 @@ use jsonc_parser::ast::{ObjectPropName, Value as Node};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
-use crate::{Edit, InitError, read};
+use crate::{Draft, InitError};
 
 /// What warmstart puts in front of Cal.com's `predev`.
 const PREPARE: &str = "warmstart apps build && warmstart assets setup";
@@ -18,8 +18,7 @@ struct ScriptChange {
     update: fn(Option<&str>) -> Option<String>,
 }
 
-pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
-    let mut edits = Vec::new();
+pub(crate) fn plan(draft: &mut Draft) -> Result<(), InitError> {
     let root_changes = [
         ScriptChange {
             name: "app-store:build",
@@ -38,9 +37,7 @@ pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
             },
         },
     ];
-    if let Some(edit) = edit_scripts(root, "package.json", &root_changes)? {
-        edits.push(edit);
-    }
+    edit_scripts(draft, "package.json", &root_changes)?;
     // app-store-cli's own post-install runs build.ts through ts-node on every
     // install; point it at warmstart.
     let cli_changes = [ScriptChange {
@@ -50,10 +47,7 @@ pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
             _ => None,
         },
     }];
-    if let Some(edit) = edit_scripts(root, "packages/app-store-cli/package.json", &cli_changes)? {
-        edits.push(edit);
-    }
-    Ok(edits)
+    edit_scripts(draft, "packages/app-store-cli/package.json", &cli_changes)
 }
 
 fn replace_unless_warmstart(cur: Option<&str>, new: &str) -> Option<String> {
@@ -64,13 +58,9 @@ fn replace_unless_warmstart(cur: Option<&str>, new: &str) -> Option<String> {
     }
 }
 
-fn edit_scripts(
-    root: &Path,
-    rel: &str,
-    changes: &[ScriptChange],
-) -> Result<Option<Edit>, InitError> {
-    let Some(text) = read(root, rel)? else {
-        return Ok(None);
+fn edit_scripts(draft: &mut Draft, rel: &str, changes: &[ScriptChange]) -> Result<(), InitError> {
+    let Some(text) = draft.text(rel)? else {
+        return Ok(());
     };
     let options = ParseOptions::default();
     let collect = CollectOptions {
@@ -94,10 +84,10 @@ fn edit_scripts(
         });
     };
     let Some(scripts) = top.properties.iter().find(|p| name(&p.name) == "scripts") else {
-        return Ok(None);
+        return Ok(());
     };
     let Node::Object(scripts) = &scripts.value else {
-        return Ok(None);
+        return Ok(());
     };
     // Splices as (range, replacement), applied back to front.
     let mut splices: Vec<(std::ops::Range<usize>, String)> = Vec::new();
@@ -132,19 +122,14 @@ fn edit_scripts(
         whys.push(format!("`{}` runs warmstart", change.name));
     }
     if splices.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     splices.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     let mut after = text.clone();
     for (range, with) in splices {
         after.replace_range(range, &with);
     }
-    Ok(Some(Edit {
-        path: rel.to_string(),
-        why: whys.join(", "),
-        before: Some(text),
-        after,
-    }))
+    draft.set(rel, after, &whys.join(", "))
 }
 
 fn name<'a>(n: &'a ObjectPropName<'a>) -> &'a str {
@@ -164,19 +149,25 @@ fn indent_of(text: &str, offset: usize) -> &str {
 mod tests {
     use super::*;
 
+    fn planned(root: &Path) -> Vec<crate::Edit> {
+        let mut draft = Draft::new(root);
+        plan(&mut draft).unwrap();
+        draft.into_edits()
+    }
+
     #[test]
     fn predev_is_prefixed_and_layout_kept() {
         let dir = tempfile::tempdir().unwrap();
         let text = "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"yarn app-store-cli build\",\n    \"predev\": \"echo 'Checking env files'\"\n  }\n}\n";
         std::fs::write(dir.path().join("package.json"), text).unwrap();
-        let edits = plan(dir.path()).unwrap();
+        let edits = planned(dir.path());
         assert_eq!(edits.len(), 1);
         assert_eq!(
             edits[0].after,
             "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"warmstart apps build\",\n    \"predev\": \"warmstart apps build && warmstart assets setup && echo 'Checking env files'\"\n  }\n}\n"
         );
         std::fs::write(dir.path().join("package.json"), &edits[0].after).unwrap();
-        assert!(plan(dir.path()).unwrap().is_empty(), "second plan is empty");
+        assert!(planned(dir.path()).is_empty(), "second plan is empty");
     }
 
     #[test]
@@ -184,7 +175,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "{\n  \"scripts\": {\n    \"dev\": \"next dev\"\n  }\n}\n";
         std::fs::write(dir.path().join("package.json"), text).unwrap();
-        let edits = plan(dir.path()).unwrap();
+        let edits = planned(dir.path());
         assert_eq!(
             edits[0].after,
             "{\n  \"scripts\": {\n    \"dev\": \"next dev\",\n    \"predev\": \"warmstart apps build && warmstart assets setup\"\n  }\n}\n"
