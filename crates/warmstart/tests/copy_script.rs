@@ -49,7 +49,7 @@ fn doctor_is_red_before_init_and_green_after() {
     let detail = check["detail"].as_str().unwrap();
     assert_eq!(
         detail,
-        "apps/web/package.json:8:12 `dev` runs `yarn copy-app-store-static`, which copies the app \
+        "apps/web/package.json:7:12: `dev` runs `yarn copy-app-store-static`, which copies the app \
          statics (apps/web/scripts/copy-app-store-static.js) on every dev start"
     );
     assert!(

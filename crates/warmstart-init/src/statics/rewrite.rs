@@ -21,6 +21,7 @@ use crate::{Draft, InitError, jsonfile};
 
 pub(crate) fn plan(draft: &mut Draft, web_app: &str) -> Result<(), InitError> {
     let mut walker = Walker::new(draft.root(), web_app)?;
+    // (the walker reads the files on disk; edits go through the draft)
     let (found, _) = walker.find()?;
     if let Some(f) = found.iter().find(|f| f.step.not_rewritable.is_some()) {
         let text = draft.text(&f.step.file)?.unwrap_or_default();
@@ -53,24 +54,39 @@ pub(crate) fn plan(draft: &mut Draft, web_app: &str) -> Result<(), InitError> {
             StepKind::TurboDependency => turbo.push(f),
         }
     }
+    // Commands are rewritten from the text earlier init steps left (the
+    // root `dev` may have been prefixed), finding each step again by its
+    // text, so ranges computed on disk never cut the wrong bytes.
     let mut new_commands: BTreeMap<(usize, String), String> = BTreeMap::new();
-    for ((package, name), mut steps) in scripts {
-        let Some(command) = current(&walker, package, &name, &new_commands) else {
+    for ((package, name), steps) in scripts {
+        let rel = walker.package(package).json();
+        let Some(command) = current(draft, &rel, &name)? else {
             continue;
         };
-        steps.sort_by_key(|f| std::cmp::Reverse(f.range.start));
-        let mut out = command.clone();
+        let mut located: Vec<(std::ops::Range<usize>, &Found)> = Vec::new();
+        let now = command::steps(&command);
         for f in steps {
+            let original = &f.step.step;
+            let hit = now.iter().find(|s| {
+                &command[s.range.clone()] == original && !located.iter().any(|(r, _)| *r == s.range)
+            });
+            if let Some(s) = hit {
+                located.push((s.range.clone(), f));
+            }
+        }
+        located.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        let mut out = command.clone();
+        for (range, f) in located {
             let replacement = match &f.rewrite {
                 StepRewrite::Replace => ASSETS_SETUP.to_string(),
                 StepRewrite::DropTasks(tasks) => {
                     format!(
                         "{ASSETS_SETUP} && {}",
-                        without_words(&out[f.range.clone()], tasks)
+                        without_words(&out[range.clone()], tasks)
                     )
                 }
             };
-            out.replace_range(f.range.clone(), &replacement);
+            out.replace_range(range, &replacement);
         }
         new_commands.insert((package, name), out);
     }
@@ -110,8 +126,13 @@ pub(crate) fn plan(draft: &mut Draft, web_app: &str) -> Result<(), InitError> {
                 .unwrap_or("dev")
                 .to_string();
             let key = (f.package, task.clone());
-            let Some(command) = current(&walker, f.package, &task, &new_commands) else {
-                continue;
+            let rel = walker.package(f.package).json();
+            let command = match new_commands.get(&key) {
+                Some(c) => c.clone(),
+                None => match current(draft, &rel, &task)? {
+                    Some(c) => c,
+                    None => continue,
+                },
             };
             let runs_setup = command::steps(&command)
                 .iter()
@@ -127,8 +148,7 @@ pub(crate) fn plan(draft: &mut Draft, web_app: &str) -> Result<(), InitError> {
         let Some(text) = draft.text(&rel)? else {
             continue;
         };
-        let old = current(&walker, package, &name, &BTreeMap::new()).unwrap_or_default();
-        if old == command {
+        if current(draft, &rel, &name)?.as_deref() == Some(command.as_str()) {
             continue;
         }
         let after = jsonfile::replace_script(&rel, &text, &name, &command)?;
@@ -141,20 +161,15 @@ pub(crate) fn plan(draft: &mut Draft, web_app: &str) -> Result<(), InitError> {
     Ok(())
 }
 
-fn current(
-    walker: &Walker,
-    package: usize,
-    name: &str,
-    new: &BTreeMap<(usize, String), String>,
-) -> Option<String> {
-    new.get(&(package, name.to_string())).cloned().or_else(|| {
-        walker
-            .package(package)
-            .scripts
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.command.clone())
-    })
+/// The command of script `name` in `rel` as the draft has it now.
+fn current(draft: &Draft, rel: &str, name: &str) -> Result<Option<String>, InitError> {
+    let Some(text) = draft.text(rel)? else {
+        return Ok(None);
+    };
+    Ok(jsonfile::scripts(rel, &text)?
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| s.command))
 }
 
 /// `step` without the words in `drop` (kept as written otherwise).

@@ -90,9 +90,6 @@ pub(crate) struct Found {
     pub step: CopyStep,
     /// Package index and script name, or the turbo task key.
     pub package: usize,
-    /// The step's range in the script's command (turbo: the entry's range
-    /// in turbo.json).
-    pub range: std::ops::Range<usize>,
     /// The script value's (or the entry's) range in the file.
     pub file_range: std::ops::Range<usize>,
     pub rewrite: StepRewrite,
@@ -514,7 +511,6 @@ impl<'r> Walker<'r> {
                                     not_rewritable,
                                 },
                                 package: i,
-                                range: step.range.clone(),
                                 file_range: script.range.clone(),
                                 rewrite,
                             });
@@ -556,8 +552,7 @@ impl<'r> Walker<'r> {
                                 not_rewritable: self.extra_outputs(&reach.programs),
                             },
                             package: i,
-                            file_range: range.clone(),
-                            range,
+                            file_range: range,
                             rewrite: StepRewrite::Replace,
                         });
                     } else {

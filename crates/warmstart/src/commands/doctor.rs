@@ -268,7 +268,7 @@ fn check_copy_script(ws: &Workspace) -> Check {
         return fail(
             NAME,
             format!(
-                "{}:{}:{} `{}` runs `{}`, which copies the app statics ({programs}) on every dev start{more}",
+                "{}:{}:{}: `{}` runs `{}`, which copies the app statics ({programs}) on every dev start{more}",
                 step.file, step.line, step.column, step.holder, step.step
             ),
             "run `warmstart init --write` (that step becomes `warmstart assets setup`)",
