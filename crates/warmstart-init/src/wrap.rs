@@ -279,13 +279,9 @@ fn before_statement(text: &str, statement: usize, facts: &Facts) -> usize {
         // Another statement shares the line: insert right before the export.
         return statement;
     }
-    let jsdoc = facts
-        .jsdocs
-        .iter()
-        .filter(|c| {
-            (c.end as usize) <= line_start && text[c.end as usize..line_start].trim().is_empty()
-        })
-        .next_back();
+    let jsdoc = facts.jsdocs.iter().rfind(|c| {
+        (c.end as usize) <= line_start && text[c.end as usize..line_start].trim().is_empty()
+    });
     match jsdoc {
         Some(c) => {
             let start = text[..c.start as usize].rfind('\n').map_or(0, |i| i + 1);
@@ -429,14 +425,13 @@ impl Facts {
                         is_function_declaration,
                     });
                 }
-                Statement::ExportNamedDeclaration(named) => {
+                Statement::ExportNamedDeclaration(named)
                     if named
                         .specifiers
                         .iter()
-                        .any(|s| s.exported.name() == "default")
-                    {
-                        facts.push_esm(span, Target::Named);
-                    }
+                        .any(|s| s.exported.name() == "default") =>
+                {
+                    facts.push_esm(span, Target::Named);
                 }
                 Statement::ExportFromDeclaration(from) => {
                     facts.note_specifier(source, from.source.span, &from.source.value);

@@ -649,10 +649,8 @@ fn expand(root: &Path, pattern: &str, dirs: &mut BTreeSet<String>) {
                 }
             }
         }
-        None if !pattern.contains('*') => {
-            if root.join(pattern).join("package.json").is_file() {
-                dirs.insert(pattern.to_string());
-            }
+        None if !pattern.contains('*') && root.join(pattern).join("package.json").is_file() => {
+            dirs.insert(pattern.to_string());
         }
         _ => {}
     }
