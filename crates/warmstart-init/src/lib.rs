@@ -2,7 +2,10 @@
 //!
 //! [`plan`] looks at the repository and returns the [`Edit`]s it would make —
 //! a `warmstart.json`, package.json scripts that call warmstart instead of
-//! the slow generators, and a `withWarmstart()` wrap of `next.config.js`.
+//! the slow generators, a dev chain whose statics copy step (a script or a
+//! turbo task, see [`statics`]) becomes `warmstart assets setup`, and a
+//! `withWarmstart()` wrap of the Next.js config found by parsing it
+//! ([`wrap`]).
 //! [`apply`] writes them (atomically, with a backup of every file it
 //! changes). Every edit is idempotent: planning again after applying yields
 //! nothing, so running `init --write` twice changes no file the second time.
@@ -17,14 +20,23 @@
 //! assert!(warmstart_init::plan(dir.path(), Preset::Generic).unwrap().is_empty());
 //! ```
 
+mod jsonfile;
 mod nextconfig;
 pub mod probe;
 mod scripts;
+pub mod statics;
+pub mod wrap;
+
+pub use nextconfig::{CONFIG_FILES, find as find_next_config};
+pub use statics::{DevStatics, StaticsReport};
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use warmstart_workspace::Preset;
+
+/// The Next.js app of a Cal.com-shaped repository.
+pub const WEB_APP: &str = "apps/web";
 
 /// Suffix of the backup `apply` keeps of each file it changes.
 pub const BACKUP_SUFFIX: &str = ".warmstart-backup";
@@ -56,7 +68,7 @@ impl Edit {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum InitError {
     #[error("cannot read {}: {source}", path.display())]
     Read {
@@ -64,7 +76,9 @@ pub enum InitError {
         #[source]
         source: std::io::Error,
     },
+    /// A file init cannot edit safely, with its place and the reason.
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Source(#[from] Box<warmstart_workspace::SourceError>),
     #[error(transparent)]
     Write(#[from] warmstart_fs::FsError),
@@ -81,22 +95,104 @@ pub fn config_text(preset: Preset) -> String {
 }
 
 /// Every edit `init` would make in `root` for `preset`; empty once applied.
+///
+/// Refuses (an [`InitError::Source`] with the file, line and column, or
+/// [`InitError::Unsupported`]) a next.config or a dev chain it cannot edit
+/// safely; nothing is planned then.
 pub fn plan(root: &Path, preset: Preset) -> Result<Vec<Edit>, InitError> {
-    let mut edits = Vec::new();
-    let config = root.join(warmstart_workspace::CONFIG_FILE);
-    if !config.exists() {
-        edits.push(Edit {
-            path: warmstart_workspace::CONFIG_FILE.to_string(),
-            why: format!("configuration with the `{}` preset", preset.name()),
-            before: None,
-            after: config_text(preset),
-        });
+    let mut draft = Draft::new(root);
+    if !root.join(warmstart_workspace::CONFIG_FILE).exists() {
+        draft.create(
+            warmstart_workspace::CONFIG_FILE,
+            config_text(preset),
+            format!("configuration with the `{}` preset", preset.name()),
+        );
     }
     if preset == Preset::Calcom {
-        edits.extend(scripts::plan(root)?);
-        edits.extend(nextconfig::plan(root, "apps/web/next.config.js")?);
+        scripts::plan(&mut draft)?;
+        statics::rewrite::plan(&mut draft, WEB_APP)?;
+        nextconfig::plan(&mut draft, WEB_APP)?;
     }
-    Ok(edits)
+    Ok(draft.into_edits())
+}
+
+/// Where the copies of app-store statics are and whether `dev` still runs
+/// one (see [`statics`]); for `doctor` and `dev`.
+pub fn statics_report(root: &Path, preset: Preset) -> Result<StaticsReport, InitError> {
+    match preset {
+        Preset::Calcom => statics::detect(root, WEB_APP),
+        Preset::Generic => Ok(StaticsReport::default()),
+    }
+}
+
+/// The files an init run is changing, each edited in turn: a later step
+/// sees the text earlier steps left, so two steps may edit one file.
+pub(crate) struct Draft<'r> {
+    root: &'r Path,
+    files: Vec<Edit>,
+}
+
+impl<'r> Draft<'r> {
+    fn new(root: &'r Path) -> Self {
+        Draft {
+            root,
+            files: Vec::new(),
+        }
+    }
+
+    pub(crate) fn root(&self) -> &'r Path {
+        self.root
+    }
+
+    fn create(&mut self, rel: &str, text: String, why: String) {
+        self.files.push(Edit {
+            path: rel.to_string(),
+            why,
+            before: None,
+            after: text,
+        });
+    }
+
+    /// The current text of `rel` (as earlier steps left it); `None` when
+    /// the file does not exist.
+    pub(crate) fn text(&self, rel: &str) -> Result<Option<String>, InitError> {
+        match self.files.iter().find(|f| f.path == rel) {
+            Some(f) => Ok(Some(f.after.clone())),
+            None => read(self.root, rel),
+        }
+    }
+
+    /// Records a new text for an existing file.
+    pub(crate) fn set(&mut self, rel: &str, after: String, why: &str) -> Result<(), InitError> {
+        if let Some(f) = self.files.iter_mut().find(|f| f.path == rel) {
+            if f.after != after {
+                f.after = after;
+                f.why = if f.why.is_empty() {
+                    why.to_string()
+                } else {
+                    format!("{}; {why}", f.why)
+                };
+            }
+            return Ok(());
+        }
+        let before = read(self.root, rel)?;
+        if before.as_deref() != Some(after.as_str()) {
+            self.files.push(Edit {
+                path: rel.to_string(),
+                why: why.to_string(),
+                before,
+                after,
+            });
+        }
+        Ok(())
+    }
+
+    fn into_edits(self) -> Vec<Edit> {
+        self.files
+            .into_iter()
+            .filter(|f| f.before.as_deref() != Some(f.after.as_str()))
+            .collect()
+    }
 }
 
 /// Writes `edits`, keeping `<file>.warmstart-backup` of every file changed

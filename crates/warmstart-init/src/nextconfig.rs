@@ -1,71 +1,47 @@
-//! The `next.config.js` edit: wrap the last `module.exports = X` as
-//! `module.exports = withWarmstart(X)`. `withWarmstart` (npm package
-//! `warmstart/next`) accepts an object or a function config, drops the
+//! The Next.js config edit: the exported config goes through
+//! `withWarmstart()` (npm package `warmstart/next`), which drops the
 //! CopyWebpackPlugin that copies app-store statics in development when
-//! warmstart manages them, and changes nothing else.
+//! warmstart manages them, and changes nothing else. The edit itself is
+//! [`crate::wrap`]: found by parsing, refused when unsafe.
 
 use std::path::Path;
 
-use crate::{Edit, InitError, read};
+use crate::wrap::{Wrapped, wrap};
+use crate::{Draft, InitError};
 
-const REQUIRE: &str = "const { withWarmstart } = require(\"warmstart/next\");\n";
+/// Config file names in the order Next.js looks for them: the first that
+/// exists is the one `next dev` loads.
+pub const CONFIG_FILES: [&str; 5] = [
+    "next.config.js",
+    "next.config.mjs",
+    "next.config.ts",
+    "next.config.mts",
+    "next.config.cjs",
+];
 
-pub(crate) fn plan(root: &Path, rel: &str) -> Result<Vec<Edit>, InitError> {
-    let Some(text) = read(root, rel)? else {
-        return Ok(Vec::new());
-    };
-    if text.contains("withWarmstart") {
-        return Ok(Vec::new());
-    }
-    let Some(start) = last_module_exports(&text) else {
-        return Err(InitError::Unsupported {
-            path: rel.to_string(),
-            message: "no `module.exports = …` at the start of a line; wrap the exported \
-                      config with `withWarmstart()` from `warmstart/next` by hand"
-                .into(),
-        });
-    };
-    let prefix = "module.exports = ";
-    let expr_start = start + prefix.len();
-    // The exported expression runs to the end of the file, less the final
-    // `;` and white space: Cal.com's is the file's last statement.
-    let body = text[expr_start..].trim_end();
-    let (expr, has_semi) = match body.strip_suffix(';') {
-        Some(e) => (e, true),
-        None => (body, false),
-    };
-    if expr.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut after = String::with_capacity(text.len() + 80);
-    after.push_str(&text[..start]);
-    after.push_str(REQUIRE);
-    after.push_str(prefix);
-    after.push_str("withWarmstart(");
-    after.push_str(expr);
-    after.push(')');
-    if has_semi {
-        after.push(';');
-    }
-    after.push('\n');
-    Ok(vec![Edit {
-        path: rel.to_string(),
-        why: "wrap the config with withWarmstart() so dev skips the statics copy".into(),
-        before: Some(text),
-        after,
-    }])
+/// The config file Next.js loads in `app_dir` (repo-relative), if any.
+pub fn find(root: &Path, app_dir: &str) -> Option<String> {
+    CONFIG_FILES
+        .iter()
+        .map(|name| format!("{app_dir}/{name}"))
+        .find(|rel| root.join(rel).is_file())
 }
 
-fn last_module_exports(text: &str) -> Option<usize> {
-    let mut found = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("module.exports = ") {
-            found = Some(offset);
-        }
-        offset += line.len();
+pub(crate) fn plan(draft: &mut Draft, app_dir: &str) -> Result<(), InitError> {
+    let Some(rel) = find(draft.root(), app_dir) else {
+        return Ok(());
+    };
+    let Some(text) = draft.text(&rel)? else {
+        return Ok(());
+    };
+    match wrap(Path::new(&rel), &text)? {
+        Wrapped::Already => Ok(()),
+        Wrapped::Text(after) => draft.set(
+            &rel,
+            after,
+            "wrap the exported config with withWarmstart() so dev skips the statics copy",
+        ),
     }
-    found
 }
 
 #[cfg(test)]
@@ -73,26 +49,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_the_export_once() {
+    fn the_file_next_loads_is_picked() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("apps/web")).unwrap();
-        let rel = "apps/web/next.config.js";
-        let text = "const plugins = [];\nconst nextConfig = {};\n\nmodule.exports = () => plugins.reduce((acc, next) => next(acc), nextConfig);\n";
-        std::fs::write(dir.path().join(rel), text).unwrap();
-        let edits = plan(dir.path(), rel).unwrap();
+        assert_eq!(find(dir.path(), "apps/web"), None);
+        std::fs::write(
+            dir.path().join("apps/web/next.config.ts"),
+            "export default {};\n",
+        )
+        .unwrap();
         assert_eq!(
-            edits[0].after,
-            "const plugins = [];\nconst nextConfig = {};\n\nconst { withWarmstart } = require(\"warmstart/next\");\nmodule.exports = withWarmstart(() => plugins.reduce((acc, next) => next(acc), nextConfig));\n"
+            find(dir.path(), "apps/web").unwrap(),
+            "apps/web/next.config.ts"
         );
-        std::fs::write(dir.path().join(rel), &edits[0].after).unwrap();
-        assert!(plan(dir.path(), rel).unwrap().is_empty());
+        std::fs::write(
+            dir.path().join("apps/web/next.config.js"),
+            "module.exports = {};\n",
+        )
+        .unwrap();
+        assert_eq!(
+            find(dir.path(), "apps/web").unwrap(),
+            "apps/web/next.config.js"
+        );
     }
 
     #[test]
-    fn unknown_shape_is_a_clear_error() {
+    fn wraps_once() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("n.js"), "export default {};\n").unwrap();
-        let err = plan(dir.path(), "n.js").unwrap_err();
-        assert!(err.to_string().contains("withWarmstart"), "{err}");
+        std::fs::create_dir_all(dir.path().join("apps/web")).unwrap();
+        let rel = "apps/web/next.config.js";
+        std::fs::write(dir.path().join(rel), "module.exports = {};\n").unwrap();
+        let planned = |root: &Path| {
+            let mut draft = Draft::new(root);
+            plan(&mut draft, "apps/web").unwrap();
+            draft.into_edits()
+        };
+        let edits = planned(dir.path());
+        assert_eq!(
+            edits[0].after,
+            "const { withWarmstart } = require(\"warmstart/next\");\nmodule.exports = withWarmstart({});\n"
+        );
+        std::fs::write(dir.path().join(rel), &edits[0].after).unwrap();
+        assert!(planned(dir.path()).is_empty());
     }
 }

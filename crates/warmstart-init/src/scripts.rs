@@ -7,10 +7,12 @@ use jsonc_parser::ast::{ObjectPropName, Value as Node};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
-use crate::{Edit, InitError, read};
+use crate::{Draft, InitError};
 
-/// What warmstart puts in front of Cal.com's `predev`.
+/// What warmstart runs before the dev server: in `predev` where the
+/// package manager runs pre hooks, else in front of `dev` itself.
 const PREPARE: &str = "warmstart apps build && warmstart assets setup";
+const APPS_BUILD: &str = "warmstart apps build";
 
 struct ScriptChange {
     name: &'static str,
@@ -18,9 +20,8 @@ struct ScriptChange {
     update: fn(Option<&str>) -> Option<String>,
 }
 
-pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
-    let mut edits = Vec::new();
-    let root_changes = [
+pub(crate) fn plan(draft: &mut Draft) -> Result<(), InitError> {
+    let mut root_changes = vec![
         ScriptChange {
             name: "app-store:build",
             update: |cur| replace_unless_warmstart(cur, "warmstart apps build"),
@@ -29,18 +30,34 @@ pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
             name: "app-store:watch",
             update: |cur| replace_unless_warmstart(cur, "warmstart apps build --watch"),
         },
+    ];
+    let hook = if runs_pre_hooks(draft)? {
         ScriptChange {
             name: "predev",
             update: |cur| match cur {
-                Some(c) if c.contains("warmstart") => None,
+                Some(c) if c.contains(APPS_BUILD) => None,
                 Some(c) if !c.trim().is_empty() => Some(format!("{PREPARE} && {c}")),
                 _ => Some(PREPARE.to_string()),
             },
-        },
-    ];
-    if let Some(edit) = edit_scripts(root, "package.json", &root_changes)? {
-        edits.push(edit);
-    }
+        }
+    } else {
+        // Yarn 2+ (Cal.com pins yarn 3) and pnpm 7+ never run `predev`
+        // for `dev`: the steps go in front of `dev` itself.
+        ScriptChange {
+            name: "dev",
+            update: |cur| match cur {
+                Some(c) if c.contains(APPS_BUILD) => None,
+                // The statics rewrite may already have put the link step there.
+                Some(c) if c.trim_start().starts_with(super::statics::ASSETS_SETUP) => {
+                    Some(format!("{APPS_BUILD} && {c}"))
+                }
+                Some(c) if !c.trim().is_empty() => Some(format!("{PREPARE} && {c}")),
+                _ => None,
+            },
+        }
+    };
+    root_changes.push(hook);
+    edit_scripts(draft, "package.json", &root_changes)?;
     // app-store-cli's own post-install runs build.ts through ts-node on every
     // install; point it at warmstart.
     let cli_changes = [ScriptChange {
@@ -50,10 +67,47 @@ pub(crate) fn plan(root: &Path) -> Result<Vec<Edit>, InitError> {
             _ => None,
         },
     }];
-    if let Some(edit) = edit_scripts(root, "packages/app-store-cli/package.json", &cli_changes)? {
-        edits.push(edit);
+    edit_scripts(draft, "packages/app-store-cli/package.json", &cli_changes)
+}
+
+/// Does `npm run dev`-style running of this repository call `predev` first?
+/// npm and yarn 1 do; yarn 2+ does not (only a fixed set of lifecycle
+/// scripts); pnpm 7+ only with `enable-pre-post-scripts=true` in `.npmrc`.
+/// Read from `packageManager`, else from the lockfile and yarn's config.
+fn runs_pre_hooks(draft: &Draft) -> Result<bool, InitError> {
+    let root = draft.root();
+    let manager = draft
+        .text("package.json")?
+        .and_then(|t| {
+            crate::jsonfile::with_object("package.json", &t, |o| {
+                o.get_string("packageManager").map(|s| s.value.to_string())
+            })
+            .ok()
+            .flatten()
+        })
+        .unwrap_or_default();
+    let pnpm_hooks = || {
+        std::fs::read_to_string(root.join(".npmrc")).is_ok_and(|t| {
+            t.lines()
+                .any(|l| l.replace(' ', "") == "enable-pre-post-scripts=true")
+        })
+    };
+    if let Some(version) = manager.strip_prefix("yarn@") {
+        return Ok(version.starts_with("1."));
     }
-    Ok(edits)
+    if manager.starts_with("pnpm@") {
+        return Ok(pnpm_hooks());
+    }
+    if manager.starts_with("npm@") {
+        return Ok(true);
+    }
+    if root.join(".yarnrc.yml").is_file() {
+        return Ok(false);
+    }
+    if root.join("pnpm-lock.yaml").is_file() {
+        return Ok(pnpm_hooks());
+    }
+    Ok(true)
 }
 
 fn replace_unless_warmstart(cur: Option<&str>, new: &str) -> Option<String> {
@@ -64,13 +118,9 @@ fn replace_unless_warmstart(cur: Option<&str>, new: &str) -> Option<String> {
     }
 }
 
-fn edit_scripts(
-    root: &Path,
-    rel: &str,
-    changes: &[ScriptChange],
-) -> Result<Option<Edit>, InitError> {
-    let Some(text) = read(root, rel)? else {
-        return Ok(None);
+fn edit_scripts(draft: &mut Draft, rel: &str, changes: &[ScriptChange]) -> Result<(), InitError> {
+    let Some(text) = draft.text(rel)? else {
+        return Ok(());
     };
     let options = ParseOptions::default();
     let collect = CollectOptions {
@@ -94,10 +144,10 @@ fn edit_scripts(
         });
     };
     let Some(scripts) = top.properties.iter().find(|p| name(&p.name) == "scripts") else {
-        return Ok(None);
+        return Ok(());
     };
     let Node::Object(scripts) = &scripts.value else {
-        return Ok(None);
+        return Ok(());
     };
     // Splices as (range, replacement), applied back to front.
     let mut splices: Vec<(std::ops::Range<usize>, String)> = Vec::new();
@@ -132,19 +182,14 @@ fn edit_scripts(
         whys.push(format!("`{}` runs warmstart", change.name));
     }
     if splices.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     splices.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     let mut after = text.clone();
     for (range, with) in splices {
         after.replace_range(range, &with);
     }
-    Ok(Some(Edit {
-        path: rel.to_string(),
-        why: whys.join(", "),
-        before: Some(text),
-        after,
-    }))
+    draft.set(rel, after, &whys.join(", "))
 }
 
 fn name<'a>(n: &'a ObjectPropName<'a>) -> &'a str {
@@ -164,19 +209,25 @@ fn indent_of(text: &str, offset: usize) -> &str {
 mod tests {
     use super::*;
 
+    fn planned(root: &Path) -> Vec<crate::Edit> {
+        let mut draft = Draft::new(root);
+        plan(&mut draft).unwrap();
+        draft.into_edits()
+    }
+
     #[test]
     fn predev_is_prefixed_and_layout_kept() {
         let dir = tempfile::tempdir().unwrap();
         let text = "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"yarn app-store-cli build\",\n    \"predev\": \"echo 'Checking env files'\"\n  }\n}\n";
         std::fs::write(dir.path().join("package.json"), text).unwrap();
-        let edits = plan(dir.path()).unwrap();
+        let edits = planned(dir.path());
         assert_eq!(edits.len(), 1);
         assert_eq!(
             edits[0].after,
             "{\n  \"name\": \"root\",\n  \"scripts\": {\n    \"app-store:build\": \"warmstart apps build\",\n    \"predev\": \"warmstart apps build && warmstart assets setup && echo 'Checking env files'\"\n  }\n}\n"
         );
         std::fs::write(dir.path().join("package.json"), &edits[0].after).unwrap();
-        assert!(plan(dir.path()).unwrap().is_empty(), "second plan is empty");
+        assert!(planned(dir.path()).is_empty(), "second plan is empty");
     }
 
     #[test]
@@ -184,10 +235,59 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "{\n  \"scripts\": {\n    \"dev\": \"next dev\"\n  }\n}\n";
         std::fs::write(dir.path().join("package.json"), text).unwrap();
-        let edits = plan(dir.path()).unwrap();
+        let edits = planned(dir.path());
         assert_eq!(
             edits[0].after,
             "{\n  \"scripts\": {\n    \"dev\": \"next dev\",\n    \"predev\": \"warmstart apps build && warmstart assets setup\"\n  }\n}\n"
+        );
+    }
+
+    /// Cal.com pins yarn 3, which runs no `predev`: the steps go in front
+    /// of `dev`, `predev` is left alone, and a second run changes nothing.
+    #[test]
+    fn yarn_berry_gets_the_steps_in_front_of_dev() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "{\n  \"scripts\": {\n    \"dev\": \"turbo run dev --filter=@calcom/web\",\n    \"predev\": \"echo 'Checking env files'\"\n  },\n  \"packageManager\": \"yarn@3.4.1\"\n}\n";
+        std::fs::write(dir.path().join("package.json"), text).unwrap();
+        let edits = planned(dir.path());
+        assert_eq!(
+            edits[0].after,
+            "{\n  \"scripts\": {\n    \"dev\": \"warmstart apps build && warmstart assets setup && turbo run dev --filter=@calcom/web\",\n    \"predev\": \"echo 'Checking env files'\"\n  },\n  \"packageManager\": \"yarn@3.4.1\"\n}\n"
+        );
+        std::fs::write(dir.path().join("package.json"), &edits[0].after).unwrap();
+        assert!(planned(dir.path()).is_empty());
+
+        // yarn 1 runs pre hooks; so does a repository without packageManager
+        // unless yarn's 2+ config file is there.
+        for (manager, hook) in [
+            ("yarn@1.22.19", "predev"),
+            ("npm@10.2.0", "predev"),
+            ("pnpm@9.1.0", "dev"),
+        ] {
+            let text = format!(
+                "{{\n  \"scripts\": {{\n    \"dev\": \"next dev\"\n  }},\n  \"packageManager\": \"{manager}\"\n}}\n"
+            );
+            std::fs::write(dir.path().join("package.json"), text).unwrap();
+            let after = &planned(dir.path())[0].after;
+            let edited = if hook == "dev" {
+                after.contains(
+                    "\"dev\": \"warmstart apps build && warmstart assets setup && next dev\"",
+                )
+            } else {
+                after.contains("\"predev\": \"warmstart apps build && warmstart assets setup\"")
+            };
+            assert!(edited, "{manager}: {after}");
+        }
+        std::fs::write(
+            dir.path().join("package.json"),
+            "{\n  \"scripts\": {\n    \"dev\": \"next dev\"\n  }\n}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(".yarnrc.yml"), "nodeLinker: node-modules\n").unwrap();
+        assert!(
+            planned(dir.path())[0]
+                .after
+                .contains("\"dev\": \"warmstart apps build")
         );
     }
 }

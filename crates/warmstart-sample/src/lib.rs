@@ -22,6 +22,7 @@ mod metadata;
 mod out;
 mod planted;
 mod rng;
+mod shape;
 mod web;
 mod workspace;
 
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use appstore::{AppStoreFacts, COMPONENTS};
 pub use graph::TypeOnlyValueImport;
 pub use planted::{Planted, PlantedCycle, VIEWS, ViewExpectation};
+pub use shape::{COPY_SCRIPT, Shape};
 pub use workspace::WORKSPACES;
 
 /// Name of the facts file written at the sample's root.
@@ -48,6 +50,8 @@ pub struct SampleOptions {
     pub modules: usize,
     /// The same seed writes the same bytes.
     pub seed: u64,
+    /// Which Cal.com layout to write (how statics reach `public/`, …).
+    pub shape: Shape,
 }
 
 impl Default for SampleOptions {
@@ -56,6 +60,7 @@ impl Default for SampleOptions {
             apps: 24,
             modules: 600,
             seed: 1,
+            shape: Shape::default(),
         }
     }
 }
@@ -72,6 +77,10 @@ pub struct SampleSummary {
     /// Bytes of all files but `warmstart-sample.json`.
     pub bytes: u64,
     pub seed: u64,
+    /// The layout written (absent for the default, so its facts file keeps
+    /// its bytes).
+    #[serde(default, skip_serializing_if = "Shape::is_default")]
+    pub shape: Shape,
     /// Imports between the generated graph modules (planted ones excluded).
     pub graph_edges: usize,
     pub app_store: AppStoreFacts,
@@ -131,6 +140,9 @@ fn build_with(options: &SampleOptions, filler: usize) -> (out::Out, SampleSummar
     let app_store = appstore::emit(&mut out, &apps, &graph, &mut rng::Rng::new(seed, 4));
     workspace::emit(&mut out, &graph, &mut rng::Rng::new(seed, 5));
     web::emit(&mut out, &graph, &mut rng::Rng::new(seed, 6));
+    // A shape rewrites files of the default layout after the fact, so the
+    // random streams (and every other byte) stay those of the default.
+    shape::apply(options.shape, &mut out);
     let mut planted = planted::plant(&mut out);
     planted::finish(
         &mut planted,
@@ -139,6 +151,7 @@ fn build_with(options: &SampleOptions, filler: usize) -> (out::Out, SampleSummar
     let summary = SampleSummary {
         apps: app_store.apps,
         seed,
+        shape: options.shape,
         graph_edges: graph.edges,
         app_store,
         planted,

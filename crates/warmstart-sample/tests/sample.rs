@@ -43,6 +43,7 @@ fn same_seed_writes_the_same_bytes_and_another_seed_does_not() {
         apps: 30,
         modules: 900,
         seed: 7,
+        ..SampleOptions::default()
     };
     let (a, _) = sample(&options);
     let (b, _) = sample(&options);
@@ -63,6 +64,7 @@ fn summary_counts_are_exact_and_match_the_facts_file() {
         apps: 40,
         modules: 1500,
         seed: 2,
+        ..SampleOptions::default()
     };
     let (tmp, summary) = sample(&options);
     let root = tmp.path().join("s");
@@ -94,6 +96,7 @@ fn too_small_options_still_write_every_shape() {
         apps: 0,
         modules: 0,
         seed: 1,
+        ..SampleOptions::default()
     });
     assert_eq!(summary.apps, 19, "the fixed apps are always written");
     assert!(
@@ -265,6 +268,7 @@ fn planted_facts_match_the_files() {
         apps: 24,
         modules: 3000,
         seed: 5,
+        ..SampleOptions::default()
     });
     let root = tmp.path().join("s");
     let p = &summary.planted;
@@ -342,6 +346,7 @@ fn file_list_of_a_tiny_sample() {
         apps: 19,
         modules: 0,
         seed: 1,
+        ..SampleOptions::default()
     });
     let list: Vec<String> = read_tree(&tmp.path().join("s")).into_keys().collect();
     insta::assert_snapshot!(list.join("\n"));
@@ -354,8 +359,72 @@ fn facts_file_of_a_tiny_sample() {
         apps: 19,
         modules: 0,
         seed: 1,
+        ..SampleOptions::default()
     });
     let facts: serde_json::Value =
         serde_json::from_str(&text(&tmp.path().join("s"), warmstart_sample::SUMMARY_FILE)).unwrap();
     insta::assert_json_snapshot!(facts);
+}
+
+/// The `copy-script` shape changes only the files of Cal.com's 2025 layout
+/// (apps/web's package.json and next.config.js, turbo.json, the facts file)
+/// and adds the copy script; every other byte is the default sample's.
+#[test]
+fn copy_script_shape_changes_only_its_files() {
+    use warmstart_sample::{COPY_SCRIPT, Shape};
+    let options = SampleOptions {
+        apps: 19,
+        modules: 0,
+        seed: 1,
+        ..SampleOptions::default()
+    };
+    let (plain, _) = sample(&options);
+    let (shaped, summary) = sample(&SampleOptions {
+        shape: Shape::CopyScript,
+        ..options
+    });
+    assert_eq!(summary.shape, Shape::CopyScript);
+    let (a, b) = (
+        read_tree(&plain.path().join("s")),
+        read_tree(&shaped.path().join("s")),
+    );
+    let changed: Vec<&str> = b
+        .iter()
+        .filter(|(k, v)| a.get(*k) != Some(*v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "apps/web/next.config.js",
+            "apps/web/package.json",
+            COPY_SCRIPT,
+            "turbo.json",
+            "warmstart-sample.json"
+        ]
+    );
+    assert_eq!(a.len() + 1, b.len(), "one file added, none removed");
+    let root = shaped.path().join("s");
+    assert!(!text(&root, "apps/web/next.config.js").contains("CopyWebpackPlugin"));
+    let web: serde_json::Value =
+        serde_json::from_str(&text(&root, "apps/web/package.json")).unwrap();
+    assert_eq!(
+        web["scripts"]["dev"],
+        "yarn copy-app-store-static && next dev"
+    );
+    assert_eq!(
+        web["scripts"]["copy-app-store-static"],
+        "node scripts/copy-app-store-static.js"
+    );
+    assert!(web["devDependencies"].get("copy-webpack-plugin").is_none());
+    let turbo: serde_json::Value = serde_json::from_str(&text(&root, "turbo.json")).unwrap();
+    assert_eq!(
+        turbo["pipeline"]["@calcom/web#build"]["dependsOn"],
+        serde_json::json!(["^build", "@calcom/web#copy-app-store-static"])
+    );
+    let facts: serde_json::Value =
+        serde_json::from_str(&text(&root, warmstart_sample::SUMMARY_FILE)).unwrap();
+    assert_eq!(facts["shape"], "copy-script");
+    // The default's facts file does not name a shape (its bytes are kept).
+    assert!(!text(&plain.path().join("s"), warmstart_sample::SUMMARY_FILE).contains("shape"));
 }

@@ -25,6 +25,7 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
         apps: 20,
         modules: 150,
         seed: 4,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(&root, &options).unwrap();
     (tmp, root)

@@ -19,6 +19,7 @@ fn sample() -> tempfile::TempDir {
         apps: 8,
         modules: 120,
         seed: 3,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(&tmp.path().join("s"), &options).unwrap();
     tmp

@@ -17,6 +17,7 @@ fn sample(dir: &Path) {
         apps: 20,
         modules: 200,
         seed: 5,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(dir, &options).unwrap();
     let user = dir.join(USER_FILE);

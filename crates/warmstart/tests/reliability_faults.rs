@@ -37,6 +37,7 @@ fn sample(dir: &Path) {
         apps: 20,
         modules: 200,
         seed: 9,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(dir, &options).unwrap();
     for (rel, bytes) in USER_FILES {

@@ -45,6 +45,7 @@ fn other_commands_find_what_the_sample_planted() {
         apps: 30,
         modules: 1500,
         seed: 11,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(&dir, &options).unwrap();
     let facts: Value =

@@ -115,6 +115,7 @@ fn sample() -> tempfile::TempDir {
         apps: 24,
         modules: 300,
         seed: 1,
+        ..warmstart_sample::SampleOptions::default()
     };
     warmstart_sample::generate(dir.path(), &options).unwrap();
     dir

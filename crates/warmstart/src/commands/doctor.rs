@@ -49,6 +49,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, _args: DoctorArgs) -> CmdResu
     let mut checks = vec![check_config(&ws), check_symlinks(&ws.root), check_node()];
     if ws.preset == Preset::Calcom {
         checks.push(check_copy_plugin(&ws.root));
+        checks.push(check_copy_script(&ws));
     }
     checks.push(check_registries(&ws));
     checks.push(check_assets(&ws));
@@ -234,5 +235,51 @@ fn check_cache(ws: &Workspace) -> Check {
     match cache.lock() {
         Ok(_guard) => pass("cache", format!("{shown} is healthy")),
         Err(e) => fail("cache", e.to_string(), "run `warmstart cache clear`"),
+    }
+}
+
+/// Cal.com 2025 copies the statics with a script chained before `next dev`
+/// (and a turbo task): red while a dev chain still runs it, green once init
+/// replaced that step with `warmstart assets setup`.
+fn check_copy_script(ws: &Workspace) -> Check {
+    const NAME: &str = "copy-script";
+    let report = match warmstart_init::statics_report(&ws.root, ws.preset) {
+        Ok(report) => report,
+        Err(e) => return fail(NAME, e.to_string(), "fix the file named above"),
+    };
+    if let Some(step) = report.dev_steps.first() {
+        let programs = step.programs.join(", ");
+        let more = match report.dev_steps.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return fail(
+            NAME,
+            format!(
+                "{}:{}:{}: `{}` runs `{}`, which copies the app statics ({programs}) on every dev start{more}",
+                step.file, step.line, step.column, step.holder, step.step
+            ),
+            "run `warmstart init --write` (that step becomes `warmstart assets setup`)",
+        );
+    }
+    match report.dev_statics() {
+        warmstart_init::DevStatics::Skipped => {
+            let files: Vec<&str> = report.programs.iter().map(|p| p.file.as_str()).collect();
+            pass(
+                NAME,
+                format!(
+                    "dev runs `warmstart assets setup` instead of {} (kept for builds)",
+                    files.join(", ")
+                ),
+            )
+        }
+        _ if report.programs.is_empty() => pass(NAME, "no script copies the app statics"),
+        _ => pass(
+            NAME,
+            format!(
+                "{} copies the app statics outside the dev chain only",
+                report.programs[0].file
+            ),
+        ),
     }
 }

@@ -2,7 +2,6 @@
 //! apply, keeping backups) the edits that make it use warmstart.
 
 use clap::Args;
-use miette::IntoDiagnostic;
 use warmstart_workspace::Preset;
 
 use crate::cli::{CmdResult, GlobalArgs, Status};
@@ -29,9 +28,10 @@ pub fn run(global: &GlobalArgs, printer: &Printer, args: InitArgs) -> CmdResult 
         Some(name) => name.parse::<Preset>().map_err(|e| miette::miette!("{e}"))?,
         None => ws.preset,
     };
-    let edits = warmstart_init::plan(&ws.root, preset).into_diagnostic()?;
+    // A refusal is a diagnostic with the file, line and column: exit 2.
+    let edits = warmstart_init::plan(&ws.root, preset).map_err(miette::Report::new)?;
     if args.write {
-        warmstart_init::apply(&ws.root, &edits).into_diagnostic()?;
+        warmstart_init::apply(&ws.root, &edits).map_err(miette::Report::new)?;
     }
     printer.json(&serde_json::json!({
         "preset": preset.name(),

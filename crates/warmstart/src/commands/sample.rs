@@ -2,14 +2,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use miette::IntoDiagnostic;
-use warmstart_sample::SampleOptions;
+use warmstart_sample::{SampleOptions, Shape};
 
 use crate::cli::{CmdResult, Status};
 use crate::printer::Printer;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  warmstart sample /tmp/calcom-sample\n  \
-                        warmstart sample /tmp/big --apps 100 --modules 50000 --seed 7")]
+                        warmstart sample /tmp/big --apps 100 --modules 50000 --seed 7\n  \
+                        warmstart sample /tmp/cal-2025 --shape copy-script")]
 pub struct SampleArgs {
     /// Folder to write the sample into (created; must be empty or absent).
     pub dir: PathBuf,
@@ -22,6 +23,15 @@ pub struct SampleArgs {
     /// Seed: the same seed writes the same bytes.
     #[arg(long, default_value_t = SampleOptions::default().seed)]
     pub seed: u64,
+    /// Layout: `copy-plugin` (Cal.com v4.7: CopyWebpackPlugin copies app
+    /// statics on every compile) or `copy-script` (Cal.com 2025: a copy
+    /// script chained before `next dev`, and a turbo task).
+    #[arg(long, default_value_t = Shape::default(), value_parser = parse_shape)]
+    pub shape: Shape,
+}
+
+fn parse_shape(s: &str) -> Result<Shape, String> {
+    s.parse()
 }
 
 pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
@@ -29,12 +39,18 @@ pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
         apps: args.apps,
         modules: args.modules,
         seed: args.seed,
+        shape: args.shape,
     };
     let started = std::time::Instant::now();
     let summary = warmstart_sample::generate(&args.dir, &options).into_diagnostic()?;
     printer.json(&summary);
     printer.line(format!(
-        "wrote a Cal.com-shaped sample to {} ({} apps, {} modules, {} files) in {:.2?}",
+        "wrote a Cal.com-shaped sample{} to {} ({} apps, {} modules, {} files) in {:.2?}",
+        if args.shape.is_default() {
+            String::new()
+        } else {
+            format!(" ({} shape)", args.shape)
+        },
         args.dir.display(),
         summary.apps,
         summary.modules,
