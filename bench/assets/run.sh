@@ -3,15 +3,17 @@
 #   1. `warmstart assets setup` into an empty destination (no manifest)
 #      vs plugin-copy.mjs, a Node script doing what CopyWebpackPlugin does;
 #   2. a no-change `setup` and a `validate`.
-# Usage: bench/assets/run.sh [CALCOM_TREE] [WARMSTART_BINARY]
+# Usage: bench/assets/run.sh CALCOM_TREE [WARMSTART_BINARY]
+# CALCOM_TREE: a Cal.com checkout (bench/calcom/install.sh DEST, or any
+# checkout of v4.7.24; node_modules are not needed).
 # The tree is copied to a temp folder first; the original is never touched.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src=${1:-/work/calcom}
+src=$(cd "${1:?usage: bench/assets/run.sh CALCOM_TREE [WARMSTART_BINARY]}" && pwd)
 bin=${2:-$here/../../target/release/warmstart}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)"; exit 2; }
 [ -x "$bin" ] || { echo "build first: cargo build --release (or pass the binary)"; exit 2; }
-work=$(mktemp -d /tmp/warmstart-assets-bench.XXXXXX)
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -a "$src" "$work/tree"
 t=$work/tree
