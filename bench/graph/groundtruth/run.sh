@@ -5,8 +5,9 @@
 #
 #   bench/graph/groundtruth/run.sh TREE [CALCOM_GIT]
 #
-# TREE: Cal.com v4.7.24; checked out there by bench/calcom/checkout.sh when
-# it is empty or missing (CALCOM_GIT as for that script). Without
+# TREE: Cal.com v4.7.24, checked out there by bench/calcom/checkout.sh when
+# it is empty or missing (CALCOM_GIT as for that script); or any tree with
+# a package.json, such as the generated sample (`warmstart sample DIR`). Without
 # node_modules, warmstart runs as on a fresh clone (no install) and, for
 # TypeScript, the workspace packages are then linked under TREE/node_modules
 # the way `yarn install` links them (removed again at exit); with
