@@ -27,7 +27,8 @@ reset="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} + ; rm -rf
 # sources is reused (what a run after emptying public/ pays).
 empty_only="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} +"
 
-echo "== files: $(find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' | wc -l)"
+statics() { find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' "$@"; }
+echo "== statics: $(statics | wc -l) files, $(( $(statics -print0 | du -cb --files0-from=- | tail -1 | cut -f1) / 1000000 )) MB, $(statics | sed -E 's|.*/packages/app-store/(templates/)?([^/]+)/static/.*|\1\2|' | sort -u | wc -l) apps"
 hyperfine -w 3 -r 20 -N --export-json "$work/empty.json" \
   --prepare "sh -c '$reset'" \
   -n "warmstart assets setup (empty destination, no manifest)" "$bin --root $t assets setup -q" \

@@ -49,6 +49,7 @@ def main(modlist, run, ours, root):
     print()
 
     groups = Counter(group_of(root, r) for r in last["client"]["resources"])
+    distinct = Counter(group_of(root, r) for r in set(last["client"]["resources"]))
     top_w = groups.most_common(5)
     theirs = [g for g in w.get("groups", []) if g.get("side") == "client"]
     theirs.sort(key=lambda g: (-g["modules"], g["package"]))
@@ -70,6 +71,8 @@ def main(modlist, run, ours, root):
     print()
     print(f"webpack client modules without a file (runtime, externals): {last['client']['other']:,}; "
           f"distinct client files {len(set(last['client']['resources'])):,} of {len(last['client']['resources']):,}")
+    print("webpack's top client groups, modules (distinct files): "
+          + ", ".join(f"{g} {n:,} ({distinct[g]:,})" for g, n in top_w))
     for s in w.get("suggestions", [])[:3]:
         what = s.get("package") or f"{s.get('file')}:{s.get('line')}"
         print(f"suggestion: {s['kind']}: {what} (saving {s.get('saving')})")
