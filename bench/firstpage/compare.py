@@ -2,12 +2,15 @@
 """webpack's record of a route's compile (modlist-plugin.js) against
 `warmstart graph closure ROUTE --by-package --json`.
 
-usage: compare.py MODLIST_DIR RUN.jsonl WARMSTART.json CALREAL
+usage: compare.py MODLIST_DIR RUN.jsonl WARMSTART.json CALREAL ROUTE
 
-Takes each compiler's last compilation (client, server; edge-server when
-present), groups its modules with a file by package exactly as warmstart
-does (the segment after the last /node_modules/, else the first two folders
-under the repository), and prints the table of docs/firstpage.md.
+Takes, for the client and the server compiler, the first compilation that
+has the route's page among its entries (the compile Next reports as
+"Compiled ROUTE"; later ones, such as /_error's after a 500, keep the page
+as an entry too), groups its modules with a file by package exactly as
+warmstart does (the segment after the last /node_modules/, else the first
+two folders under the repository), and prints the table of
+docs/firstpage.md.
 """
 import glob
 import json
@@ -26,26 +29,29 @@ def group_of(root, path):
     return "/".join(parts[:2]) if len(parts) >= 3 else "(root)"
 
 
-def main(modlist, run, ours, root):
+def main(modlist, run, ours, root, route):
+    page = {f"pages{route}", f"pages{route}/index", f"app{route}/page"}
     last = {}
     for path in sorted(glob.glob(os.path.join(modlist, "*.json"))):
         with open(path) as f:
             c = json.load(f)
-        last[c["compiler"]] = c
+        if c["compiler"] not in last and page & set(c.get("entries", [])):
+            last[c["compiler"]] = c
     if "client" not in last or "server" not in last:
-        sys.exit(f"no client and server compilation recorded in {modlist}: {sorted(last)}")
+        sys.exit(f"no client and server compilation with the page {sorted(page)} among its entries in {modlist}")
     with open(run) as f:
         measured = json.loads(f.readline())
     with open(ours) as f:
         w = json.load(f)
 
-    total = sum(c["modules"] for c in last.values())
+    total = sum(c["modules"] for k, c in last.items() if k in ("client", "server"))
     print(f"next dev said: {'; '.join(measured.get('compiled', []))}")
-    parts = ", ".join(f"{k} {c['modules']:,}" for k, c in sorted(last.items()))
-    print(f"modlist: {parts} = {total:,}")
-    said = [int(m) for m in re.findall(r"\((\d+) modules\)", " ".join(measured.get("compiled", [])))]
-    if said and said[-1] != total:
-        print(f"note: Next's last 'Compiled' line says {said[-1]:,}, the compilers' sum is {total:,}")
+    parts = ", ".join(f"{k} {c['modules']:,} (compilation {c['seq']})" for k, c in sorted(last.items()))
+    print(f"modlist, the route's compile: {parts}; client + server = {total:,}")
+    said = [int(m) for m in re.findall(r"Compiled " + re.escape(route) + r" in \S+ \((\d+) modules\)",
+                                       " ".join(measured.get("compiled", [])))]
+    if said and said[0] != total:
+        print(f"note: Next's 'Compiled {route}' line says {said[0]:,}, client + server is {total:,}")
     print()
 
     groups = Counter(group_of(root, r) for r in last["client"]["resources"])
@@ -79,4 +85,4 @@ def main(modlist, run, ours, root):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

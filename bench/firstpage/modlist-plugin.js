@@ -4,6 +4,7 @@
 //
 // On every `done` of a compiler it writes DIR/<seq>-<compiler>.json:
 //   { "compiler": "client", "seq": 3, "modules": 3886,
+//     "entries": ["pages/auth/login", …],        // the compilation's entry names
 //     "resources": ["/abs/path/a.tsx", …],      // modules with a file, sorted
 //     "other": 12 }                              // modules without one (runtime, externals, …)
 // `modules` is webpack's own `compilation.modules.size`, the number Next's
@@ -39,7 +40,8 @@ class ModListPlugin {
         }
         resources.sort();
         const file = path.join(this.dir, `${String(n).padStart(4, "0")}-${name}.json`);
-        const body = { compiler: name, seq: n, modules: compilation.modules.size, resources, other };
+        const entries = [...compilation.entries.keys()].sort();
+        const body = { compiler: name, seq: n, modules: compilation.modules.size, entries, resources, other };
         fs.writeFileSync(`${file}.tmp`, JSON.stringify(body));
         fs.renameSync(`${file}.tmp`, file);
       });

@@ -10,8 +10,9 @@
 # `bench/calcom/install.sh DEST` (it is edited: see below). The repo's
 # modlist-plugin.js is added to next.config.js for this run only (the file
 # is restored at exit); one cold `next dev` (.next removed) is started,
-# ROUTE requested once, and the plugin's record of each compiler's last
-# compilation is compared with warmstart's prediction by compare.py.
+# ROUTE requested once, and the plugin's record of the route's client and
+# server compilations is compared with warmstart's prediction by
+# compare.py. KEEP=DIR keeps the records there.
 # WARMSTART: the binary (default target/release/warmstart).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -53,5 +54,6 @@ echo "== load after: $(uptime | sed 's/.*load average/load average/')"
 t0=$(date +%s%N)
 "$WARMSTART" graph closure "$ROUTE" --by-package --json --root "$CALREAL" > "$out/warmstart.json"
 echo "warmstart graph closure took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-python3 "$HERE/compare.py" "$out/modlist" "$out/run.jsonl" "$out/warmstart.json" "$CALREAL"
+python3 "$HERE/compare.py" "$out/modlist" "$out/run.jsonl" "$out/warmstart.json" "$CALREAL" "$ROUTE"
+if [ -n "${KEEP:-}" ]; then cp -r "$out/modlist" "$out/run.jsonl" "$out/warmstart.json" "$KEEP/"; fi
 rm -rf "$out/modlist"
