@@ -232,7 +232,10 @@ fn unreadable_folders_are_named_by_every_command() {
     denied(&validate, "packages/app-store/giphy");
     let stderr = String::from_utf8_lossy(&graph.stderr);
     assert!(matches!(graph.status.code(), Some(0 | 1)), "{stderr}");
-    for d in ["packages/lib: Permission denied", "giphy: Permission denied"] {
+    for d in [
+        "packages/lib: Permission denied",
+        "giphy: Permission denied",
+    ] {
         assert!(stderr.contains(d), "{stderr}");
     }
     if as_root {

@@ -42,7 +42,10 @@ fn doctor_checks_the_lazy_outputs_when_apps_lazy_is_on() {
         seed: 3,
     };
     warmstart_sample::generate(&root, &options).unwrap();
-    warmstart(&root).args(["init", "--write"]).assert().success();
+    warmstart(&root)
+        .args(["init", "--write"])
+        .assert()
+        .success();
     std::fs::write(
         root.join("warmstart.json"),
         "{ \"preset\": \"calcom\", \"apps\": { \"lazy\": true } }\n",
@@ -54,10 +57,16 @@ fn doctor_checks_the_lazy_outputs_when_apps_lazy_is_on() {
         .args(["apps", "build", "--mode", "compat"])
         .assert()
         .success();
-    warmstart(&root).args(["assets", "setup"]).assert().success();
+    warmstart(&root)
+        .args(["assets", "setup"])
+        .assert()
+        .success();
     let (code, failed, detail) = doctor(&root);
     assert_eq!((code, failed), (Some(1), vec!["registries".to_string()]));
-    assert!(detail.contains("apps.metadata.lazy.generated.ts"), "{detail}");
+    assert!(
+        detail.contains("apps.metadata.lazy.generated.ts"),
+        "{detail}"
+    );
 
     // `apps build` (lazy by configuration) makes everything green.
     warmstart(&root).args(["apps", "build"]).assert().success();

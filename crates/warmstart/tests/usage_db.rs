@@ -50,7 +50,10 @@ fn server() -> Option<Server> {
     let why = String::from_utf8_lossy(&out.stderr).into_owned();
     // Exit 3: no PostgreSQL installed. Any other failure is a real one.
     if out.status.code() == Some(3) {
-        support::skip("usage_db", &format!("no PostgreSQL on this machine: {}", why.trim()));
+        support::skip(
+            "usage_db",
+            &format!("no PostgreSQL on this machine: {}", why.trim()),
+        );
         return None;
     }
     assert!(

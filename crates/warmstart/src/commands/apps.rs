@@ -48,7 +48,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "URL", group = "usage_source")]
     pub usage_db: Option<String>,
     /// How many of the most used apps are core (with `--usage`/`--usage-db`).
-    #[arg(long, value_name = "N", default_value_t = 10, requires = "usage_source")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        requires = "usage_source"
+    )]
     pub core: usize,
 }
 

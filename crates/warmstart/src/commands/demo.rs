@@ -56,7 +56,8 @@ impl Demo<'_> {
             lines.next().unwrap_or_default()
         ));
         for line in lines {
-            self.printer.line(format!("{:>10}  {:<22}   {line}", "", ""));
+            self.printer
+                .line(format!("{:>10}  {:<22}   {line}", "", ""));
         }
         self.steps.push(Step {
             name,
@@ -118,8 +119,21 @@ fn first_page(dir: &Path) -> miette::Result<String> {
                 "\ntop offender: {}:{} imports {} — {} modules only it brings",
                 o.file, o.line, o.specifier, o.modules
             ));
-            if let Some(direct) = &o.replace_with {
-                out.push_str(&format!("\nthe edit that removes it: {direct}"));
+            // The direct import when the barrel names each binding's module,
+            // else the configuration entry that makes Next rewrite it.
+            let config = page
+                .suggestions
+                .iter()
+                .find(|s| s.package.as_deref() == Some(o.specifier.as_str()));
+            match (&o.replace_with, config) {
+                (Some(direct), _) => {
+                    out.push_str(&format!("\nthe edit that removes it: {direct}"))
+                }
+                (None, Some(s)) => out.push_str(&format!(
+                    "\nthe edit that removes it: {} \"{}\" in next.config.js, predicted −{} modules",
+                    s.kind, o.specifier, s.saving
+                )),
+                (None, None) => out.push_str("\nno edit known for it"),
             }
         }
         None => out.push_str("\nno barrel import to cut"),

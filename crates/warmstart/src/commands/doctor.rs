@@ -177,7 +177,10 @@ fn check_registries(ws: &Workspace) -> Check {
     // route shards: a stale one of those is as wrong as a stale registry.
     let build = warmstart_appstore::Build::new(&ws.root, apps);
     let (built, what) = if apps.lazy {
-        (build.run_lazy(&env), "generated registry and route shard files (apps.lazy)")
+        (
+            build.run_lazy(&env),
+            "generated registry and route shard files (apps.lazy)",
+        )
     } else {
         (build.run(&env), "generated registry files")
     };

@@ -160,7 +160,12 @@ pub struct ClosureArgs {
     /// With --write-suggestions: write only entries predicted to save at
     /// least this percentage of the route's client modules (each entry
     /// costs Next a barrel analysis; small ones measured as no gain).
-    #[arg(long, value_name = "PERCENT", default_value_t = 10.0, requires = "write_suggestions")]
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = 10.0,
+        requires = "write_suggestions"
+    )]
     pub min_saving: f64,
 }
 
