@@ -2,10 +2,11 @@
 # Checks warmstart's printing against real prettier on an app store of
 # generated names of every length (short/long keys, quoted keys, long
 # module paths): each file warmstart writes must come back unchanged from
-# prettier with Cal.com's preset. Usage: prettier-check.sh [CALCOM_TREE]
+# prettier with Cal.com's preset. Usage: prettier-check.sh CALCOM_TREE
+# (CALCOM_TREE: a Cal.com checkout, for packages/config/prettier-preset.js)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-calcom="${1:-/work/calcom}"
+calcom="$(cd "${1:?usage: prettier-check.sh CALCOM_TREE}" && pwd)"
 work="$("$here/install.sh")"
 bin="${WARMSTART:-$here/../../target/release/warmstart}"
 tmp="$(mktemp -d)"

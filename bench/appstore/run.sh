@@ -4,14 +4,16 @@
 # side by side with hyperfine, and prints medians and the ratio, plus the
 # time of a no-change warmstart run.
 #
-# Usage: bench/appstore/run.sh [CALCOM_TREE]   (default /work/calcom)
+# Usage: bench/appstore/run.sh CALCOM_TREE
+# CALCOM_TREE: a Cal.com v4.7.24 checkout (bench/calcom/install.sh DEST; node_modules
+# are not needed: install.sh here installs what build.ts takes from npm).
 # The tree is copied to a temporary folder first; the original is not touched.
 # Env: WARMSTART=path/to/warmstart (default: target/release/warmstart, built
 # if missing), RUNS (default 10).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-src="${1:-/work/calcom}"
+src="$(cd "${1:?usage: bench/appstore/run.sh CALCOM_TREE}" && pwd)"
 runs="${RUNS:-10}"
 command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 2; }
 [ -d "$src/packages/app-store-cli" ] || { echo "$src is not a Cal.com tree (no packages/app-store-cli)" >&2; exit 2; }

@@ -3,15 +3,17 @@
 #   1. `warmstart assets setup` into an empty destination (no manifest)
 #      vs plugin-copy.mjs, a Node script doing what CopyWebpackPlugin does;
 #   2. a no-change `setup` and a `validate`.
-# Usage: bench/assets/run.sh [CALCOM_TREE] [WARMSTART_BINARY]
+# Usage: bench/assets/run.sh CALCOM_TREE [WARMSTART_BINARY]
+# CALCOM_TREE: a Cal.com checkout (bench/calcom/install.sh DEST, or any
+# checkout of v4.7.24; node_modules are not needed).
 # The tree is copied to a temp folder first; the original is never touched.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-src=${1:-/work/calcom}
+src=$(cd "${1:?usage: bench/assets/run.sh CALCOM_TREE [WARMSTART_BINARY]}" && pwd)
 bin=${2:-$here/../../target/release/warmstart}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)"; exit 2; }
 [ -x "$bin" ] || { echo "build first: cargo build --release (or pass the binary)"; exit 2; }
-work=$(mktemp -d /tmp/warmstart-assets-bench.XXXXXX)
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -a "$src" "$work/tree"
 t=$work/tree
@@ -25,7 +27,8 @@ reset="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} + ; rm -rf
 # sources is reused (what a run after emptying public/ pays).
 empty_only="find $pub -mindepth 1 -maxdepth 1 -not -type f -exec rm -rf {} +"
 
-echo "== files: $(find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' | wc -l)"
+statics() { find "$t/packages/app-store" -path '*/static/*' -type f -not -name '.*' "$@"; }
+echo "== statics: $(statics | wc -l) files, $(( $(statics -print0 | du -cb --files0-from=- | tail -1 | cut -f1) / 1000000 )) MB, $(statics | sed -E 's|.*/packages/app-store/(templates/)?([^/]+)/static/.*|\1\2|' | sort -u | wc -l) apps"
 hyperfine -w 3 -r 20 -N --export-json "$work/empty.json" \
   --prepare "sh -c '$reset'" \
   -n "warmstart assets setup (empty destination, no manifest)" "$bin --root $t assets setup -q" \

@@ -4,9 +4,11 @@
 #
 #   bench/firstpage/run.sh CALREAL SUGGESTIONS.json [RUNS] [ROUTE]
 #
-# CALREAL: a scratch copy of Cal.com v4.7.24 installed per
-# ../shared/experiments/calcom-real/README.md (yarn install with the four
-# stubbed pins, placeholder Prisma engines, .env from .env.example). This
+# CALREAL: a scratch Cal.com v4.7.24 installed by `bench/calcom/install.sh
+# CALREAL` (yarn install with the four stubbed pins, placeholder Prisma
+# engines, .env from .env.example); it is edited. SUGGESTIONS.json: what
+# `warmstart graph closure ROUTE --by-package --write-suggestions FILE`
+# wrote (the script writes it when the file does not exist yet). This
 # script links the repo's npm package as node_modules/warmstart, lets
 # `warmstart init --write` wrap next.config.js with withWarmstart (backups
 # kept) and links the statics; both configurations then differ only in
@@ -20,6 +22,8 @@ SUGG=$(cd "$(dirname "${2:?suggestions file}")" && pwd)/$(basename "$2")
 RUNS=${3:-3}
 ROUTE=${4:-/auth/login}
 WARMSTART=${WARMSTART:-$REPO/target/release/warmstart}
+[ -x "$WARMSTART" ] || (cd "$REPO" && cargo build --release -q -p warmstart)
+[ -f "$SUGG" ] || "$WARMSTART" graph closure "$ROUTE" --by-package --root "$CALREAL" --write-suggestions "$SUGG"
 OUT=${OUT:-$CALREAL/.warmstart-firstpage.jsonl}
 
 [ -e "$CALREAL/node_modules/warmstart" ] || ln -s "$REPO/npm/warmstart" "$CALREAL/node_modules/warmstart"

@@ -7,7 +7,7 @@
 # REPO: a Cal.com checkout WITH node_modules installed (oxlint, dpdm and
 # madge resolve workspace packages through node_modules; warmstart does not
 # need them). The peers are installed from npm into $PEERS
-# (default /tmp/warmstart-graph-peers). BIN defaults to
+# (default bench/.work/graph-peers, ignored by git). BIN defaults to
 # target/release/warmstart. oxlint and warmstart are timed with hyperfine
 # (medians, exit codes ignored: both exit 1 when they find cycles); dpdm and
 # madge take minutes, so they run once with a time limit ($SLOW_LIMIT s).
@@ -17,7 +17,7 @@ REPO=$(cd "${1:?usage: bench/graph/run.sh REPO [RUNS]}" && pwd)
 RUNS=${2:-10}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${BIN:-$HERE/../../target/release/warmstart}
-PEERS=${PEERS:-/tmp/warmstart-graph-peers}
+PEERS=${PEERS:-$HERE/../.work/graph-peers}
 SLOW_LIMIT=${SLOW_LIMIT:-600}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT

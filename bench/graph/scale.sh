@@ -8,7 +8,7 @@ set -euo pipefail
 RUNS=${1:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${BIN:-$HERE/../../target/release/warmstart}
-WORK=$(mktemp -d /tmp/warmstart-graph-scale.XXXXXX)
+WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "== load: $(uptime | sed 's/.*load average/load average/')"
 printf '| modules (files) | edges | cold median | cold per 1k files | warm median | peak RSS (cold) |\n|---|---|---|---|---|---|\n'

@@ -7,6 +7,7 @@ r = json.load(open(sys.argv[1]))
 rows = [
     ("startupTime", "ready (startup)", "ms"),
     ("assetLoadTime", "assets step", "ms"),
+    ("appLoadTime", "apps step (lazy registries + route shards)", "ms"),
     ("firstPageLoad", "first page /apps", "ms"),
     ("firstPageModules", "first page modules", "n"),
     ("hotReload", "hot reload (edit → changed page)", "ms"),

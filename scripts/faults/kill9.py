@@ -2,8 +2,8 @@
 """kill -9 warmstart at random moments, then check that nothing was lost.
 
 Usage:
-  kill9.py --bin target/release/warmstart --repo /tmp/x/sample --runs 200
-  kill9.py --bin ... --repo /tmp/x/calcom --kills 80 --cmds assets,apps --git
+  kill9.py --bin target/release/warmstart --repo SAMPLE_COPY --runs 200
+  kill9.py --bin ... --repo CALCOM_COPY --kills 80 --cmds assets,apps --git
 
 The repository is modified in place (use a copy). Before the kills a copy
 of it is made and the normal commands run there: that is the reference.

@@ -40,6 +40,12 @@ pub struct RunRecord {
     pub startup_time: f64,
     pub asset_load_time: Option<f64>,
     pub app_load_time: Option<f64>,
+    /// Lookups in warmstart's cache during the prepare phase (today: the
+    /// `apps build` no-change stamp), and how many of them hit. Links that
+    /// `assets setup` found already right are not cache lookups.
+    pub cache_lookups: Option<u64>,
+    pub cache_hits: Option<u64>,
+    /// `cacheHits / cacheLookups`.
     pub cache_hit_rate: Option<f64>,
     /// Peak RSS of the server's process tree.
     pub memory_usage: Option<u64>,
@@ -67,7 +73,7 @@ pub const METRICS: [(&str, &str, Unit); 7] = [
     ("hotReload", "hot reload", Unit::Ms),
     ("assetLoadTime", "assets", Unit::Ms),
     ("appLoadTime", "apps", Unit::Ms),
-    ("cacheHitRate", "cache hits", Unit::Ratio),
+    ("cacheHitRate", "cache lookups hit", Unit::Ratio),
     ("memoryUsage", "peak memory", Unit::Bytes),
 ];
 

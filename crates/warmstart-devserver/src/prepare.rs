@@ -85,7 +85,8 @@ impl Optimizations {
 pub struct StepOutcome {
     /// One line for humans, e.g. `96 apps linked (symlink)`.
     pub summary: String,
-    /// Cache hits and misses, when the step used the cache.
+    /// Lookups in warmstart's cache that hit and missed, when the step
+    /// looked something up there (not work it found already done).
     pub cache: Option<(u64, u64)>,
 }
 
@@ -180,13 +181,18 @@ pub fn time_of(timings: &[StepTiming], o: Optimization) -> Option<f64> {
     (!ts.is_empty()).then(|| ts.iter().sum())
 }
 
-/// Hits / (hits + misses) over all steps that used the cache.
-pub fn cache_hit_rate(timings: &[StepTiming]) -> Option<f64> {
+/// (lookups, hits) in the cache over all steps that used it.
+pub fn cache_lookups(timings: &[StepTiming]) -> Option<(u64, u64)> {
     let (h, m) = timings
         .iter()
         .filter_map(|t| t.cache)
         .fold((0, 0), |(h, m), (a, b)| (h + a, m + b));
-    (h + m > 0).then(|| h as f64 / (h + m) as f64)
+    (h + m > 0).then_some((h + m, h))
+}
+
+/// Hits / lookups over all steps that used the cache.
+pub fn cache_hit_rate(timings: &[StepTiming]) -> Option<f64> {
+    cache_lookups(timings).map(|(lookups, hits)| hits as f64 / lookups as f64)
 }
 
 #[cfg(test)]
@@ -219,6 +225,7 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert!(t[0].ok && !t[1].ok);
         assert_eq!(cache_hit_rate(&t), Some(0.75));
+        assert_eq!(cache_lookups(&t), Some((4, 3)));
         assert!(time_of(&t, Optimization::Apps).is_some());
         let off = Optimizations::default().disable_from("apps").unwrap();
         assert_eq!(run_steps(&mut steps, &off).len(), 1);

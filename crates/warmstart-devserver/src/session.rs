@@ -284,6 +284,8 @@ pub fn record(
         startup_time: prepare_ms + ms(started.ready_after),
         asset_load_time: prepare::time_of(steps, Optimization::Assets),
         app_load_time: prepare::time_of(steps, Optimization::Apps),
+        cache_lookups: prepare::cache_lookups(steps).map(|(lookups, _)| lookups),
+        cache_hits: prepare::cache_lookups(steps).map(|(_, hits)| hits),
         cache_hit_rate: prepare::cache_hit_rate(steps),
         memory_usage: (peak > 0).then_some(peak),
         memory_current: (current > 0).then_some(current),

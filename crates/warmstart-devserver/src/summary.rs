@@ -59,8 +59,8 @@ pub fn ready_summary(
             mark(Some(v), budgets.hot_reload_ms)
         ));
     }
-    if let Some(rate) = r.cache_hit_rate {
-        lines.push(format!("  cache hits  {:>9}", Unit::Ratio.format(rate)));
+    if let (Some(lookups), Some(hits)) = (r.cache_lookups, r.cache_hits) {
+        lines.push(format!("  cache       {hits} of {lookups} lookups hit"));
     }
     if let Some(peak) = r.memory_usage {
         lines.push(format!(

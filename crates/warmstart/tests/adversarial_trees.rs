@@ -2,9 +2,9 @@
 //! right thing or names the problem. Each case mutates a fresh sample and
 //! runs `assets setup`, `apps build`, `graph cycles` and `assets validate`.
 //!
-//! Not covered here: unreadable folders. The tests run as root in CI, where
-//! `chmod 000` does not stop reads, so that case only checks that nothing
-//! breaks (see docs/reliability.md).
+//! Unreadable folders: `chmod 000` stops no read by root, so when the tests
+//! run as root (CI does) that case runs the commands as `nobody` (uid and
+//! gid 65534) over a tree it owns.
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -33,7 +33,11 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
 
 /// Runs with a deadline: a symlink loop must not hang a command.
 fn run(root: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(BIN)
+    run_with(Command::new(BIN), root, args)
+}
+
+fn run_with(mut cmd: Command, root: &Path, args: &[&str]) -> Run {
+    let mut child = cmd
         .args(args)
         .args(["-q", "--color", "never"])
         .current_dir(root)
@@ -146,10 +150,45 @@ fn symlink_loops_terminate() {
     assert_green(&all(&root));
 }
 
+/// The user the unreadable-folder case runs as when the tests run as root.
+const NOBODY: u32 = 65_534;
+
+fn chown_tree(path: &Path, id: u32) {
+    std::os::unix::fs::lchown(path, Some(id), Some(id)).unwrap();
+    if path.is_dir() && !path.is_symlink() {
+        for e in std::fs::read_dir(path).unwrap().flatten() {
+            chown_tree(&e.path(), id);
+        }
+    }
+}
+
 #[test]
-fn unreadable_folders_do_not_break_anything() {
-    use std::os::unix::fs::PermissionsExt;
-    let (_tmp, root) = sample();
+fn unreadable_folders_are_named_by_every_command() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let (tmp, root) = sample();
+    // The owner of a file just made is who the tests run as.
+    let as_root = std::fs::metadata(root.join("package.json")).unwrap().uid() == 0;
+    let bin = if as_root {
+        // `nobody` gets the tree and a binary it can reach.
+        let bin = tmp.path().join("warmstart");
+        if std::fs::hard_link(BIN, &bin).is_err() {
+            std::fs::copy(BIN, &bin).unwrap();
+        }
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        chown_tree(&root, NOBODY);
+        bin
+    } else {
+        PathBuf::from(BIN)
+    };
+    let command = || {
+        let mut cmd = Command::new(&bin);
+        if as_root {
+            cmd.uid(NOBODY).gid(NOBODY);
+        }
+        cmd
+    };
     let dirs = [
         root.join("packages/app-store/giphy"),
         root.join("packages/lib"),
@@ -157,20 +196,66 @@ fn unreadable_folders_do_not_break_anything() {
     for d in &dirs {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
-    let runs = all(&root);
+    // The runner really cannot read them.
+    let probe = command().arg("--version").output().unwrap();
+    assert!(probe.status.success(), "{probe:?}");
+    let listed = Command::new("ls")
+        .arg(&dirs[1])
+        .uid_if(as_root, NOBODY)
+        .output()
+        .unwrap();
+    assert!(!listed.status.success(), "the folder is still readable");
+    let setup = run_with(command(), &root, &["assets", "setup"]);
+    let build = run_with(command(), &root, &["apps", "build"]);
+    let validate = run_with(command(), &root, &["assets", "validate"]);
+    // Not quiet: the graph reports what it could not walk as warnings.
+    let graph = command()
+        .args(["graph", "cycles", "--color", "never"])
+        .current_dir(&root)
+        .env_remove("WARMSTART_ROOT")
+        .output()
+        .unwrap();
     for d in &dirs {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    // As root the folders stay readable and everything is green; as another
-    // user each command either succeeds or names the folder.
-    for r in &runs {
-        if r.code == Some(2) {
-            assert!(
-                r.stderr.contains("giphy") || r.stderr.contains("lib"),
-                "{}",
-                r.stderr
-            );
+    // The writers refuse, naming what they could not read; the graph is
+    // built from the rest and names both folders.
+    let denied = |r: &Run, what: &str| {
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(
+            r.stderr.contains(what) && r.stderr.contains("Permission denied"),
+            "{}",
+            r.stderr
+        );
+    };
+    denied(&setup, "packages/app-store/giphy");
+    denied(&build, "packages/app-store/giphy/config.json");
+    denied(&validate, "packages/app-store/giphy");
+    let stderr = String::from_utf8_lossy(&graph.stderr);
+    assert!(matches!(graph.status.code(), Some(0 | 1)), "{stderr}");
+    for d in [
+        "packages/lib: Permission denied",
+        "giphy: Permission denied",
+    ] {
+        assert!(stderr.contains(d), "{stderr}");
+    }
+    if as_root {
+        chown_tree(&root, 0);
+    }
+}
+
+/// `Command::uid` only when asked.
+trait UidIf {
+    fn uid_if(&mut self, on: bool, id: u32) -> &mut Self;
+}
+
+impl UidIf for Command {
+    fn uid_if(&mut self, on: bool, id: u32) -> &mut Self {
+        use std::os::unix::process::CommandExt;
+        if on {
+            self.uid(id).gid(id);
         }
+        self
     }
 }
 

@@ -5,8 +5,10 @@
 //!
 //! The server: `WARMSTART_TEST_PG_URL` (a superuser URL; `.ci/run` starts
 //! one with `scripts/pg-test-server.sh`), else this test starts its own with
-//! that script. Without PostgreSQL installed the test says so loudly and passes,
-//! except under CI (`CI` set), where it fails.
+//! that script. Without PostgreSQL installed the test is skipped visibly, and
+//! fails under CI (`support::skip`).
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,8 +49,11 @@ fn server() -> Option<Server> {
         .unwrap();
     let why = String::from_utf8_lossy(&out.stderr).into_owned();
     // Exit 3: no PostgreSQL installed. Any other failure is a real one.
-    if out.status.code() == Some(3) && std::env::var_os("CI").is_none() {
-        eprintln!("\n*** SKIPPED usage_db: no PostgreSQL on this machine ({why}) ***\n");
+    if out.status.code() == Some(3) {
+        support::skip(
+            "usage_db",
+            &format!("no PostgreSQL on this machine: {}", why.trim()),
+        );
         return None;
     }
     assert!(

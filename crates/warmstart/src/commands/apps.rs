@@ -41,14 +41,19 @@ pub struct BuildArgs {
     pub mode: Option<Mode>,
     /// Install counts per app (JSON `{"slug": n}` or CSV `slug,n`): the top
     /// `--core` apps become the lazy registry's `coreApps`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "usage_source")]
     pub usage: Option<PathBuf>,
     /// Install counts from Cal.com's database (`"Credential"` grouped by
     /// app), e.g. `postgres://user:pass@127.0.0.1:5432/calendso`.
-    #[arg(long, value_name = "URL", conflicts_with = "usage")]
+    #[arg(long, value_name = "URL", group = "usage_source")]
     pub usage_db: Option<String>,
     /// How many of the most used apps are core (with `--usage`/`--usage-db`).
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        requires = "usage_source"
+    )]
     pub core: usize,
 }
 

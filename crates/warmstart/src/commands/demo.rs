@@ -1,12 +1,13 @@
 //! `warmstart demo`: generate the sample in a temporary folder and run every
 //! capability on it, timing each step. Each capability adds its step here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use miette::IntoDiagnostic;
 use serde::Serialize;
+use warmstart_graph::View;
 use warmstart_sample::SampleOptions;
 
 use crate::cli::{CmdResult, Status};
@@ -46,12 +47,18 @@ impl Demo<'_> {
         let started = Instant::now();
         let summary = f()?;
         let elapsed = started.elapsed();
+        // A step's first line is its figure; further lines are its details.
+        let mut lines = summary.lines();
         self.printer.line(format!(
             "{:>10}  {:<22} {}",
             fmt_duration(elapsed),
             name,
-            summary
+            lines.next().unwrap_or_default()
         ));
+        for line in lines {
+            self.printer
+                .line(format!("{:>10}  {:<22}   {line}", "", ""));
+        }
         self.steps.push(Step {
             name,
             ms: elapsed.as_secs_f64() * 1000.0,
@@ -59,6 +66,79 @@ impl Demo<'_> {
         });
         Ok(())
     }
+}
+
+/// Cycles per view, each with where the largest group is cut first.
+fn cycles(dir: &Path) -> String {
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let graph = warmstart_graph::build(&warmstart_graph::BuildOptions::new(&root));
+    let report = warmstart_graph::report::analyse(&graph, Default::default());
+    let mut out = format!(
+        "{} modules, {} imports; groups of files in import cycles per view:",
+        report.modules,
+        graph.edges.len()
+    );
+    for view in View::EVERY {
+        let v = report.views.get(view);
+        out.push_str(&format!(
+            "\n{:<17} {} groups, {} files in cycles, largest {}",
+            view.name(),
+            v.groups,
+            v.files_in_cycles,
+            v.largest_group
+        ));
+        if let Some(cut) = v.group_list.first().and_then(|g| g.cuts.first()) {
+            out.push_str(&format!(
+                "; cut first: {}:{} → {} ({})",
+                cut.from, cut.line, cut.to, cut.fix
+            ));
+        }
+    }
+    out
+}
+
+/// What the sample's login route compiles, its costliest barrel import and
+/// the edit that removes it.
+fn first_page(dir: &Path) -> miette::Result<String> {
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let page = warmstart_graph::firstpage::analyse(&root, "/auth/login", 5)
+        .map_err(|e| miette::miette!("{e}"))?;
+    let mut out = format!(
+        "client {} modules, server {}{}",
+        page.client.modules,
+        page.server.modules,
+        if page.node_modules {
+            ""
+        } else {
+            " (no node_modules: the workspace part)"
+        }
+    );
+    match page.offenders.first() {
+        Some(o) => {
+            out.push_str(&format!(
+                "\ntop offender: {}:{} imports {} — {} modules only it brings",
+                o.file, o.line, o.specifier, o.modules
+            ));
+            // The direct import when the barrel names each binding's module,
+            // else the configuration entry that makes Next rewrite it.
+            let config = page
+                .suggestions
+                .iter()
+                .find(|s| s.package.as_deref() == Some(o.specifier.as_str()));
+            match (&o.replace_with, config) {
+                (Some(direct), _) => {
+                    out.push_str(&format!("\nthe edit that removes it: {direct}"))
+                }
+                (None, Some(s)) => out.push_str(&format!(
+                    "\nthe edit that removes it: {} \"{}\" in next.config.js, predicted −{} modules",
+                    s.kind, o.specifier, s.saving
+                )),
+                (None, None) => out.push_str("\nno edit known for it"),
+            }
+        }
+        None => out.push_str("\nno barrel import to cut"),
+    }
+    Ok(out)
 }
 
 fn fmt_duration(d: Duration) -> String {
@@ -139,6 +219,8 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
             if ok { "ok" } else { "FAILED" }
         ))
     })?;
+    demo.step("graph cycles", || Ok(cycles(&dir)))?;
+    demo.step("first page /auth/login", || first_page(&dir))?;
     demo.step("cache", || super::cache::demo(&dir))?;
     demo.step("dev server", || super::dev::demo(&dir))?;
     printer.json(&serde_json::json!({ "dir": dir, "steps": demo.steps }));

@@ -332,7 +332,8 @@ fn apps_step(ws: &Workspace, use_cache: bool) -> Result<StepOutcome, String> {
 }
 
 /// `assets setup`: links app statics into `public/` (what CopyWebpackPlugin
-/// copied on every compile). Destinations already right count as cache hits.
+/// copied on every compile). Destinations found already right are work
+/// skipped, not cache lookups: the summary line says how many.
 fn assets_step(
     root: &Path,
     config: &warmstart_assets::AssetsConfig,
@@ -365,10 +366,7 @@ fn assets_step(
             ", {problems} problem(s): run `warmstart assets validate`"
         ));
     }
-    Ok(StepOutcome {
-        summary,
-        cache: Some((report.kept as u64, report.created.len() as u64)),
-    })
+    Ok(StepOutcome::new(summary))
 }
 
 /// Which optimizations are on, or that there is nothing to prepare.

@@ -162,9 +162,18 @@ fn check_registries(ws: &Workspace) -> Check {
         return pass("registries", "no app store configured");
     }
     let env = |k: &str| std::env::var(k).ok();
-    let checked = warmstart_appstore::Build::new(&ws.root, apps)
-        .run(&env)
-        .and_then(|out| warmstart_appstore::check(&out));
+    // With `apps.lazy` the build also makes the lazy registries and the
+    // route shards: a stale one of those is as wrong as a stale registry.
+    let build = warmstart_appstore::Build::new(&ws.root, apps);
+    let (built, what) = if apps.lazy {
+        (
+            build.run_lazy(&env),
+            "generated registry and route shard files (apps.lazy)",
+        )
+    } else {
+        (build.run(&env), "generated registry files")
+    };
+    let checked = built.and_then(|out| warmstart_appstore::check(&out));
     match checked {
         Ok(files) => {
             let stale: Vec<&str> = files
@@ -175,7 +184,7 @@ fn check_registries(ws: &Workspace) -> Check {
             if stale.is_empty() {
                 pass(
                     "registries",
-                    format!("{} generated registry files are up to date", files.len()),
+                    format!("{} {what} are up to date", files.len()),
                 )
             } else {
                 fail(

@@ -149,8 +149,9 @@ pub struct ClosureArgs {
     /// What a Next.js page compiles, client and server, per package, into
     /// node_modules when installed, with the barrel imports that blow it up
     /// and the settings and edits that cut it. ENTRY may be a route
-    /// (`/auth/login`) or a page file.
-    #[arg(long)]
+    /// (`/auth/login`) or a page file. It follows every import a bundler
+    /// compiles and reads no cache, so --view, --in and --no-cache are refused.
+    #[arg(long, conflicts_with_all = ["view", "within", "no_cache"])]
     pub by_package: bool,
     /// With --by-package: write the suggestions as JSON for withWarmstart()
     /// (its `suggestions` option or WARMSTART_SUGGESTIONS=FILE).
@@ -159,7 +160,12 @@ pub struct ClosureArgs {
     /// With --write-suggestions: write only entries predicted to save at
     /// least this percentage of the route's client modules (each entry
     /// costs Next a barrel analysis; small ones measured as no gain).
-    #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = 10.0,
+        requires = "write_suggestions"
+    )]
     pub min_saving: f64,
 }
 
