@@ -1,7 +1,14 @@
 //! Walk → parse (rayon, one oxc arena per worker) → resolve → the module
 //! graph: one node per source file, one edge per import that lands on
 //! another node of the graph.
+//!
+//! The walk (which honours ignore files) only decides where to start: a
+//! JS/TS file that a resolved import reaches is a module wherever it lives
+//! in the repository — gitignored, generated, outside the given folders —
+//! so resolution runs in rounds until no new file is reached (see
+//! `crate::reach`). Only files inside `node_modules` stay outside.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::parse::{EdgeKind, ParsedFile, parse_source};
+use crate::reach;
 use crate::resolve::{self, Resolved, UnresolvedReason};
 use crate::walk;
 use crate::workspaces::{self, WorkspacePackages};
@@ -29,6 +37,10 @@ pub struct BuildOptions {
     pub max_file_bytes: u64,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Files that are modules even when the walk does not find them (an
+    /// entry given on the command line that is gitignored or outside
+    /// `paths`); absolute or relative to `root`.
+    pub entries: Vec<PathBuf>,
 }
 
 impl BuildOptions {
@@ -38,6 +50,7 @@ impl BuildOptions {
             paths: Vec::new(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             progress: false,
+            entries: Vec::new(),
         }
     }
 }
@@ -91,8 +104,11 @@ pub struct BuildStats {
     pub imports: usize,
     pub builtin: usize,
     /// Resolved to a file that is not a module of this graph (assets, JSON,
-    /// sources outside the given paths).
+    /// installed packages).
     pub outside: usize,
+    /// Modules the walk did not find but an import (or an entry) reached:
+    /// gitignored or generated files, sources outside the given paths.
+    pub reached: usize,
     pub unresolved: usize,
     pub walk_ms: u64,
     pub parse_ms: u64,
@@ -208,21 +224,18 @@ pub fn build_with_caches(
     resolutions: Option<&dyn ResolutionCache>,
 ) -> ModuleGraph {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let absolute = |p: &PathBuf| {
+        let p = if p.is_absolute() {
+            p.clone()
+        } else {
+            root.join(p)
+        };
+        std::fs::canonicalize(&p).unwrap_or(p)
+    };
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
         vec![root.clone()]
     } else {
-        options
-            .paths
-            .iter()
-            .map(|p| {
-                let p = if p.is_absolute() {
-                    p.clone()
-                } else {
-                    root.join(p)
-                };
-                std::fs::canonicalize(&p).unwrap_or(p)
-            })
-            .collect()
+        options.paths.iter().map(absolute).collect()
     };
     let started = Instant::now();
     let walked = walk::walk(&root, &paths);
@@ -230,106 +243,109 @@ pub fn build_with_caches(
         walk_ms: started.elapsed().as_millis() as u64,
         ..BuildStats::default()
     };
-    let modules: Vec<Module> = walked
-        .files
+    let mut files = walked.files.clone();
+    let mut inputs = walked.inputs.clone();
+    // Entries the walk did not find are modules too.
+    let mut given: Vec<PathBuf> = options
+        .entries
         .iter()
-        .map(|p| Module {
-            path: warmstart_fs::to_unix_relative(&root, p)
-                .unwrap_or_else(|| p.to_string_lossy().into_owned()),
-            bytes: 0,
-        })
+        .map(absolute)
+        .filter(|p| reach::can_be_module(&root, p) && p.is_file())
         .collect();
-    // Sorted by relative path so `find` can binary-search.
-    let mut order: Vec<usize> = (0..modules.len()).collect();
-    order.sort_by(|&a, &b| modules[a].path.cmp(&modules[b].path));
-    let files: Vec<PathBuf> = order.iter().map(|&i| walked.files[i].clone()).collect();
-    let mut modules: Vec<Module> = order.iter().map(|&i| modules[i].clone()).collect();
+    given.sort();
+    given.dedup();
+    given.retain(|p| files.binary_search(p).is_err());
+    stats.reached += given.len();
+    reach::add_folders(&mut inputs, &given);
+    files.extend(given);
+    files.sort();
 
     let bar = progress_bar(options.progress, files.len());
     let parse_started = Instant::now();
-    let parsed: Vec<(u64, ParsedFile)> = files
-        .par_iter()
-        .map_init(Allocator::default, |allocator, path| {
-            let out = parse(path, options.max_file_bytes, allocator);
-            allocator.reset();
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-            out
-        })
-        .collect();
-    stats.parse_ms = parse_started.elapsed().as_millis() as u64;
+    let mut parsed = parse_all(&files, options.max_file_bytes, parse, bar.as_ref());
+    let mut parse_ms = parse_started.elapsed().as_millis() as u64;
 
     let packages = workspaces::discover(&root);
     let resolver = resolve::resolver(&root, &packages);
     if let Some(cache) = resolutions {
         cache.prepare(&walked.inputs, &packages);
     }
-    let index: std::collections::HashMap<&Path, u32> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_path(), i as u32))
-        .collect();
     let resolve_started = Instant::now();
-    // Files of one folder share their nearest tsconfig and their
-    // node_modules ancestry, so each (folder, specifier) pair is resolved
-    // once: the same `react` or `@calcom/lib` import from a folder of forty
-    // components costs one lookup.
-    let mut folders: Vec<&Path> = Vec::new();
-    let mut folder_file: Vec<usize> = Vec::new();
-    let mut folder_of: Vec<u32> = Vec::with_capacity(files.len());
-    for (i, path) in files.iter().enumerate() {
-        let parent = path.parent().unwrap_or(path);
-        if folders.last() != Some(&parent) {
-            folders.push(parent);
-            folder_file.push(i);
-        }
-        folder_of.push(folders.len() as u32 - 1);
-    }
-    let mut requests: Vec<(u32, &str)> = parsed
+    let mut index: HashMap<PathBuf, u32> = files
         .iter()
         .enumerate()
-        .flat_map(|(i, (_, file))| {
-            let folder = folder_of[i];
-            file.imports
-                .iter()
-                .map(move |import| (folder, import.specifier.as_str()))
+        .map(|(i, p)| (p.clone(), i as u32))
+        .collect();
+    let mut answers: Vec<Resolved> = Vec::new();
+    let mut links: Vec<Vec<u32>> = Vec::with_capacity(files.len());
+    let mut round_start = 0;
+    loop {
+        // Files found in later rounds lie outside the walked folders the
+        // resolution cache is valid for: resolve them afresh.
+        let cache = if round_start == 0 { resolutions } else { None };
+        let round = reach::resolve_round(
+            &files[round_start..],
+            &parsed[round_start..],
+            &resolver,
+            &packages,
+            cache,
+        );
+        let offset = answers.len() as u32;
+        links.extend(
+            round
+                .links
+                .into_iter()
+                .map(|l| l.into_iter().map(|a| a + offset).collect()),
+        );
+        let new = reach::new_modules(&root, &round.answers, &index);
+        answers.extend(round.answers);
+        if new.is_empty() {
+            break;
+        }
+        stats.reached += new.len();
+        reach::add_folders(&mut inputs, &new);
+        round_start = files.len();
+        for (i, path) in new.iter().enumerate() {
+            index.insert(path.clone(), (files.len() + i) as u32);
+        }
+        let more_started = Instant::now();
+        parsed.extend(parse_all(&new, options.max_file_bytes, parse, None));
+        parse_ms += more_started.elapsed().as_millis() as u64;
+        files.extend(new);
+    }
+    stats.parse_ms = parse_ms;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+
+    // Modules sorted by repo-relative path, so `find` can binary-search.
+    let rels: Vec<String> = files
+        .iter()
+        .map(|p| {
+            warmstart_fs::to_unix_relative(&root, p)
+                .unwrap_or_else(|| p.to_string_lossy().into_owned())
         })
         .collect();
-    requests.sort_unstable();
-    requests.dedup();
-    let answers: Vec<Resolved> = requests
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| rels[a].cmp(&rels[b]));
+    let mut position = vec![0u32; files.len()];
+    for (new, &old) in order.iter().enumerate() {
+        position[old] = new as u32;
+    }
+    let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = order
         .par_iter()
-        .map(|&(folder, specifier)| {
-            let dir = folders[folder as usize];
-            if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
-                return answer;
-            }
-            let file = &files[folder_file[folder as usize]];
-            let answer = resolve::resolve(&resolver, &packages, file, specifier);
-            if let Some(cache) = resolutions {
-                cache.put(dir, specifier, &answer);
-            }
-            answer
-        })
-        .collect();
-    let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = parsed
-        .par_iter()
-        .enumerate()
-        .map(|(from, (_, file))| {
+        .map(|&old| {
+            let file = &parsed[old].1;
+            let from = position[old];
             let mut edges = Vec::new();
             let mut unresolved = Vec::new();
             let (mut builtin, mut outside) = (0, 0);
-            for (i, import) in file.imports.iter().enumerate() {
-                let key = (folder_of[from], import.specifier.as_str());
-                let Ok(at) = requests.binary_search(&key) else {
-                    continue;
-                };
-                match &answers[at] {
+            for (i, (import, &answer)) in file.imports.iter().zip(&links[old]).enumerate() {
+                match &answers[answer as usize] {
                     Resolved::File(path) => match index.get(path.as_path()) {
                         Some(&to) => edges.push(Edge {
-                            from: from as u32,
-                            to,
+                            from,
+                            to: position[to as usize],
                             kind: import.kind,
                             line: import.line,
                             specifier: import.specifier.clone(),
@@ -341,7 +357,7 @@ pub fn build_with_caches(
                     },
                     Resolved::Builtin => builtin += 1,
                     Resolved::Unresolved(reason, message) => unresolved.push(Unresolved {
-                        file: modules[from].path.clone(),
+                        file: rels[old].clone(),
                         line: import.line,
                         specifier: import.specifier.clone(),
                         reason: *reason,
@@ -353,9 +369,6 @@ pub fn build_with_caches(
         })
         .collect();
     stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
 
     let mut edges = Vec::new();
     let mut unresolved = Vec::new();
@@ -366,21 +379,29 @@ pub fn build_with_caches(
         stats.outside += o;
     }
     let mut problems = Vec::new();
-    let mut parsed_files = Vec::with_capacity(parsed.len());
-    for (i, (bytes, file)) in parsed.into_iter().enumerate() {
-        modules[i].bytes = bytes;
+    let mut modules = Vec::with_capacity(files.len());
+    let mut parsed_files = Vec::with_capacity(files.len());
+    let mut parsed: Vec<Option<(u64, ParsedFile)>> = parsed.into_iter().map(Some).collect();
+    for &old in &order {
+        let Some((bytes, file)) = parsed[old].take() else {
+            continue;
+        };
+        let path = rels[old].clone();
         stats.imports += file.imports.len();
         for e in &file.errors {
             problems.push(FileProblem {
-                file: modules[i].path.clone(),
+                file: path.clone(),
                 line: e.line,
                 column: e.column,
                 message: e.message.clone(),
             });
         }
+        modules.push(Module { path, bytes });
         parsed_files.push(file);
     }
     stats.unresolved = unresolved.len();
+    inputs.sort();
+    inputs.dedup();
     ModuleGraph {
         root,
         modules,
@@ -391,8 +412,28 @@ pub fn build_with_caches(
         warnings: walked.warnings,
         workspace_packages: packages,
         stats,
-        inputs: walked.inputs,
+        inputs,
     }
+}
+
+/// Parses `files` in parallel, one arena per worker.
+fn parse_all(
+    files: &[PathBuf],
+    max_file_bytes: u64,
+    parse: &ParseFn<'_>,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Vec<(u64, ParsedFile)> {
+    files
+        .par_iter()
+        .map_init(Allocator::default, |allocator, path| {
+            let out = parse(path, max_file_bytes, allocator);
+            allocator.reset();
+            if let Some(bar) = bar {
+                bar.inc(1);
+            }
+            out
+        })
+        .collect()
 }
 
 fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {

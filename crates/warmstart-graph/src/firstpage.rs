@@ -240,6 +240,7 @@ fn closure(
     resolver: &WorkspaceResolver,
     packages: &WorkspacePackages,
     server: bool,
+    overlay: &Overlay,
 ) -> Closure {
     let mut c = Closure {
         nodes: Vec::new(),
@@ -280,8 +281,12 @@ fn closure(
         if !is_code || external {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
+        let bytes = match overlay.get(&path) {
+            Some(text) => text.clone().into_bytes(),
+            None => match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(_) => continue,
+            },
         };
         let parsed = parse_bytes(&path, &bytes, DEFAULT_MAX_FILE_BYTES, &allocator);
         c.nodes[i].reexports = parsed.imports.iter().filter(|m| m.reexport).count();
@@ -352,9 +357,35 @@ fn rel(root: &Path, p: &Path) -> String {
     warmstart_fs::to_unix_relative(root, p).unwrap_or_else(|| p.display().to_string())
 }
 
-/// The analysis of one route.
-pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, String> {
+/// Files read from this map instead of the disk (absolute path → text):
+/// what a route would compile after a rewrite (`fix-barrels`).
+pub type Overlay = HashMap<PathBuf, String>;
+
+/// Client and server totals of `route_or_file`, each file read from
+/// `overlay` when it is there (`fix-barrels --route`).
+pub fn totals_with(
+    root: &Path,
+    route_or_file: &str,
+    overlay: &Overlay,
+) -> Result<(SideTotals, SideTotals), String> {
     let entries = entries(root, route_or_file)?;
+    let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
+    let (client, server) = rayon::join(
+        || closure(root, &client_entries, &client_resolver, &packages, false, overlay),
+        || closure(root, &entries, &server_resolver, &packages, true, overlay),
+    );
+    let totals = |c: &Closure| SideTotals {
+        modules: c.nodes.len(),
+        bytes: c.nodes.iter().map(|n| n.bytes).sum(),
+    };
+    Ok((totals(&client), totals(&server)))
+}
+
+/// The client entries (Next's dev runtime added) and both resolvers.
+fn sides(
+    root: &Path,
+    entries: &[PathBuf],
+) -> (Vec<PathBuf>, WorkspaceResolver, WorkspaceResolver, WorkspacePackages) {
     let packages = workspaces::discover(root);
     let client_resolver = resolve::bundler_resolver(
         root,
@@ -372,7 +403,7 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     );
     // In development every page's client compile also holds Next's own
     // client runtime (`next/dist/client/next-dev`), when Next is installed.
-    let mut client_entries = entries.clone();
+    let mut client_entries = entries.to_vec();
     if let Resolved::File(runtime) = resolve::resolve(
         &client_resolver,
         &packages,
@@ -381,9 +412,17 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     ) {
         client_entries.push(runtime);
     }
+    (client_entries, client_resolver, server_resolver, packages)
+}
+
+/// The analysis of one route.
+pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, String> {
+    let entries = entries(root, route_or_file)?;
+    let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
+    let none = Overlay::new();
     let (client, server) = rayon::join(
-        || closure(root, &client_entries, &client_resolver, &packages, false),
-        || closure(root, &entries, &server_resolver, &packages, true),
+        || closure(root, &client_entries, &client_resolver, &packages, false, &none),
+        || closure(root, &entries, &server_resolver, &packages, true, &none),
     );
     let totals = |c: &Closure| SideTotals {
         modules: c.nodes.len(),

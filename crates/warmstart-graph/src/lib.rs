@@ -10,6 +10,7 @@
 //! ```
 
 mod build;
+pub mod barrels;
 pub mod cache;
 mod config;
 pub mod cycles;
@@ -19,6 +20,7 @@ pub mod format;
 pub mod memo;
 pub mod parse;
 pub mod query;
+mod reach;
 pub mod report;
 pub mod resolve;
 pub mod view;

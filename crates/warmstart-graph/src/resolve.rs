@@ -289,3 +289,31 @@ pub fn package_name(specifier: &str) -> &str {
     }
     &specifier[..idx]
 }
+
+impl WorkspaceResolver {
+    /// The same resolver with one tsconfig for every importer, as `tsc -p
+    /// <tsconfig>` resolves every file of its program (`fix-barrels` checks
+    /// each program an importer belongs to).
+    pub fn with_tsconfig(&self, root: &Path, packages: &WorkspacePackages, tsconfig: &Path) -> Self {
+        let mut options = self.main.options().clone();
+        options.tsconfig = Some(TsconfigDiscovery::Manual(oxc_resolver::TsconfigOptions {
+            config_file: tsconfig.to_path_buf(),
+            references: oxc_resolver::TsconfigReferences::Disabled,
+        }));
+        let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
+        let mut fallback = main.options().clone();
+        fallback.exports_fields = Vec::new();
+        let no_exports = main.clone_with_options(fallback);
+        WorkspaceResolver { main, no_exports }
+    }
+
+    /// Where `specifier` leads from `file` honouring `exports` (a bundler),
+    /// or ignoring it (TypeScript's `moduleResolution: node`).
+    pub fn resolve_strict(&self, file: &Path, specifier: &str, exports: bool) -> Option<PathBuf> {
+        let resolver = if exports { &self.main } else { &self.no_exports };
+        resolver
+            .resolve_file(file, specifier)
+            .ok()
+            .map(|r| r.into_path_buf())
+    }
+}

@@ -342,3 +342,103 @@ fn first_page_of_the_sample_login_route() {
         std::fs::read_to_string(&suggestions).unwrap()
     );
 }
+
+#[test]
+fn closure_of_the_metadata_after_the_lazy_switch_reaches_the_gitignored_lazy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sample");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let r = run(&root, &["apps", "build", "--mode", "lazy"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The lazy outputs are gitignored by warmstart's own block.
+    let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(ignore.contains("apps.metadata.lazy.generated.ts"), "{ignore}");
+    // The documented one-line switch (docs/apps.md).
+    let meta = root.join("packages/app-store/appStoreMetaData.ts");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let switched = text.replace("\"./apps.metadata.generated\"", "\"./apps.metadata.lazy.generated\"");
+    assert_ne!(text, switched);
+    std::fs::write(&meta, switched).unwrap();
+    let r = run(
+        &root,
+        &[
+            "--json",
+            "graph",
+            "closure",
+            "packages/app-store/appStoreMetaData.ts",
+            "--top",
+            "50",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let modules: Vec<&str> = value["largest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[0].as_str().unwrap())
+        .collect();
+    assert!(
+        modules.contains(&"packages/app-store/apps.metadata.lazy.generated.ts"),
+        "{modules:?}"
+    );
+    assert!(value["modules"].as_u64().unwrap() <= 6, "{modules:?}");
+    // The lazy file itself is a module: its closure works.
+    let r = run(
+        &root,
+        &[
+            "graph",
+            "closure",
+            "packages/app-store/apps.metadata.lazy.generated.ts",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn fix_barrels_on_the_sample_rewrites_loader_and_check_ratchets() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sample");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    // --check without a baseline: every barrel import is new.
+    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("apps/web/components/Loader.tsx"), "{}", r.stdout);
+    let baseline = root.join(".barrels-baseline");
+    let b = baseline.to_str().unwrap();
+    let r = run(
+        &root,
+        &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b, "--update-baseline"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // A new barrel import fails the ratchet.
+    std::fs::write(
+        root.join("apps/web/components/NewThing.tsx"),
+        "import { Button } from \"@calcom/ui\";\nexport const NewThing = Button;\n",
+    )
+    .unwrap();
+    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("apps/web/components/NewThing.tsx"), "{}", r.stdout);
+    std::fs::remove_file(root.join("apps/web/components/NewThing.tsx")).unwrap();
+
+    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--route", "/auth/login"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("fix_barrels_sample_diff", r.stdout);
+    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--write"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let loader = std::fs::read_to_string(root.join("apps/web/components/Loader.tsx")).unwrap();
+    assert!(!loader.contains("from \"@calcom/ui\""), "{loader}");
+    // Idempotent: a second --write changes nothing.
+    let before = std::fs::read_to_string(root.join("apps/web/components/Loader.tsx")).unwrap();
+    let r = run(&root, &["--json", "graph", "fix-barrels", "apps/web", "--write"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(value["files"].as_array().unwrap().len(), 0, "{}", r.stdout);
+    assert_eq!(
+        before,
+        std::fs::read_to_string(root.join("apps/web/components/Loader.tsx")).unwrap()
+    );
+}

@@ -29,6 +29,14 @@ pub enum GraphCommand {
                             warmstart graph fix-types packages --write"
     )]
     FixTypes(FixTypesArgs),
+    /// Rewrite imports of the repository's own barrels to the modules that
+    /// define the names (or --check for barrel imports in CI).
+    #[command(
+        after_help = "Examples:\n  warmstart graph fix-barrels apps/web packages        print the diff\n  \
+                            warmstart graph fix-barrels apps/web --write --route /auth/login\n  \
+                            warmstart graph fix-barrels --check --baseline .barrels-baseline"
+    )]
+    FixBarrels(crate::commands::barrels::FixBarrelsArgs),
     /// The shortest import path from one file to another.
     #[command(
         after_help = "Example:\n  warmstart graph why apps/web/pages/_app.tsx packages/prisma/index.ts"
@@ -174,6 +182,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
     match cmd {
         GraphCommand::Cycles(args) => cycles(&workspace, printer, args),
         GraphCommand::FixTypes(args) => fix_types(&workspace, printer, args),
+        GraphCommand::FixBarrels(args) => crate::commands::barrels::run(&workspace, printer, args),
         GraphCommand::Why(args) => why(&workspace, printer, args),
         GraphCommand::Closure(args) => closure(&workspace, printer, args),
     }
@@ -189,10 +198,27 @@ pub fn load_graph(
     paths: &[PathBuf],
     use_cache: bool,
 ) -> (ModuleGraph, Vec<warmstart_cache::BucketStats>) {
+    load_graph_with(workspace, printer, paths, &[], use_cache)
+}
+
+/// [`load_graph`], with files given on the command line that are modules
+/// even where the walk does not find them (gitignored, outside `paths`).
+pub fn load_graph_with(
+    workspace: &Workspace,
+    printer: &Printer,
+    paths: &[PathBuf],
+    entries: &[PathBuf],
+    use_cache: bool,
+) -> (ModuleGraph, Vec<warmstart_cache::BucketStats>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
     let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
     let mut options = BuildOptions::new(&root);
     options.paths = paths.iter().map(|p| absolute(&cwd, p)).collect();
+    options.entries = entries
+        .iter()
+        .flat_map(|p| [absolute(&cwd, p), root.join(p)])
+        .filter(|p| p.is_file())
+        .collect();
     options.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (graph, stats) = if use_cache {
         let cache = warmstart_cache::Cache::open(&root, &workspace.config.cache);
@@ -427,14 +453,15 @@ fn module_index(workspace: &Workspace, graph: &ModuleGraph, given: &Path) -> mie
         }
     }
     Err(miette::miette!(
-        help = "give a source file inside the graph (see `--in`), relative to the current folder or the repository root",
+        help = "give an existing JS/TS file of the repository (not inside node_modules), relative to the current folder or the repository root",
         "{} is not a module of the graph",
         given.display()
     ))
 }
 
 fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
-    let (graph, _) = load_graph(workspace, printer, &args.within, !args.no_cache);
+    let entries = [args.from.clone(), args.to.clone()];
+    let (graph, _) = load_graph_with(workspace, printer, &args.within, &entries, !args.no_cache);
     let from = module_index(workspace, &graph, &args.from)?;
     let to = module_index(workspace, &graph, &args.to)?;
     let view: View = args.view.into();
@@ -476,7 +503,8 @@ fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdRe
     if args.by_package {
         return first_page(workspace, printer, &args);
     }
-    let (graph, _) = load_graph(workspace, printer, &args.within, !args.no_cache);
+    let entries = [args.entry.clone()];
+    let (graph, _) = load_graph_with(workspace, printer, &args.within, &entries, !args.no_cache);
     let entry = module_index(workspace, &graph, &args.entry)?;
     let view: View = args.view.into();
     let closure = warmstart_graph::query::closure(&graph, view, entry, args.top);
@@ -535,7 +563,12 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
             file.display()
         ));
     }
-    printer.json(&report);
+    let edits = crate::commands::barrels::route_edits(workspace, printer, &root, &entry, &report)?;
+    let mut value = serde_json::to_value(&report).into_diagnostic()?;
+    if let (Some(obj), Some(edits)) = (value.as_object_mut(), &edits) {
+        obj.insert("fix_barrels".into(), edits.clone());
+    }
+    printer.json(&value);
     printer.line(format!(
         "{}: client {} modules ({} bytes), server {} modules{}",
         report.entries.join(" + "),
@@ -582,6 +615,9 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
             _ => s.kind.to_string(),
         };
         printer.line(format!("  -{:<6} {what} — {}", s.saving, s.why));
+    }
+    if let Some(edits) = &edits {
+        crate::commands::barrels::print_route_edits(printer, edits);
     }
     Ok(Status::Ok)
 }

@@ -4,6 +4,7 @@
 
 pub mod apps;
 pub mod assets;
+pub mod barrels;
 pub mod cache;
 pub mod completions;
 pub mod demo;

@@ -1,0 +1,137 @@
+//! Resolution in rounds: the files the walk found are resolved first; any
+//! JS/TS file a resolved import lands on that is not yet a module (it is
+//! gitignored, generated, or outside the walked folders) becomes one, and
+//! its imports are resolved in the next round, until nothing new is
+//! reached. A bundler compiles what is imported, whatever the ignore files
+//! say, so the graph does too — only installed packages (`node_modules`)
+//! stay outside.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::build::ResolutionCache;
+use crate::parse::ParsedFile;
+use crate::resolve::{self, Resolved, WorkspaceResolver};
+use crate::walk::is_source;
+use crate::workspaces::WorkspacePackages;
+
+/// The answers of one round: distinct answers, and for each file of the
+/// round, for each of its imports, the index of its answer.
+pub(crate) struct Round {
+    pub answers: Vec<Resolved>,
+    pub links: Vec<Vec<u32>>,
+}
+
+/// Resolves every import of `files` (sorted, so files of one folder are
+/// next to each other). Files of one folder share their nearest tsconfig
+/// and their node_modules ancestry, so each (folder, specifier) pair is
+/// resolved once: the same `react` or `@calcom/lib` import from a folder of
+/// forty components costs one lookup.
+pub(crate) fn resolve_round(
+    files: &[PathBuf],
+    parsed: &[(u64, ParsedFile)],
+    resolver: &WorkspaceResolver,
+    packages: &WorkspacePackages,
+    resolutions: Option<&dyn ResolutionCache>,
+) -> Round {
+    let mut folders: Vec<&Path> = Vec::new();
+    let mut folder_file: Vec<usize> = Vec::new();
+    let mut folder_of: Vec<u32> = Vec::with_capacity(files.len());
+    for (i, path) in files.iter().enumerate() {
+        let parent = path.parent().unwrap_or(path);
+        if folders.last() != Some(&parent) {
+            folders.push(parent);
+            folder_file.push(i);
+        }
+        folder_of.push(folders.len() as u32 - 1);
+    }
+    let mut requests: Vec<(u32, &str)> = parsed
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, file))| {
+            let folder = folder_of[i];
+            file.imports
+                .iter()
+                .map(move |import| (folder, import.specifier.as_str()))
+        })
+        .collect();
+    requests.sort_unstable();
+    requests.dedup();
+    let answers: Vec<Resolved> = requests
+        .par_iter()
+        .map(|&(folder, specifier)| {
+            let dir = folders[folder as usize];
+            if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
+                return answer;
+            }
+            let file = &files[folder_file[folder as usize]];
+            let answer = resolve::resolve(resolver, packages, file, specifier);
+            if let Some(cache) = resolutions {
+                cache.put(dir, specifier, &answer);
+            }
+            answer
+        })
+        .collect();
+    let links = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, (_, file))| {
+            file.imports
+                .iter()
+                .map(|import| {
+                    let key = (folder_of[i], import.specifier.as_str());
+                    // Every key was put in `requests` above.
+                    requests.binary_search(&key).unwrap_or(0) as u32
+                })
+                .collect()
+        })
+        .collect();
+    Round { answers, links }
+}
+
+/// Can `path` be a module of the graph of `root`: a JS/TS source in the
+/// repository, not inside an installed package.
+pub(crate) fn can_be_module(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    is_source(path)
+        && !rel
+            .components()
+            .any(|c| c == Component::Normal("node_modules".as_ref()))
+}
+
+/// Files the answers reach that are not modules yet (sorted, existing).
+pub(crate) fn new_modules(
+    root: &Path,
+    answers: &[Resolved],
+    index: &HashMap<PathBuf, u32>,
+) -> Vec<PathBuf> {
+    let mut new: Vec<PathBuf> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Resolved::File(path) if !index.contains_key(path) && can_be_module(root, path) => {
+                Some(path.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    new.sort();
+    new.dedup();
+    // A stale cached answer may name a file that is gone.
+    new.retain(|p| p.is_file());
+    new
+}
+
+/// Adds the folders of `files` to the inputs the result cache stamps: a
+/// file added to or removed from such a folder (which the walk does not
+/// see) changes its mtime.
+pub(crate) fn add_folders(inputs: &mut Vec<PathBuf>, files: &[PathBuf]) {
+    for file in files {
+        if let Some(parent) = file.parent() {
+            inputs.push(parent.to_path_buf());
+        }
+    }
+}
