@@ -11,6 +11,7 @@
 
 mod build;
 pub mod cache;
+pub mod codemod;
 mod config;
 pub mod cycles;
 pub mod firstpage;
@@ -19,6 +20,7 @@ pub mod format;
 pub mod memo;
 pub mod parse;
 pub mod query;
+pub mod ready;
 pub mod report;
 pub mod resolve;
 pub mod view;
@@ -29,7 +31,7 @@ pub use build::{
     BuildOptions, BuildStats, DEFAULT_MAX_FILE_BYTES, Edge, FileProblem, Module, ModuleGraph,
     ParseFn, Unresolved, build, build_with, parse_bytes, parse_file,
 };
-pub use config::GraphConfig;
+pub use config::{GraphConfig, ReadyConfig};
 pub use parse::{EdgeKind, ParsedFile, RawImport};
 pub use view::View;
 pub use walk::is_source;

@@ -37,6 +37,12 @@ pub enum GraphCommand {
     /// Modules and bytes an entry loads eagerly (`import()` excluded).
     #[command(after_help = "Example:\n  warmstart graph closure apps/web/pages/_app.tsx")]
     Closure(ClosureArgs),
+    /// What `next dev` compiles before Ready (instrumentation, middleware)
+    /// per runtime and package, and the imports to make lazy.
+    #[command(after_help = "Examples:\n  warmstart graph ready\n  \
+                            warmstart graph ready apps/web --bundler turbopack --json\n  \
+                            warmstart graph ready --write")]
+    Ready(super::graph_ready::ReadyArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -170,6 +176,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
         GraphCommand::FixTypes(args) => fix_types(&workspace, printer, args),
         GraphCommand::Why(args) => why(&workspace, printer, args),
         GraphCommand::Closure(args) => closure(&workspace, printer, args),
+        GraphCommand::Ready(args) => super::graph_ready::run(&workspace, printer, args),
     }
 }
 

@@ -22,6 +22,10 @@ pub struct SampleArgs {
     /// Seed: the same seed writes the same bytes.
     #[arg(long, default_value_t = SampleOptions::default().seed)]
     pub seed: u64,
+    /// The Next.js the web app is written for: 13 (13.5, webpack) or 15
+    /// (15, `next dev --turbopack`).
+    #[arg(long, default_value = "13", value_parser = ["13", "15"])]
+    pub next: String,
 }
 
 pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
@@ -31,7 +35,12 @@ pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
         seed: args.seed,
     };
     let started = std::time::Instant::now();
-    let summary = warmstart_sample::generate(&args.dir, &options).into_diagnostic()?;
+    let next = if args.next == "15" {
+        warmstart_sample::NextFlavor::Next15Turbopack
+    } else {
+        warmstart_sample::NextFlavor::Next13Webpack
+    };
+    let summary = warmstart_sample::generate_for(&args.dir, &options, next).into_diagnostic()?;
     printer.json(&summary);
     printer.line(format!(
         "wrote a Cal.com-shaped sample to {} ({} apps, {} modules, {} files) in {:.2?}",
