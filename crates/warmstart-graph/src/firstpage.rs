@@ -188,33 +188,48 @@ pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String>
     Ok(out)
 }
 
-struct Node {
-    path: PathBuf,
-    bytes: u64,
-    package: String,
+pub(crate) struct Node {
+    pub(crate) path: PathBuf,
+    pub(crate) bytes: u64,
+    pub(crate) package: String,
     reexports: usize,
 }
 
-struct Edge {
-    to: usize,
-    line: u32,
+pub(crate) struct Edge {
+    pub(crate) to: usize,
+    pub(crate) line: u32,
     /// Byte span of the statement in the importer.
-    span: (u32, u32),
-    specifier: String,
+    pub(crate) span: (u32, u32),
+    pub(crate) specifier: String,
     reexport: bool,
 }
 
 /// One side's closure.
-struct Closure {
-    nodes: Vec<Node>,
-    edges: Vec<Vec<Edge>>,
-    parent: Vec<Option<usize>>,
+pub(crate) struct Closure {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) edges: Vec<Vec<Edge>>,
+    pub(crate) parent: Vec<Option<usize>>,
+}
+
+/// What the before-Ready analysis (`ready`) changes in the walk: the
+/// bundler's externals rule, the imports it drops as dead code, the
+/// resolver for `require()`, and file contents of an edit not yet written.
+#[derive(Default)]
+pub(crate) struct Hooks<'a> {
+    /// `(importer, specifier, resolved file)` → true: an external, not followed.
+    pub(crate) external: Option<&'a (dyn Fn(&Path, &str, &Path) -> bool + Sync)>,
+    /// Byte spans of a file's code the bundler does not compile.
+    pub(crate) dead: Option<&'a (dyn Fn(&Path, &str) -> Vec<(u32, u32)> + Sync)>,
+    pub(crate) require_resolver: Option<&'a WorkspaceResolver>,
+    pub(crate) contents: Option<&'a HashMap<PathBuf, Vec<u8>>>,
+    /// Edited texts not yet written (fix-barrels measures its rewrite).
+    pub(crate) overlay: Option<&'a Overlay>,
 }
 
 /// The group of a module: its npm package inside `node_modules`, else the
 /// workspace folder it lives in (`packages/ui`, `apps/web`) — one group per
 /// workspace package even where apps carry their own package.json.
-fn group_of(root: &Path, path: &Path) -> String {
+pub(crate) fn group_of(root: &Path, path: &Path) -> String {
     let text = path.to_string_lossy();
     if let Some(at) = text.rfind("/node_modules/") {
         let rest = &text[at + 14..];
@@ -241,6 +256,21 @@ fn closure(
     packages: &WorkspacePackages,
     server: bool,
     overlay: &Overlay,
+) -> Closure {
+    let hooks = Hooks {
+        overlay: Some(overlay),
+        ..Hooks::default()
+    };
+    closure_with(root, entries, resolver, packages, server, &hooks)
+}
+
+pub(crate) fn closure_with(
+    root: &Path,
+    entries: &[PathBuf],
+    resolver: &WorkspaceResolver,
+    packages: &WorkspacePackages,
+    server: bool,
+    hooks: &Hooks,
 ) -> Closure {
     let mut c = Closure {
         nodes: Vec::new(),
@@ -277,21 +307,37 @@ fn closure(
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| CODE.contains(&e));
-        let external = server && path.to_string_lossy().contains("/node_modules/");
+        let external = match hooks.external {
+            Some(_) => path.starts_with("external:"),
+            None => server && path.to_string_lossy().contains("/node_modules/"),
+        };
         if !is_code || external {
             continue;
         }
-        let bytes = match overlay.get(&path) {
-            Some(text) => text.clone().into_bytes(),
-            None => match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(_) => continue,
-            },
+        let Some(bytes) = hooks
+            .contents
+            .and_then(|m| m.get(&path).cloned())
+            .or_else(|| {
+                hooks
+                    .overlay
+                    .and_then(|m| m.get(&path))
+                    .map(|text| text.clone().into_bytes())
+            })
+            .or_else(|| std::fs::read(&path).ok())
+        else {
+            continue;
         };
         let parsed = parse_bytes(&path, &bytes, DEFAULT_MAX_FILE_BYTES, &allocator);
         c.nodes[i].reexports = parsed.imports.iter().filter(|m| m.reexport).count();
+        let dead = match (hooks.dead, std::str::from_utf8(&bytes)) {
+            (Some(dead), Ok(text)) => dead(&path, text),
+            _ => Vec::new(),
+        };
         for import in &parsed.imports {
             if import.kind == EdgeKind::TypeOnly || import.type_usable {
+                continue;
+            }
+            if dead.iter().any(|&(s, e)| s <= import.start && import.end <= e) {
                 continue;
             }
             // Next's client compile strips a page's data functions
@@ -306,12 +352,20 @@ fn closure(
                     continue;
                 }
             }
+            let resolver = match (import.kind, hooks.require_resolver) {
+                (EdgeKind::Require, Some(r)) => r,
+                _ => resolver,
+            };
             let Resolved::File(target) =
                 resolve::resolve(resolver, packages, &path, &import.specifier)
             else {
                 continue;
             };
-            let target = if server && target.to_string_lossy().contains("/node_modules/") {
+            let external = match hooks.external {
+                Some(f) => f(&path, &import.specifier, &target),
+                None => server && target.to_string_lossy().contains("/node_modules/"),
+            };
+            let target = if external {
                 // An external: one module per request, not followed.
                 PathBuf::from(format!("{}/node_modules/{}", "external:", import.specifier))
             } else {
@@ -334,7 +388,7 @@ fn closure(
 }
 
 /// Nodes reachable from the entries when `skip` edges are left out.
-fn reach(c: &Closure, roots: usize, skip: &dyn Fn(usize, &Edge) -> bool) -> usize {
+pub(crate) fn reach(c: &Closure, roots: usize, skip: &dyn Fn(usize, &Edge) -> bool) -> usize {
     let mut seen = vec![false; c.nodes.len()];
     let mut stack: Vec<usize> = (0..roots).collect();
     for &r in &stack {
@@ -353,7 +407,7 @@ fn reach(c: &Closure, roots: usize, skip: &dyn Fn(usize, &Edge) -> bool) -> usiz
     n
 }
 
-fn rel(root: &Path, p: &Path) -> String {
+pub(crate) fn rel(root: &Path, p: &Path) -> String {
     warmstart_fs::to_unix_relative(root, p).unwrap_or_else(|| p.display().to_string())
 }
 

@@ -12,6 +12,7 @@
 mod build;
 pub mod barrels;
 pub mod cache;
+pub mod codemod;
 mod config;
 pub mod cycles;
 pub mod firstpage;
@@ -21,6 +22,7 @@ pub mod memo;
 pub mod parse;
 pub mod query;
 mod reach;
+pub mod ready;
 pub mod report;
 pub mod resolve;
 pub mod view;
@@ -31,7 +33,7 @@ pub use build::{
     BuildOptions, BuildStats, DEFAULT_MAX_FILE_BYTES, Edge, FileProblem, Module, ModuleGraph,
     ParseFn, Unresolved, build, build_with, parse_bytes, parse_file,
 };
-pub use config::GraphConfig;
+pub use config::{GraphConfig, ReadyConfig};
 pub use parse::{EdgeKind, ParsedFile, RawImport};
 pub use view::View;
 pub use walk::is_source;

@@ -21,6 +21,7 @@ mod graph;
 mod metadata;
 mod out;
 mod planted;
+mod ready;
 mod rng;
 mod shape;
 mod web;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 pub use appstore::{AppStoreFacts, COMPONENTS};
 pub use graph::TypeOnlyValueImport;
 pub use planted::{Planted, PlantedCycle, VIEWS, ViewExpectation};
+pub use ready::{INSTRUMENTATION, NextFlavor};
 pub use shape::{COPY_SCRIPT, Shape};
 pub use workspace::WORKSPACES;
 
@@ -99,6 +101,15 @@ pub enum SampleError {
 
 /// Writes the sample into `dir` (created; must be empty or absent).
 pub fn generate(dir: &Path, options: &SampleOptions) -> Result<SampleSummary, SampleError> {
+    generate_for(dir, options, NextFlavor::default())
+}
+
+/// [`generate`] with the web app written for the given Next.js flavour.
+pub fn generate_for(
+    dir: &Path,
+    options: &SampleOptions,
+    next: NextFlavor,
+) -> Result<SampleSummary, SampleError> {
     if dir.exists() && !dir.is_dir() {
         return Err(SampleError::NotADirectory(dir.to_path_buf()));
     }
@@ -109,18 +120,19 @@ pub fn generate(dir: &Path, options: &SampleOptions) -> Result<SampleSummary, Sa
     {
         return Err(SampleError::NotEmpty(dir.to_path_buf()));
     }
-    let (out, summary) = build(options);
+    let (out, summary) = build(options, next);
     out.write(dir)?;
     Ok(summary)
 }
 
 /// Builds the whole sample in memory.
-fn build(options: &SampleOptions) -> (out::Out, SampleSummary) {
+fn build(options: &SampleOptions, next: NextFlavor) -> (out::Out, SampleSummary) {
     // The fixed files do not depend on the number of graph modules, so a
     // first pass without any tells how many the graph must add.
     let (fixed, _) = build_with(options, 0);
     let fixed_modules = count_modules(&fixed);
     let (mut out, mut summary) = build_with(options, options.modules.saturating_sub(fixed_modules));
+    ready::flavour(&mut out, next);
     summary.modules = count_modules(&out);
     summary.files = out.files.len() + 1;
     summary.bytes = out.files.values().map(|b| b.len() as u64).sum();
@@ -140,6 +152,7 @@ fn build_with(options: &SampleOptions, filler: usize) -> (out::Out, SampleSummar
     let app_store = appstore::emit(&mut out, &apps, &graph, &mut rng::Rng::new(seed, 4));
     workspace::emit(&mut out, &graph, &mut rng::Rng::new(seed, 5));
     web::emit(&mut out, &graph, &mut rng::Rng::new(seed, 6));
+    ready::emit(&mut out);
     // A shape rewrites files of the default layout after the fact, so the
     // random streams (and every other byte) stay those of the default.
     shape::apply(options.shape, &mut out);

@@ -54,6 +54,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, _args: DoctorArgs) -> CmdResu
     checks.push(check_registries(&ws));
     checks.push(check_assets(&ws));
     checks.push(check_cache(&ws));
+    checks.push(check_before_ready(&ws));
 
     let all_ok = checks.iter().all(|c| c.ok);
     printer.json(&serde_json::json!({ "ok": all_ok, "checks": checks }));
@@ -291,4 +292,48 @@ fn check_copy_script(ws: &Workspace) -> Check {
             ),
         ),
     }
+}
+
+/// What `next dev` compiles before Ready (instrumentation per runtime,
+/// middleware) against `graph.ready.maxModules`, naming the top offender.
+fn check_before_ready(ws: &Workspace) -> Check {
+    let max = ws.config.graph.ready.max_modules;
+    let options = warmstart_graph::ready::ReadyOptions {
+        top: 1,
+        ..Default::default()
+    };
+    let report = match warmstart_graph::ready::analyse(&ws.root, &options) {
+        Ok(r) => r,
+        Err(e) => return fail("before-ready", e.to_string(), "fix the file named above"),
+    };
+    if report.compiles.is_empty() {
+        return pass(
+            "before-ready",
+            "no instrumentation or middleware: only Next itself compiles before Ready",
+        );
+    }
+    let summary = format!(
+        "{} modules compile before Ready ({}, limit {max})",
+        report.modules,
+        report.bundler.name()
+    );
+    if report.modules <= max {
+        return pass("before-ready", summary);
+    }
+    let top = report
+        .offenders
+        .iter()
+        .find(|o| o.modules > 0)
+        .map(|o| {
+            format!(
+                "; top offender {}:{} `{}` ({} modules)",
+                o.file, o.line, o.specifier, o.modules
+            )
+        })
+        .unwrap_or_default();
+    fail(
+        "before-ready",
+        format!("{summary}{top}"),
+        "`warmstart graph ready` shows them; `warmstart graph ready --write` makes the offender lazy (limit: graph.ready.maxModules)",
+    )
 }

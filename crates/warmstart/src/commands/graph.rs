@@ -45,6 +45,12 @@ pub enum GraphCommand {
     /// Modules and bytes an entry loads eagerly (`import()` excluded).
     #[command(after_help = "Example:\n  warmstart graph closure apps/web/pages/_app.tsx")]
     Closure(ClosureArgs),
+    /// What `next dev` compiles before Ready (instrumentation, middleware)
+    /// per runtime and package, and the imports to make lazy.
+    #[command(after_help = "Examples:\n  warmstart graph ready\n  \
+                            warmstart graph ready apps/web --bundler turbopack --json\n  \
+                            warmstart graph ready --write")]
+    Ready(super::graph_ready::ReadyArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -185,6 +191,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
         GraphCommand::FixBarrels(args) => crate::commands::barrels::run(&workspace, printer, args),
         GraphCommand::Why(args) => why(&workspace, printer, args),
         GraphCommand::Closure(args) => closure(&workspace, printer, args),
+        GraphCommand::Ready(args) => super::graph_ready::run(&workspace, printer, args),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dev;
 pub mod doctor;
 pub mod graph;
+pub mod graph_ready;
 pub mod init;
 pub mod sample;
 pub mod schema;

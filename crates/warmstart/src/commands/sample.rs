@@ -28,6 +28,10 @@ pub struct SampleArgs {
     /// script chained before `next dev`, and a turbo task).
     #[arg(long, default_value_t = Shape::default(), value_parser = parse_shape)]
     pub shape: Shape,
+    /// The Next.js the web app is written for: 13 (13.5, webpack) or 15
+    /// (15, `next dev --turbopack`).
+    #[arg(long, default_value = "13", value_parser = ["13", "15"])]
+    pub next: String,
 }
 
 fn parse_shape(s: &str) -> Result<Shape, String> {
@@ -42,7 +46,12 @@ pub fn run(printer: &Printer, args: SampleArgs) -> CmdResult {
         shape: args.shape,
     };
     let started = std::time::Instant::now();
-    let summary = warmstart_sample::generate(&args.dir, &options).into_diagnostic()?;
+    let next = if args.next == "15" {
+        warmstart_sample::NextFlavor::Next15Turbopack
+    } else {
+        warmstart_sample::NextFlavor::Next13Webpack
+    };
+    let summary = warmstart_sample::generate_for(&args.dir, &options, next).into_diagnostic()?;
     printer.json(&summary);
     printer.line(format!(
         "wrote a Cal.com-shaped sample{} to {} ({} apps, {} modules, {} files) in {:.2?}",

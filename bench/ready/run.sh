@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Issue 15's bench: Ready of a real `next dev` on warmstart's sample, as
+# generated (Sentry's documented instrumentation.ts, the real @sentry/nextjs
+# from the registry, `.env` from `.env.example` with NEXT_PUBLIC_SENTRY_DSN
+# empty) vs the same tree after `warmstart graph ready --write`.
+#
+#   bench/ready/run.sh [WORKDIR] [RUNS] [FLAVOURS]
+#
+# FLAVOURS: "15 13" (default) — 15: Next 15 + `next dev --turbopack` +
+# @sentry/nextjs 10; 13: Next 13.5 + webpack + @sentry/nextjs 8 (the last
+# major whose edge SDK runs in 13.5's edge runtime). Versions can be pinned
+# with NEXT15, SENTRY15, NEXT13, SENTRY13. Every start is cold (.next
+# removed); per run the two variants start one after the other
+# (interleaved), one server at a time. After Ready each variant GETs the
+# same pages (through the middleware); the table says whether they all
+# answered as before. Needs node, npm, python3.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+WORK=${1:-/tmp/warmstart-ready-bench}
+RUNS=${2:-3}
+FLAVOURS=${3:-"15 13"}
+WARMSTART=${WARMSTART:-$REPO/target/release/warmstart}
+[ -x "$WARMSTART" ] || (cd "$REPO" && cargo build --release -p warmstart)
+NEXT15=${NEXT15:-15.5.29}; SENTRY15=${SENTRY15:-10.78.0}
+NEXT13=${NEXT13:-13.5.7}; SENTRY13=${SENTRY13:-8.55.2}
+OUT=$WORK/results.jsonl
+PROBES=(--probe /auth/login --probe /apps/giphy)
+
+setup() {  # $1: flavour
+  local fl=$1 dir=$WORK/$1/before next sentry
+  if [ "$fl" = 15 ]; then next=$NEXT15; sentry=$SENTRY15; else next=$NEXT13; sentry=$SENTRY13; fi
+  if [ ! -d "$dir/node_modules/@sentry/nextjs" ]; then
+    rm -rf "$dir"
+    "$WARMSTART" sample "$dir" --next "$fl" -q
+    cp "$dir/.env.example" "$dir/.env"
+    # Exact pins of what the generator writes as ranges.
+    node -e '
+      const fs = require("fs"), f = process.argv[1], p = JSON.parse(fs.readFileSync(f));
+      p.dependencies.next = process.argv[2]; p.dependencies["@sentry/nextjs"] = process.argv[3];
+      fs.writeFileSync(f, JSON.stringify(p, null, 2) + "\n");' "$dir/apps/web/package.json" "$next" "$sentry"
+    (cd "$dir" && npm install --no-audit --no-fund && npm install --no-audit --no-fund -D @types/react@18 @types/node@20)
+  fi
+  echo "== $fl: next $(node -p 'require(process.argv[1]).version' "$dir/node_modules/next/package.json"), @sentry/nextjs $(node -p 'require(process.argv[1]).version' "$dir/node_modules/@sentry/nextjs/package.json")"
+  rm -rf "$WORK/$fl/after"
+  cp -a "$dir" "$WORK/$fl/after"
+  (cd "$WORK/$fl/before" && "$WARMSTART" graph ready | head -40)
+  (cd "$WORK/$fl/after" && "$WARMSTART" graph ready --write)
+  git -C "$WORK/$fl" diff --no-index --stat before/apps/web after/apps/web -- 2>/dev/null | tail -3 || true
+}
+
+mkdir -p "$WORK"
+for fl in $FLAVOURS; do setup "$fl"; done
+rm -f "$OUT"
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+port=3800
+for r in $(seq 1 "$RUNS"); do
+  for fl in $FLAVOURS; do
+    flag=""; [ "$fl" = 15 ] && flag="--turbopack"
+    for variant in before after; do
+      port=$((port + 1))
+      python3 "$HERE/measure.py" --web "$WORK/$fl/$variant/apps/web" --label "$fl/$variant" \
+        --out "$OUT" --port "$port" "${PROBES[@]}" -- \
+        node ../../node_modules/next/dist/bin/next dev -H 127.0.0.1 -p "$port" $flag >/dev/null
+      echo "run $r $fl/$variant: $(tail -1 "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r.get("ready_s"), r.get("error",""), [(p["path"], p["status"]) for p in r.get("probes",[])])')"
+    done
+  done
+done
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$HERE/table.py" "$OUT"
