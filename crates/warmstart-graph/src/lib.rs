@@ -21,6 +21,7 @@ pub mod parse;
 pub mod query;
 pub mod report;
 pub mod resolve;
+mod scan;
 pub mod view;
 mod walk;
 pub mod workspaces;
