@@ -25,6 +25,7 @@ mod reach;
 pub mod ready;
 pub mod report;
 pub mod resolve;
+mod scan;
 pub mod view;
 mod walk;
 pub mod workspaces;

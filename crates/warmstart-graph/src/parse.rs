@@ -1,7 +1,8 @@
 //! One file in, its import facts out: parse with oxc, collect every static
 //! import, `export … from`, `import()`, `require()` and `import x =
-//! require()`, and mark value imports whose bindings are used only as types
-//! (oxc_semantic), which TypeScript's import elision drops at runtime.
+//! require()`, and mark value imports whose bindings are used only as types,
+//! which TypeScript's import elision drops at runtime (one walk,
+//! [`crate::scan`]; oxc_semantic only where that walk cannot decide).
 //!
 //! Everything returned is owned, so the caller can `reset()` the arena and
 //! reuse it for the next file (one arena per rayon worker).
@@ -9,16 +10,12 @@
 use std::path::Path;
 
 use oxc_allocator::Allocator;
-use oxc_ast::ast::{
-    Argument, CallExpression, Decorator, ExportAllDeclaration, ExportFromDeclaration, Expression,
-    ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind,
-    TSImportEqualsDeclaration, TSImportType, TSModuleReference,
-};
-use oxc_ast_visit::{Visit, walk};
+use oxc_ast_visit::Visit;
 use oxc_parser::Parser;
-use oxc_semantic::{Scoping, SemanticBuilder};
-use oxc_span::{GetSpan, SourceType, Span};
+use oxc_span::SourceType;
 use serde::{Deserialize, Serialize};
+
+use crate::scan::{self, Scanner};
 
 /// How one module depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,6 +81,23 @@ pub struct ParsedFile {
 
 /// Parses `source` (named `path` for its extension) in `allocator`.
 pub fn parse_source(path: &Path, source: &str, allocator: &Allocator) -> ParsedFile {
+    parse_source_with(path, source, allocator, false)
+}
+
+/// [`parse_source`] deciding type-usable imports with `oxc_semantic` for
+/// every file, as before the replay of [`crate::scan`]: the reference the
+/// tests compare the replay with.
+#[doc(hidden)]
+pub fn parse_source_semantic(path: &Path, source: &str, allocator: &Allocator) -> ParsedFile {
+    parse_source_with(path, source, allocator, true)
+}
+
+fn parse_source_with(
+    path: &Path,
+    source: &str,
+    allocator: &Allocator,
+    force_semantic: bool,
+) -> ParsedFile {
     // Text on which the parser would backtrack exponentially is reported
     // like a syntax error instead of hanging the whole graph.
     if let Err(message) = warmstart_workspace::guard::check_parse_budget(source) {
@@ -113,30 +127,14 @@ pub fn parse_source(path: &Path, source: &str, allocator: &Allocator) -> ParsedF
         return out;
     }
     let program = ret.program;
-    // Scoping tells which bindings are read as values. Skipping the node
-    // store keeps this cheap: only symbols and references are needed.
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(false)
-        .build(&program)
-        .semantic;
-    let scoping = semantic.scoping();
-    let mut collector = Collector {
-        source,
-        scoping,
-        lines: &lines,
-        imports: Vec::new(),
-        has_decorators: false,
-    };
-    collector.visit_program(&program);
-    let mut imports = collector.imports;
-    if collector.has_decorators {
-        // Under `emitDecoratorMetadata` (NestJS), types in decorated
-        // signatures are emitted as runtime values: such a file's imports
-        // are never elided, so none is type-usable.
-        for import in &mut imports {
-            import.type_usable = false;
-            import.value_specifiers.clear();
-        }
+    let mut scanner = Scanner::new(source, &lines, &program);
+    scanner.visit_program(&program);
+    let decided = scanner.decide() && !force_semantic;
+    let mut imports = std::mem::take(&mut scanner.imports);
+    if !decided && !scanner.has_decorators() {
+        // A name declared twice or an import in a module block: scopes
+        // decide (what every file paid before the replay).
+        scan::decide_with_semantic(&program, &mut imports);
     }
     imports.sort_by_key(|import| (import.start, import.end));
     out.imports = imports;
@@ -156,12 +154,12 @@ pub(crate) fn source_type_for(path: &Path) -> SourceType {
 }
 
 /// Byte offset to line/column without rescanning the file per query.
-struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<u32>,
 }
 
 impl LineIndex {
-    fn new(source: &str) -> Self {
+    pub(crate) fn new(source: &str) -> Self {
         let mut starts = vec![0u32];
         for (i, b) in source.bytes().enumerate() {
             if b == b'\n' {
@@ -171,7 +169,7 @@ impl LineIndex {
         LineIndex { starts }
     }
 
-    fn line(&self, offset: u32) -> u32 {
+    pub(crate) fn line(&self, offset: u32) -> u32 {
         self.starts.partition_point(|&s| s <= offset) as u32
     }
 
@@ -183,181 +181,5 @@ impl LineIndex {
             .get(start..end)
             .map_or(end - start, |s| s.chars().count());
         (line, column as u32 + 1)
-    }
-}
-
-struct Collector<'s> {
-    source: &'s str,
-    scoping: &'s Scoping,
-    lines: &'s LineIndex,
-    imports: Vec<RawImport>,
-    has_decorators: bool,
-}
-
-impl Collector<'_> {
-    fn push(&mut self, specifier: &str, kind: EdgeKind, span: Span, reexport: bool) {
-        self.imports.push(RawImport {
-            specifier: specifier.to_string(),
-            kind,
-            start: span.start,
-            end: span.end,
-            line: self.lines.line(span.start),
-            reexport,
-            type_usable: false,
-            value_specifiers: Vec::new(),
-        });
-    }
-
-    /// True when no resolved reference to the binding reads it as a value.
-    fn only_types(&self, symbol: Option<oxc_semantic::SymbolId>) -> bool {
-        match symbol {
-            Some(id) => !self
-                .scoping
-                .get_resolved_references(id)
-                .any(|reference| reference.is_value()),
-            // No symbol means semantic could not bind it: stay conservative.
-            None => false,
-        }
-    }
-
-    /// Literal text of `import(…)`'s argument: a string or a template
-    /// without substitutions.
-    fn literal_specifier(&self, expr: &Expression) -> Option<String> {
-        match expr {
-            Expression::StringLiteral(lit) => Some(lit.value.to_string()),
-            Expression::TemplateLiteral(tpl) if tpl.expressions.is_empty() => {
-                let span = tpl.span;
-                let text = self
-                    .source
-                    .get(span.start as usize + 1..span.end as usize - 1)?;
-                Some(text.to_string())
-            }
-            _ => None,
-        }
-    }
-}
-
-impl<'a> Visit<'a> for Collector<'_> {
-    fn visit_decorator(&mut self, it: &Decorator<'a>) {
-        self.has_decorators = true;
-        walk::walk_decorator(self, it);
-    }
-
-    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
-        let specifier = it.source.value.as_str();
-        let statement_type = it.import_kind == ImportOrExportKind::Type;
-        let Some(specifiers) = &it.specifiers else {
-            // `import "x"`: a side effect, always runtime.
-            self.push(specifier, EdgeKind::Value, it.span, false);
-            return;
-        };
-        let all_inline_type = !specifiers.is_empty()
-            && specifiers.iter().all(|s| match s {
-                ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                    s.import_kind == ImportOrExportKind::Type
-                }
-                _ => false,
-            });
-        if statement_type || all_inline_type {
-            self.push(specifier, EdgeKind::TypeOnly, it.span, false);
-            return;
-        }
-        // A value import: elidable when every value binding is type-only.
-        let mut type_usable = !specifiers.is_empty();
-        let mut value_specifiers = Vec::new();
-        for s in specifiers {
-            let (symbol, span, inline_type) = match s {
-                ImportDeclarationSpecifier::ImportSpecifier(s) => (
-                    s.local.symbol_id.get(),
-                    s.span,
-                    s.import_kind == ImportOrExportKind::Type,
-                ),
-                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
-                    (s.local.symbol_id.get(), s.span, false)
-                }
-                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
-                    (s.local.symbol_id.get(), s.span, false)
-                }
-            };
-            if inline_type {
-                continue;
-            }
-            if !self.only_types(symbol) {
-                type_usable = false;
-                break;
-            }
-            if matches!(s, ImportDeclarationSpecifier::ImportSpecifier(_)) {
-                value_specifiers.push((span.start, span.end));
-            }
-        }
-        self.push(specifier, EdgeKind::Value, it.span, false);
-        if type_usable && let Some(last) = self.imports.last_mut() {
-            last.type_usable = true;
-            last.value_specifiers = value_specifiers;
-        }
-    }
-
-    fn visit_export_from_declaration(&mut self, it: &ExportFromDeclaration<'a>) {
-        let all_inline_type = !it.specifiers.is_empty()
-            && it
-                .specifiers
-                .iter()
-                .all(|s| s.export_kind == ImportOrExportKind::Type);
-        let kind = if it.export_kind == ImportOrExportKind::Type || all_inline_type {
-            EdgeKind::TypeOnly
-        } else {
-            EdgeKind::Value
-        };
-        self.push(it.source.value.as_str(), kind, it.span, true);
-    }
-
-    fn visit_export_all_declaration(&mut self, it: &ExportAllDeclaration<'a>) {
-        let kind = if it.export_kind == ImportOrExportKind::Type {
-            EdgeKind::TypeOnly
-        } else {
-            EdgeKind::Value
-        };
-        self.push(it.source.value.as_str(), kind, it.span, true);
-    }
-
-    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
-        if let Some(spec) = self.literal_specifier(&it.source) {
-            self.push(&spec, EdgeKind::Dynamic, it.span, false);
-        }
-        walk::walk_import_expression(self, it);
-    }
-
-    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
-        if let Some(lit) = it.common_js_require() {
-            self.push(lit.value.as_str(), EdgeKind::Require, it.span, false);
-        } else if it.callee.is_specific_id("require")
-            && it.arguments.len() == 1
-            && let Argument::TemplateLiteral(tpl) = &it.arguments[0]
-            && tpl.expressions.is_empty()
-            && let Some(text) = self
-                .source
-                .get(tpl.span.start as usize + 1..tpl.span.end as usize - 1)
-        {
-            let text = text.to_string();
-            self.push(&text, EdgeKind::Require, it.span, false);
-        }
-        walk::walk_call_expression(self, it);
-    }
-
-    fn visit_ts_import_type(&mut self, it: &TSImportType<'a>) {
-        // `import("./x").T` in a type position: a type-only dependency.
-        self.push(it.source.value.as_str(), EdgeKind::TypeOnly, it.span, false);
-        walk::walk_ts_import_type(self, it);
-    }
-
-    fn visit_ts_import_equals_declaration(&mut self, it: &TSImportEqualsDeclaration<'a>) {
-        if let TSModuleReference::ExternalModuleReference(ext) = &it.module_reference {
-            let kind = if it.import_kind == ImportOrExportKind::Type {
-                EdgeKind::TypeOnly
-            } else {
-                EdgeKind::Require
-            };
-            self.push(ext.expression.value.as_str(), kind, it.span(), false);
-        }
     }
 }

@@ -24,6 +24,33 @@ pub const PER_BRACKET_CAP: u32 = 2;
 /// Text deeper than this is refused (see the module docs for the margin).
 pub const MAX_SPECULATION_DEPTH: u32 = 10;
 
+/// Byte classes of [`speculation_depth`]'s scan: most bytes only move the
+/// "last byte that was not white space", so the scan skips runs of them and
+/// looks back once per run instead of branching on every byte.
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const SPECIAL: u8 = 2;
+
+const CLASS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = if b.is_ascii_whitespace() {
+            SPACE
+        } else if matches!(
+            b,
+            b'"' | b'\'' | b'`' | b'/' | b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'<'
+        ) {
+            SPECIAL
+        } else {
+            PLAIN
+        };
+        i += 1;
+    }
+    table
+};
+
 /// The nesting of speculative `<` inside open brackets (module docs).
 pub fn speculation_depth(text: &str) -> u32 {
     let bytes = text.as_bytes();
@@ -33,59 +60,96 @@ pub fn speculation_depth(text: &str) -> u32 {
     // character, `)` or `]` may open type arguments.
     let mut prev = b' ';
     let mut i = 0;
-    while i < bytes.len() {
+    // Start of the run of plain and space bytes not yet folded into `prev`.
+    let mut run = 0;
+    loop {
+        while i < bytes.len() && CLASS[bytes[i] as usize] != SPECIAL {
+            i += 1;
+        }
+        if let Some(&last) = bytes[run..i]
+            .iter()
+            .rev()
+            .find(|&&b| CLASS[b as usize] != SPACE)
+        {
+            prev = last;
+        }
+        if i >= bytes.len() {
+            break;
+        }
         let c = bytes[i];
         match c {
             b'"' | b'\'' => {
                 // JS strings end at the line: a stray apostrophe in JSX text
                 // must not swallow the rest of the file.
                 i += 1;
-                while i < bytes.len() && bytes[i] != c && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                // To the closing quote or the line's end, hopping escapes.
+                loop {
+                    match memchr::memchr3(c, b'\n', b'\\', bytes.get(i..).unwrap_or_default()) {
+                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
                 }
                 i += 1;
                 prev = b'a';
-                continue;
             }
             b'`' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'`' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                loop {
+                    match memchr::memchr2(b'`', b'\\', bytes.get(i..).unwrap_or_default()) {
+                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
                 }
                 i += 1;
                 prev = b'a';
-                continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = match text[i + 2..].find("*/") {
+                i = match memchr::memmem::find(&bytes[i + 2..], b"*/") {
                     Some(at) => i + 2 + at + 2,
                     None => bytes.len(),
                 };
-                continue;
             }
-            b'(' | b'[' | b'{' => stack.push(0),
-            b')' | b']' | b'}' => total -= stack.pop().unwrap_or(0),
-            b'<' if prev.is_ascii_alphanumeric() || matches!(prev, b'_' | b'$' | b')' | b']') => {
-                if let Some(top) = stack.last_mut()
-                    && *top < PER_BRACKET_CAP
-                {
-                    *top += 1;
-                    total += 1;
-                    best = best.max(total);
+            _ => {
+                match c {
+                    b'(' | b'[' | b'{' => stack.push(0),
+                    b')' | b']' | b'}' => total -= stack.pop().unwrap_or(0),
+                    b'<' if prev.is_ascii_alphanumeric()
+                        || matches!(prev, b'_' | b'$' | b')' | b']') =>
+                    {
+                        if let Some(top) = stack.last_mut()
+                            && *top < PER_BRACKET_CAP
+                        {
+                            *top += 1;
+                            total += 1;
+                            best = best.max(total);
+                        }
+                    }
+                    _ => {}
                 }
+                prev = c;
+                i += 1;
             }
-            _ => {}
         }
-        if !c.is_ascii_whitespace() {
-            prev = c;
-        }
-        i += 1;
+        // Past a string's end `i` may overshoot the text by one.
+        i = i.min(bytes.len());
+        run = i;
     }
     best
 }
@@ -107,6 +171,103 @@ pub fn check_parse_budget(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte scan the table-driven one replaced: both must agree.
+    fn speculation_depth_reference(text: &str) -> u32 {
+        let bytes = text.as_bytes();
+        let mut stack: Vec<u32> = Vec::new();
+        let (mut total, mut best) = (0u32, 0u32);
+        let mut prev = b' ';
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            match c {
+                b'"' | b'\'' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != c && bytes[i] != b'\n' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    prev = b'a';
+                    continue;
+                }
+                b'`' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'`' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    prev = b'a';
+                    continue;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i = match text[i + 2..].find("*/") {
+                        Some(at) => i + 2 + at + 2,
+                        None => bytes.len(),
+                    };
+                    continue;
+                }
+                b'(' | b'[' | b'{' => stack.push(0),
+                b')' | b']' | b'}' => total -= stack.pop().unwrap_or(0),
+                b'<' if prev.is_ascii_alphanumeric()
+                    || matches!(prev, b'_' | b'$' | b')' | b']') =>
+                {
+                    if let Some(top) = stack.last_mut()
+                        && *top < PER_BRACKET_CAP
+                    {
+                        *top += 1;
+                        total += 1;
+                        best = best.max(total);
+                    }
+                }
+                _ => {}
+            }
+            if !c.is_ascii_whitespace() {
+                prev = c;
+            }
+            i += 1;
+        }
+        best
+    }
+
+    #[test]
+    fn table_scan_equals_the_byte_scan() {
+        // Every short string over the bytes that matter, plus the fuzzer's
+        // inputs and the module's own source.
+        let alphabet: &[u8] = b"a)<([{}]\"'`/*\\ \n_";
+        let mut inputs: Vec<String> = vec![include_str!("guard.rs").to_string()];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..400 {
+            let mut text = Vec::new();
+            for _ in 0..(len % 60) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            inputs.push(String::from_utf8(text).unwrap());
+        }
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    inputs.push(String::from_utf8(vec![*a, *b, *c, b'<', b'(']).unwrap());
+                }
+            }
+        }
+        for text in &inputs {
+            assert_eq!(
+                speculation_depth(text),
+                speculation_depth_reference(text),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn real_code_is_shallow() {
