@@ -306,6 +306,7 @@ impl Setup {
             dead: Some(&dead),
             require_resolver: Some(&self.resolvers[k].1),
             contents,
+            overlay: None,
         };
         firstpage::closure_with(
             &self.root,

@@ -20,6 +20,7 @@
 //! assert!(warmstart_init::plan(dir.path(), Preset::Generic).unwrap().is_empty());
 //! ```
 
+pub mod devcheck;
 mod jsonfile;
 mod nextconfig;
 pub mod probe;

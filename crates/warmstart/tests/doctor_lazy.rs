@@ -14,14 +14,17 @@ fn warmstart(dir: &Path) -> Command {
     cmd
 }
 
-/// The names of the red checks and the registries check's detail.
+/// The names of the red checks and the registries check's detail. The
+/// copy-plugin check is left out: it loads next.config with the installed
+/// Next (tests/doctor_probe.rs covers it), and this sample has no
+/// node_modules, so it is red here whatever the registries say.
 fn doctor(root: &Path) -> (Option<i32>, Vec<String>, String) {
     let out = warmstart(root).args(["doctor", "--json"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks = json["checks"].as_array().unwrap();
     let failed = checks
         .iter()
-        .filter(|c| c["ok"] == false)
+        .filter(|c| c["ok"] == false && c["name"] != "copy-plugin")
         .map(|c| c["name"].as_str().unwrap().to_string())
         .collect();
     let detail = checks
@@ -40,6 +43,7 @@ fn doctor_checks_the_lazy_outputs_when_apps_lazy_is_on() {
         apps: 8,
         modules: 120,
         seed: 3,
+        ..Default::default()
     };
     warmstart_sample::generate(&root, &options).unwrap();
     warmstart(&root)
@@ -71,7 +75,7 @@ fn doctor_checks_the_lazy_outputs_when_apps_lazy_is_on() {
     // `apps build` (lazy by configuration) makes everything green.
     warmstart(&root).args(["apps", "build"]).assert().success();
     let (code, failed, detail) = doctor(&root);
-    assert_eq!((code, failed.len()), (Some(0), 0), "{detail}");
+    assert_eq!((code, failed.len()), (Some(1), 0), "{detail}");
     assert!(detail.contains("(apps.lazy)"), "{detail}");
 
     // One changed byte in a lazy registry is stale again.

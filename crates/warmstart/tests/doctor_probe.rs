@@ -62,6 +62,7 @@ fn doctor_is_red_on_the_shipped_config_and_green_after_init() {
         apps: 8,
         modules: 120,
         seed: 3,
+        ..Default::default()
     };
     warmstart_sample::generate(&root, &options).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -57,6 +57,7 @@ pub struct ProbeArgs {
     after_help = "Examples:\n  warmstart dev                          prepare, then `yarn dev` (Cal.com)\n  \
     warmstart dev -- npx next dev -p 3001\n  \
     warmstart dev --first-page http://localhost:3000/ --check-budget\n  \
+    warmstart dev --warm /auth/login        compile /auth/login once ready\n  \
     WARMSTART_DISABLE=assets warmstart dev  start without asset linking"
 )]
 pub struct DevArgs {
@@ -68,6 +69,14 @@ pub struct DevArgs {
     /// Do not watch the app store while the server runs.
     #[arg(long)]
     pub no_watch: bool,
+    /// Request ROUTE in the background once the server is ready, so its
+    /// compile has started before the browser asks (repeatable; default:
+    /// `dev.warm.routes`, then the first route of the last session).
+    #[arg(long, value_name = "ROUTE", conflicts_with = "no_warm")]
+    pub warm: Vec<String>,
+    /// Request no route in the background.
+    #[arg(long)]
+    pub no_warm: bool,
     /// The dev-server command (default from warmstart.json).
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -443,6 +452,11 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
     ));
     let signals = Forwarder::install().into_diagnostic()?;
     let t0 = Instant::now();
+    let (mut preflight, now) =
+        super::dev_extras::Preflight::start(ctx.workspace.as_ref(), args.command.is_empty());
+    for w in now {
+        printer.status(format!("{} warning: {w}", tag(printer)));
+    }
     let timings = prepare::run_steps(&mut steps, &ctx.optimizations);
     if steps.is_empty() {
         printer.verbose("  nothing to prepare");
@@ -457,6 +471,19 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
         ));
         exit_with(130);
     }
+    // A remembered verdict is there in a few milliseconds; a fresh probe
+    // (a child node loading next.config) is not waited for: its warning
+    // comes once the server is ready.
+    let warn_preflight = |p: &mut super::dev_extras::Preflight, wait: Duration| {
+        if let Some(w) = p.take(wait) {
+            printer.status(format!(
+                "{} {}: {w}",
+                tag(printer),
+                printer.paint("warning", Paint::Red)
+            ));
+        }
+    };
+    warn_preflight(&mut preflight, Duration::from_millis(100));
     printer.status(format!("{} starting `{}`", tag(printer), display(&command)));
     let mut started = match session::start(&launch, Some(&signals)) {
         Ok(s) => s,
@@ -494,7 +521,16 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
     }
     printer.json(&record);
     let over = metrics::check_budgets(&record, budgets);
-    if args.probe.check_budget || args.exit_when_ready {
+    let measuring = args.probe.check_budget || args.exit_when_ready;
+    warn_preflight(
+        &mut preflight,
+        if measuring {
+            Duration::from_secs(30)
+        } else {
+            Duration::ZERO
+        },
+    );
+    if measuring {
         started.process.stop(Duration::from_secs(10));
         if args.probe.check_budget && !over.is_empty() {
             printer.status(format!(
@@ -524,14 +560,62 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
         }
         _ => None,
     };
-    serve(
-        printer,
-        &ctx,
-        &mut started,
-        &mut steps,
-        watcher.as_ref(),
-        &signals,
-    )
+    let mut warming = super::dev_extras::Warming::start(
+        ctx.root(),
+        &ctx.config,
+        &args.warm,
+        args.no_warm,
+        &started,
+        &[
+            launch.first_page_url.as_deref(),
+            args.probe.ready_url.as_deref(),
+        ],
+        t0,
+    );
+    if let Some(w) = &warming.warmer {
+        printer.status(format!("  warming     {}", w.planned.join(", ")));
+    }
+    let mut session = Session {
+        started: &mut started,
+        warming: &mut warming,
+        preflight: &mut preflight,
+        at: record.timestamp.clone(),
+    };
+    serve(printer, &ctx, &mut session, &mut steps, watcher.as_ref(), &signals)
+}
+
+/// The running server and what goes on beside it.
+struct Session<'a> {
+    started: &'a mut warmstart_devserver::Started,
+    warming: &'a mut super::dev_extras::Warming,
+    preflight: &'a mut super::dev_extras::Preflight,
+    /// When the session started (the run record's timestamp).
+    at: String,
+}
+
+impl Session<'_> {
+    /// Prints what happened beside the server since the last call.
+    fn tick(&mut self, printer: &Printer) {
+        self.started.read_log();
+        for line in self.warming.poll() {
+            printer.status(format!("{} {line}", tag(printer)));
+        }
+        if let Some(w) = self.preflight.take(Duration::ZERO) {
+            printer.status(format!(
+                "{} {}: {w}",
+                tag(printer),
+                printer.paint("warning", Paint::Red)
+            ));
+        }
+    }
+
+    /// Records the session's routes, then ends with the server's code.
+    fn exit(&mut self, printer: &Printer, code: i32) -> ! {
+        self.started.read_log();
+        self.warming
+            .remember(printer, &self.started.log.routes, &self.at);
+        exit_with(code)
+    }
 }
 
 /// Keeps the server running: re-runs the prepare steps on changes, and
@@ -539,24 +623,24 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
 fn serve(
     printer: &Printer,
     ctx: &Context,
-    started: &mut warmstart_devserver::Started,
+    session: &mut Session,
     steps: &mut [Step],
     watcher: Option<&watch::Watcher>,
     signals: &Forwarder,
 ) -> CmdResult {
     let mut signalled: Option<Instant> = None;
     loop {
-        let _ = session::drain(&started.process);
-        if let Some(status) = started.process.try_wait() {
-            started.process.wait();
-            exit_with(warmstart_devserver::process::exit_code(status));
+        session.tick(printer);
+        if let Some(status) = session.started.process.try_wait() {
+            session.started.process.wait();
+            session.exit(printer, warmstart_devserver::process::exit_code(status));
         }
         if signals.received().is_some() {
             // The signal was forwarded; give the server time to shut down.
             let at = *signalled.get_or_insert_with(Instant::now);
             if at.elapsed() > Duration::from_secs(10) {
-                let status = started.process.stop(Duration::from_secs(5));
-                exit_with(warmstart_devserver::process::exit_code(status));
+                let status = session.started.process.stop(Duration::from_secs(5));
+                session.exit(printer, warmstart_devserver::process::exit_code(status));
             }
         }
         let Some(w) = watcher else {

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod completions;
 pub mod demo;
 pub mod dev;
+mod dev_extras;
 pub mod doctor;
 pub mod graph;
 pub mod graph_ready;
