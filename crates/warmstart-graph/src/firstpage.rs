@@ -211,15 +211,20 @@ pub(crate) struct Closure {
     pub(crate) parent: Vec<Option<usize>>,
 }
 
+/// `(importer, specifier, resolved file)` → true: an external, not followed.
+pub(crate) type ExternalRule<'a> = dyn Fn(&Path, &str, &Path) -> bool + Sync + 'a;
+/// Byte spans of a file's code the bundler does not compile.
+pub(crate) type DeadSpans<'a> = dyn Fn(&Path, &str) -> Vec<(u32, u32)> + Sync + 'a;
+
 /// What the before-Ready analysis (`ready`) changes in the walk: the
 /// bundler's externals rule, the imports it drops as dead code, the
 /// resolver for `require()`, and file contents of an edit not yet written.
 #[derive(Default)]
 pub(crate) struct Hooks<'a> {
     /// `(importer, specifier, resolved file)` → true: an external, not followed.
-    pub(crate) external: Option<&'a (dyn Fn(&Path, &str, &Path) -> bool + Sync)>,
+    pub(crate) external: Option<&'a ExternalRule<'a>>,
     /// Byte spans of a file's code the bundler does not compile.
-    pub(crate) dead: Option<&'a (dyn Fn(&Path, &str) -> Vec<(u32, u32)> + Sync)>,
+    pub(crate) dead: Option<&'a DeadSpans<'a>>,
     pub(crate) require_resolver: Option<&'a WorkspaceResolver>,
     pub(crate) contents: Option<&'a HashMap<PathBuf, Vec<u8>>>,
     /// Edited texts not yet written (fix-barrels measures its rewrite).
@@ -337,7 +342,10 @@ pub(crate) fn closure_with(
             if import.kind == EdgeKind::TypeOnly || import.type_usable {
                 continue;
             }
-            if dead.iter().any(|&(s, e)| s <= import.start && import.end <= e) {
+            if dead
+                .iter()
+                .any(|&(s, e)| s <= import.start && import.end <= e)
+            {
                 continue;
             }
             // Next's client compile strips a page's data functions
@@ -425,7 +433,16 @@ pub fn totals_with(
     let entries = entries(root, route_or_file)?;
     let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
     let (client, server) = rayon::join(
-        || closure(root, &client_entries, &client_resolver, &packages, false, overlay),
+        || {
+            closure(
+                root,
+                &client_entries,
+                &client_resolver,
+                &packages,
+                false,
+                overlay,
+            )
+        },
         || closure(root, &entries, &server_resolver, &packages, true, overlay),
     );
     let totals = |c: &Closure| SideTotals {
@@ -439,7 +456,12 @@ pub fn totals_with(
 fn sides(
     root: &Path,
     entries: &[PathBuf],
-) -> (Vec<PathBuf>, WorkspaceResolver, WorkspaceResolver, WorkspacePackages) {
+) -> (
+    Vec<PathBuf>,
+    WorkspaceResolver,
+    WorkspaceResolver,
+    WorkspacePackages,
+) {
     let packages = workspaces::discover(root);
     let client_resolver = resolve::bundler_resolver(
         root,
@@ -475,7 +497,16 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
     let none = Overlay::new();
     let (client, server) = rayon::join(
-        || closure(root, &client_entries, &client_resolver, &packages, false, &none),
+        || {
+            closure(
+                root,
+                &client_entries,
+                &client_resolver,
+                &packages,
+                false,
+                &none,
+            )
+        },
         || closure(root, &entries, &server_resolver, &packages, true, &none),
     );
     let totals = |c: &Closure| SideTotals {
@@ -672,10 +703,21 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
         entries: entries.iter().map(|p| rel(root, p)).collect(),
         client: totals(&client),
         server: totals(&server),
-        node_modules: root.join("node_modules").is_dir(),
+        node_modules: installed(root),
         groups,
         offenders,
         suggestions,
+    })
+}
+
+/// Whether packages are installed: `node_modules` holds something besides
+/// dot entries. warmstart's own cache (`node_modules/.cache/warmstart`)
+/// creates the folder in a tree that was never installed.
+fn installed(root: &Path) -> bool {
+    std::fs::read_dir(root.join("node_modules")).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| !e.file_name().to_string_lossy().starts_with('.'))
     })
 }
 

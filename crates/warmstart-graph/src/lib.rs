@@ -9,8 +9,8 @@
 //! println!("{} runtime groups", report.views.runtime.groups);
 //! ```
 
-mod build;
 pub mod barrels;
+mod build;
 pub mod cache;
 pub mod codemod;
 mod config;

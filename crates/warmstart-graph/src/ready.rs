@@ -172,7 +172,11 @@ struct Setup {
 fn app_dir(root: &Path, given: Option<&Path>) -> Result<PathBuf, ReadyError> {
     match given {
         Some(p) => {
-            let p = if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                root.join(p)
+            };
             let p = std::fs::canonicalize(&p).unwrap_or(p);
             if p.is_dir() {
                 Ok(p)
@@ -195,9 +199,10 @@ fn bundler_of(app: &Path, next_major: Option<u32>) -> (Bundler, String) {
         Some(s) if s.contains("--turbo") => (Bundler::Turbopack, format!("dev script `{s}`")),
         Some(s) if s.contains("--webpack") => (Bundler::Webpack, format!("dev script `{s}`")),
         // Next 16 makes Turbopack the default for `next dev`.
-        Some(s) if next_major.is_some_and(|m| m >= 16) => {
-            (Bundler::Turbopack, format!("dev script `{s}` (Next 16 default)"))
-        }
+        Some(s) if next_major.is_some_and(|m| m >= 16) => (
+            Bundler::Turbopack,
+            format!("dev script `{s}` (Next 16 default)"),
+        ),
         Some(s) => (Bundler::Webpack, format!("dev script `{s}`")),
         None => (Bundler::Webpack, "no dev script: webpack".into()),
     }
@@ -215,7 +220,11 @@ fn find_file(app: &Path, stem: &str) -> Option<PathBuf> {
     None
 }
 
-fn setup(root: &Path, options: &ReadyOptions, notes: &mut Vec<String>) -> Result<(Setup, rules::NextInstall, NextConfigFacts, Bundler, String), ReadyError> {
+fn setup(
+    root: &Path,
+    options: &ReadyOptions,
+    notes: &mut Vec<String>,
+) -> Result<(Setup, rules::NextInstall, NextConfigFacts, Bundler, String), ReadyError> {
     let app = app_dir(root, options.app.as_deref())?;
     let next = rules::NextInstall::find(&app);
     let config = rules::read_next_config(root, &app);
@@ -248,7 +257,8 @@ fn setup(root: &Path, options: &ReadyOptions, notes: &mut Vec<String>) -> Result
     if let Some(path) = find_file(&app, "middleware") {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         // Next 15.2+: `export const config = { runtime: "nodejs" }`.
-        let runtime = if text.contains("runtime: \"nodejs\"") || text.contains("runtime: 'nodejs'") {
+        let runtime = if text.contains("runtime: \"nodejs\"") || text.contains("runtime: 'nodejs'")
+        {
             Runtime::NodeJs
         } else {
             Runtime::Edge
@@ -270,8 +280,20 @@ fn setup(root: &Path, options: &ReadyOptions, notes: &mut Vec<String>) -> Result
     for e in &entries {
         let r = rules::rules(bundler, e.runtime, &next, &config);
         resolvers.push((
-            resolve::bundler_resolver(root, &packages, &r.import_conditions, &r.main_fields, r.browser_field),
-            resolve::bundler_resolver(root, &packages, &r.require_conditions, &r.main_fields, r.browser_field),
+            resolve::bundler_resolver(
+                root,
+                &packages,
+                &r.import_conditions,
+                &r.main_fields,
+                r.browser_field,
+            ),
+            resolve::bundler_resolver(
+                root,
+                &packages,
+                &r.require_conditions,
+                &r.main_fields,
+                r.browser_field,
+            ),
         ));
         all_rules.push(r);
     }
@@ -409,7 +431,9 @@ pub fn analyse(root: &Path, options: &ReadyOptions) -> Result<Ready, ReadyError>
             rel(&root, &setup.app)
         ));
     }
-    let closures: Vec<Closure> = (0..setup.entries.len()).map(|k| setup.walk(k, None)).collect();
+    let closures: Vec<Closure> = (0..setup.entries.len())
+        .map(|k| setup.walk(k, None))
+        .collect();
     let mut compiles = Vec::new();
     for (k, c) in closures.iter().enumerate() {
         let e = &setup.entries[k];
@@ -437,7 +461,11 @@ pub fn analyse(root: &Path, options: &ReadyOptions) -> Result<Ready, ReadyError>
         bundler_from,
         node_modules: next.dir.is_some(),
         config,
-        modules: compiles.iter().filter(|c| c.before_ready).map(|c| c.modules).sum(),
+        modules: compiles
+            .iter()
+            .filter(|c| c.before_ready)
+            .map(|c| c.modules)
+            .sum(),
         env: setup.env.clone(),
         compiles,
         offenders,
@@ -447,7 +475,12 @@ pub fn analyse(root: &Path, options: &ReadyOptions) -> Result<Ready, ReadyError>
 
 /// The plans for one entry file, with the dynamic imports' reach taken
 /// from `closures`.
-fn plan_file(setup: &Setup, path: &Path, source: &str, closures: &[Closure]) -> Result<Vec<lazy::Candidate>, ReadyError> {
+fn plan_file(
+    setup: &Setup,
+    path: &Path,
+    source: &str,
+    closures: &[Closure],
+) -> Result<Vec<lazy::Candidate>, ReadyError> {
     let mut reach: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (k, c) in closures.iter().enumerate() {
         if setup.entries[k].path == path {
@@ -509,7 +542,8 @@ fn offenders(setup: &Setup, closures: &[Closure]) -> Result<Vec<Offender>, Ready
                         let without = firstpage::reach(c, 1, &|from, e| {
                             from == 0 && e.line == cand.line && e.specifier == cand.specifier
                         });
-                        per_compile.push((compile_name(&setup.entries[k]), c.nodes.len() - without));
+                        per_compile
+                            .push((compile_name(&setup.entries[k]), c.nodes.len() - without));
                     }
                 }
             }
@@ -550,11 +584,17 @@ pub struct Written {
 /// Applies every offender with a rewrite that saves modules, one import
 /// at a time (each plan is made on the text the previous one left), and
 /// writes each file atomically when its bytes change.
-pub fn write(root: &Path, options: &ReadyOptions, ready: &Ready) -> Result<Vec<Written>, ReadyError> {
+pub fn write(
+    root: &Path,
+    options: &ReadyOptions,
+    ready: &Ready,
+) -> Result<Vec<Written>, ReadyError> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut notes = Vec::new();
     let (setup, ..) = setup(&root, options, &mut notes)?;
-    let closures: Vec<Closure> = (0..setup.entries.len()).map(|k| setup.walk(k, None)).collect();
+    let closures: Vec<Closure> = (0..setup.entries.len())
+        .map(|k| setup.walk(k, None))
+        .collect();
     let mut out = Vec::new();
     let mut files: Vec<&str> = ready
         .offenders
@@ -572,7 +612,9 @@ pub fn write(root: &Path, options: &ReadyOptions, ready: &Ready) -> Result<Vec<W
         let wanted: Vec<&str> = ready
             .offenders
             .iter()
-            .filter(|o| o.file == file && o.modules > 0 && matches!(o.plan, lazy::Plan::Rewrite { .. }))
+            .filter(|o| {
+                o.file == file && o.modules > 0 && matches!(o.plan, lazy::Plan::Rewrite { .. })
+            })
             .map(|o| o.specifier.as_str())
             .collect();
         let mut text = original.clone();
@@ -595,9 +637,11 @@ pub fn write(root: &Path, options: &ReadyOptions, ready: &Ready) -> Result<Vec<W
         }
         let changed = text != original;
         if changed {
-            warmstart_fs::write_if_changed(&path, text.as_bytes()).map_err(|e| ReadyError::Write {
-                file: file.to_string(),
-                message: e.to_string(),
+            warmstart_fs::write_if_changed(&path, text.as_bytes()).map_err(|e| {
+                ReadyError::Write {
+                    file: file.to_string(),
+                    message: e.to_string(),
+                }
             })?;
         }
         out.push(Written {

@@ -294,7 +294,12 @@ impl WorkspaceResolver {
     /// The same resolver with one tsconfig for every importer, as `tsc -p
     /// <tsconfig>` resolves every file of its program (`fix-barrels` checks
     /// each program an importer belongs to).
-    pub fn with_tsconfig(&self, root: &Path, packages: &WorkspacePackages, tsconfig: &Path) -> Self {
+    pub fn with_tsconfig(
+        &self,
+        root: &Path,
+        packages: &WorkspacePackages,
+        tsconfig: &Path,
+    ) -> Self {
         let mut options = self.main.options().clone();
         options.tsconfig = Some(TsconfigDiscovery::Manual(oxc_resolver::TsconfigOptions {
             config_file: tsconfig.to_path_buf(),
@@ -310,7 +315,11 @@ impl WorkspaceResolver {
     /// Where `specifier` leads from `file` honouring `exports` (a bundler),
     /// or ignoring it (TypeScript's `moduleResolution: node`).
     pub fn resolve_strict(&self, file: &Path, specifier: &str, exports: bool) -> Option<PathBuf> {
-        let resolver = if exports { &self.main } else { &self.no_exports };
+        let resolver = if exports {
+            &self.main
+        } else {
+            &self.no_exports
+        };
         resolver
             .resolve_file(file, specifier)
             .ok()

@@ -115,7 +115,11 @@ fn fixture(root: &Path) {
         "packages/effects/index.ts",
         "import \"./register\";\nexport { A } from \"./a\";\nexport { B } from \"./b\";\n",
     );
-    write(root, "packages/effects/register.ts", "(globalThis as any).registered = true;\n");
+    write(
+        root,
+        "packages/effects/register.ts",
+        "(globalThis as any).registered = true;\n",
+    );
     write(root, "packages/effects/a.ts", "export const A = 1;\n");
     write(root, "packages/effects/b.ts", "export const B = 2;\n");
 }

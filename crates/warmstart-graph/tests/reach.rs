@@ -47,7 +47,11 @@ fn repo() -> (tempfile::TempDir, std::path::PathBuf) {
         "node_modules/pkg/package.json",
         r#"{ "name": "pkg", "main": "index.js" }"#,
     );
-    write(&root, "node_modules/pkg/index.js", "export const pkg = 1;\n");
+    write(
+        &root,
+        "node_modules/pkg/index.js",
+        "export const pkg = 1;\n",
+    );
     (dir, root)
 }
 
@@ -77,7 +81,10 @@ fn imported_ignored_and_generated_files_are_modules() {
         .iter()
         .map(|u| (u.file.as_str(), u.specifier.as_str()))
         .collect();
-    assert_eq!(unresolved, [("gen/deep.ts", "./gone"), ("src/a.ts", "./nope")]);
+    assert_eq!(
+        unresolved,
+        [("gen/deep.ts", "./gone"), ("src/a.ts", "./nope")]
+    );
     let a = graph.find("src/a.ts").unwrap();
     let c = closure(&graph, View::Runtime, a, 10);
     assert_eq!(c.modules, 5);
@@ -104,12 +111,19 @@ fn files_outside_the_walked_folders_are_reached() {
 #[test]
 fn an_entry_the_walk_does_not_find_is_a_module() {
     let (_dir, root) = repo();
-    write(&root, "gen/alone.ts", "import { helper } from \"../src/helper\";\nexport const x = helper;\n");
+    write(
+        &root,
+        "gen/alone.ts",
+        "import { helper } from \"../src/helper\";\nexport const x = helper;\n",
+    );
     let mut options = BuildOptions::new(&root);
     options.paths = vec!["lib".into()];
     options.entries = vec!["gen/alone.ts".into()];
     let graph = build(&options);
-    assert_eq!(paths(&graph), ["gen/alone.ts", "lib/other.ts", "src/helper.ts"]);
+    assert_eq!(
+        paths(&graph),
+        ["gen/alone.ts", "lib/other.ts", "src/helper.ts"]
+    );
     let entry = graph.find("gen/alone.ts").unwrap();
     assert_eq!(closure(&graph, View::Runtime, entry, 10).modules, 2);
 }
@@ -118,7 +132,11 @@ fn an_entry_the_walk_does_not_find_is_a_module() {
 fn a_tree_without_such_files_builds_the_same_graph() {
     let (_dir, root) = repo();
     // Without the imports of ignored or outside files nothing is reached.
-    write(&root, "src/a.ts", "import { helper } from \"./helper\";\nexport const a = helper;\n");
+    write(
+        &root,
+        "src/a.ts",
+        "import { helper } from \"./helper\";\nexport const a = helper;\n",
+    );
     let graph = build(&BuildOptions::new(&root));
     assert_eq!(graph.stats.reached, 0);
     assert_eq!(paths(&graph), ["lib/other.ts", "src/a.ts", "src/helper.ts"]);

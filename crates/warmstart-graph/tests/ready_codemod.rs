@@ -47,10 +47,12 @@ fn plan(file: &str, source: &str, guard: Option<&str>) -> Vec<lazy::Candidate> {
 fn rewrite_all(file: &str, source: &str, guard: Option<&str>) -> String {
     let mut text = source.to_string();
     for _ in 0..10 {
-        let next = plan(file, &text, guard).into_iter().find_map(|c| match c.plan {
-            lazy::Plan::Rewrite { edits, .. } => Some(edits),
-            lazy::Plan::Refused { .. } => None,
-        });
+        let next = plan(file, &text, guard)
+            .into_iter()
+            .find_map(|c| match c.plan {
+                lazy::Plan::Rewrite { edits, .. } => Some(edits),
+                lazy::Plan::Refused { .. } => None,
+            });
         let Some(edits) = next else {
             break;
         };
@@ -63,11 +65,19 @@ fn rewrite_all(file: &str, source: &str, guard: Option<&str>) -> String {
 
 #[test]
 fn namespace_import_reexported_as_a_member() {
-    let cands = plan("instrumentation.ts", SENTRY_DOCUMENTED, Some("NEXT_PUBLIC_SENTRY_DSN"));
+    let cands = plan(
+        "instrumentation.ts",
+        SENTRY_DOCUMENTED,
+        Some("NEXT_PUBLIC_SENTRY_DSN"),
+    );
     assert_eq!(cands.len(), 1);
     assert_eq!(cands[0].specifier, "@sentry/nextjs");
     assert_eq!(cands[0].bindings, vec!["Sentry"]);
-    let after = rewrite_all("instrumentation.ts", SENTRY_DOCUMENTED, Some("NEXT_PUBLIC_SENTRY_DSN"));
+    let after = rewrite_all(
+        "instrumentation.ts",
+        SENTRY_DOCUMENTED,
+        Some("NEXT_PUBLIC_SENTRY_DSN"),
+    );
     insta::assert_snapshot!("sentry_documented_guarded", after);
 }
 
@@ -113,7 +123,14 @@ export const name = async () => t.getTracer("web");
     let cands = plan("instrumentation.ts", source, None);
     let summary: Vec<String> = cands
         .iter()
-        .map(|c| format!("{} {:?} {}", c.specifier, c.bindings, matches!(c.plan, lazy::Plan::Rewrite { .. })))
+        .map(|c| {
+            format!(
+                "{} {:?} {}",
+                c.specifier,
+                c.bindings,
+                matches!(c.plan, lazy::Plan::Rewrite { .. })
+            )
+        })
         .collect();
     assert_eq!(
         summary,
@@ -142,7 +159,9 @@ export function report(e: unknown) {
     let shown: Vec<String> = cands
         .iter()
         .map(|c| match &c.plan {
-            lazy::Plan::Refused { reason } => format!("{}:{} refused: {reason}", c.line, c.specifier),
+            lazy::Plan::Refused { reason } => {
+                format!("{}:{} refused: {reason}", c.line, c.specifier)
+            }
             lazy::Plan::Rewrite { .. } => format!("{}:{} rewrite", c.line, c.specifier),
         })
         .collect();
@@ -181,7 +200,11 @@ fn a_synchronous_function_is_refused() {
 
 #[test]
 fn rewriting_is_idempotent() {
-    let once = rewrite_all("instrumentation.ts", SENTRY_DOCUMENTED, Some("NEXT_PUBLIC_SENTRY_DSN"));
+    let once = rewrite_all(
+        "instrumentation.ts",
+        SENTRY_DOCUMENTED,
+        Some("NEXT_PUBLIC_SENTRY_DSN"),
+    );
     let twice = rewrite_all("instrumentation.ts", &once, Some("NEXT_PUBLIC_SENTRY_DSN"));
     assert_eq!(once, twice);
     assert!(

@@ -114,10 +114,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("apps/web")).unwrap();
-        std::fs::write(root.join("apps/web/next.config.js"), "module.exports = {}\n").unwrap();
+        std::fs::write(
+            root.join("apps/web/next.config.js"),
+            "module.exports = {}\n",
+        )
+        .unwrap();
         let a = key(root, "apps/web");
         assert_eq!(a, key(root, "apps/web"));
-        std::fs::write(root.join("apps/web/next.config.js"), "module.exports = {a:1}\n").unwrap();
+        std::fs::write(
+            root.join("apps/web/next.config.js"),
+            "module.exports = {a:1}\n",
+        )
+        .unwrap();
         assert_ne!(a, key(root, "apps/web"));
         // A remembered verdict answers without node.
         let b = key(root, "apps/web");

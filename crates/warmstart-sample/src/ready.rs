@@ -121,9 +121,11 @@ pub(crate) fn flavour(out: &mut Out, next: NextFlavor) {
         const HOOK: &str = "    instrumentationHook: true,\n";
         let text = match next {
             // 13.5 compiles instrumentation only with the experimental flag.
-            NextFlavor::Next13Webpack if !text.contains(HOOK) => {
-                text.replacen("  experimental: {\n", &format!("  experimental: {{\n{HOOK}"), 1)
-            }
+            NextFlavor::Next13Webpack if !text.contains(HOOK) => text.replacen(
+                "  experimental: {\n",
+                &format!("  experimental: {{\n{HOOK}"),
+                1,
+            ),
             // 15 has it stable and warns about the flag.
             NextFlavor::Next15Turbopack => text.replacen(HOOK, "", 1),
             _ => text,

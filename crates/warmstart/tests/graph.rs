@@ -352,11 +352,17 @@ fn closure_of_the_metadata_after_the_lazy_switch_reaches_the_gitignored_lazy_fil
     assert_eq!(r.code, 0, "{}", r.stderr);
     // The lazy outputs are gitignored by warmstart's own block.
     let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
-    assert!(ignore.contains("apps.metadata.lazy.generated.ts"), "{ignore}");
+    assert!(
+        ignore.contains("apps.metadata.lazy.generated.ts"),
+        "{ignore}"
+    );
     // The documented one-line switch (docs/apps.md).
     let meta = root.join("packages/app-store/appStoreMetaData.ts");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let switched = text.replace("\"./apps.metadata.generated\"", "\"./apps.metadata.lazy.generated\"");
+    let switched = text.replace(
+        "\"./apps.metadata.generated\"",
+        "\"./apps.metadata.lazy.generated\"",
+    );
     assert_ne!(text, switched);
     std::fs::write(&meta, switched).unwrap();
     let r = run(
@@ -403,15 +409,37 @@ fn fix_barrels_on_the_sample_rewrites_loader_and_check_ratchets() {
     // --check without a baseline: every barrel import is new.
     let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("apps/web/components/Loader.tsx"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("apps/web/components/Loader.tsx"),
+        "{}",
+        r.stdout
+    );
     let baseline = root.join(".barrels-baseline");
     let b = baseline.to_str().unwrap();
     let r = run(
         &root,
-        &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b, "--update-baseline"],
+        &[
+            "graph",
+            "fix-barrels",
+            "apps/web",
+            "--check",
+            "--baseline",
+            b,
+            "--update-baseline",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b]);
+    let r = run(
+        &root,
+        &[
+            "graph",
+            "fix-barrels",
+            "apps/web",
+            "--check",
+            "--baseline",
+            b,
+        ],
+    );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     // A new barrel import fails the ratchet.
     std::fs::write(
@@ -419,12 +447,29 @@ fn fix_barrels_on_the_sample_rewrites_loader_and_check_ratchets() {
         "import { Button } from \"@calcom/ui\";\nexport const NewThing = Button;\n",
     )
     .unwrap();
-    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--check", "--baseline", b]);
+    let r = run(
+        &root,
+        &[
+            "graph",
+            "fix-barrels",
+            "apps/web",
+            "--check",
+            "--baseline",
+            b,
+        ],
+    );
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stdout.contains("apps/web/components/NewThing.tsx"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("apps/web/components/NewThing.tsx"),
+        "{}",
+        r.stdout
+    );
     std::fs::remove_file(root.join("apps/web/components/NewThing.tsx")).unwrap();
 
-    let r = run(&root, &["graph", "fix-barrels", "apps/web", "--route", "/auth/login"]);
+    let r = run(
+        &root,
+        &["graph", "fix-barrels", "apps/web", "--route", "/auth/login"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("fix_barrels_sample_diff", r.stdout);
     let r = run(&root, &["graph", "fix-barrels", "apps/web", "--write"]);
@@ -433,7 +478,10 @@ fn fix_barrels_on_the_sample_rewrites_loader_and_check_ratchets() {
     assert!(!loader.contains("from \"@calcom/ui\""), "{loader}");
     // Idempotent: a second --write changes nothing.
     let before = std::fs::read_to_string(root.join("apps/web/components/Loader.tsx")).unwrap();
-    let r = run(&root, &["--json", "graph", "fix-barrels", "apps/web", "--write"]);
+    let r = run(
+        &root,
+        &["--json", "graph", "fix-barrels", "apps/web", "--write"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(value["files"].as_array().unwrap().len(), 0, "{}", r.stdout);

@@ -132,11 +132,17 @@ fn a_config_init_cannot_wrap_exits_2_with_the_place_and_writes_nothing() {
             "if (process.env.CI) {\n  module.exports = nextConfig;\n} else {\n  module.exports = { ...nextConfig, dev: true };\n}",
         );
     std::fs::write(&config, &text).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "  module.exports = nextConfig;")
+        .unwrap();
     let out = warmstart(&root).args(["init", "--write"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("apps/web/next.config.js:67:3: the config is exported inside an `if`"),
+        err.contains(&format!(
+            "apps/web/next.config.js:{line}:3: the config is exported inside an `if`"
+        )),
         "{err}"
     );
     assert!(err.contains("withWarmstart()"), "{err}");

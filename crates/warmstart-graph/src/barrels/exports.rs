@@ -182,7 +182,9 @@ pub fn table_of(path: &Path, text: &str) -> Table {
                         decl.span.start,
                         &format!("imports \"{source}\" for its side effects"),
                     ),
-                    Some(list) if list.is_empty() && decl.import_kind != ImportOrExportKind::Type => {
+                    Some(list)
+                        if list.is_empty() && decl.import_kind != ImportOrExportKind::Type =>
+                    {
                         effect(
                             &mut table,
                             decl.span.start,
@@ -196,10 +198,9 @@ pub fn table_of(path: &Path, text: &str) -> Table {
                                     s.local.name.to_string(),
                                     Imported::Name(export_name(&s.imported)),
                                 ),
-                                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (
-                                    s.local.name.to_string(),
-                                    Imported::Name("default".into()),
-                                ),
+                                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                                    (s.local.name.to_string(), Imported::Name("default".into()))
+                                }
                                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
                                     (s.local.name.to_string(), Imported::Namespace)
                                 }

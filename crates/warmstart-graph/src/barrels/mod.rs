@@ -33,8 +33,8 @@ use serde::Serialize;
 use crate::build::ModuleGraph;
 use crate::parse::EdgeKind;
 pub use exports::Imported;
-pub use rewrite::{Outcome, Placed};
 use rewrite::BarrelStatement;
+pub use rewrite::{Outcome, Placed};
 use target::Targets;
 use trace::Tracer;
 
@@ -95,11 +95,17 @@ pub struct Plan {
 
 impl Plan {
     pub fn rewrites(&self) -> usize {
-        self.imports.iter().filter(|i| i.status == "rewrite").count()
+        self.imports
+            .iter()
+            .filter(|i| i.status == "rewrite")
+            .count()
     }
 
     pub fn refused(&self) -> usize {
-        self.imports.iter().filter(|i| i.status == "refused").count()
+        self.imports
+            .iter()
+            .filter(|i| i.status == "refused")
+            .count()
     }
 
     /// The baseline lines of every barrel import (sorted, distinct).
@@ -162,7 +168,13 @@ struct Planner<'g> {
 
 impl Planner<'_> {
     /// Where `importer` should take `name` of `barrel` from.
-    fn place(&mut self, importer: u32, barrel: u32, original: &str, name: &str) -> Result<Placed, String> {
+    fn place(
+        &mut self,
+        importer: u32,
+        barrel: u32,
+        original: &str,
+        name: &str,
+    ) -> Result<Placed, String> {
         let graph = self.tracer.graph();
         let chain = self
             .tracer
@@ -200,7 +212,8 @@ impl Planner<'_> {
                 }
             }
         }
-        Err(last.unwrap_or_else(|| format!("`{name}`: no module on its chain can be imported here")))
+        Err(last
+            .unwrap_or_else(|| format!("`{name}`: no module on its chain can be imported here")))
     }
 
     /// Why the modules of `skipped` may not be bypassed to reach `target`.

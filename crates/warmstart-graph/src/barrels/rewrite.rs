@@ -173,7 +173,10 @@ pub fn rewrite_file(
     let mut outcomes: Vec<(u32, Outcome)> = Vec::new();
     if ret.panicked || ret.diagnostics.errors().next().is_some() {
         for s in statements {
-            outcomes.push((s.start, Outcome::Refused(vec!["the file does not parse".into()])));
+            outcomes.push((
+                s.start,
+                Outcome::Refused(vec!["the file does not parse".into()]),
+            ));
         }
         return (text.to_string(), outcomes);
     }
@@ -219,9 +222,12 @@ pub fn rewrite_file(
                 };
                 for s in specifiers {
                     match s {
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => reasons.push(
-                            format!("a namespace import (`* as {}`) takes every name", s.local.name),
-                        ),
+                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                            reasons.push(format!(
+                                "a namespace import (`* as {}`) takes every name",
+                                s.local.name
+                            ))
+                        }
                         ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
                             if let Some(p) = place_one("default", &mut reasons) {
                                 modules.push(p.module);
@@ -359,7 +365,11 @@ pub fn rewrite_file(
     let first_import = spans.iter().find(|s| s.2).map(|s| s.0);
     let first_export = spans.iter().find(|s| !s.2).map(|s| s.0);
     for &(start, end, is_import) in &spans {
-        let first = if is_import { first_import } else { first_export };
+        let first = if is_import {
+            first_import
+        } else {
+            first_export
+        };
         let text_here = if Some(start) == first {
             let lines = if is_import {
                 edits.import_text(&style)

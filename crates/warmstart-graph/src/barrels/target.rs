@@ -155,11 +155,10 @@ fn exports_subpaths(exports: &Value, rel: &str) -> Vec<String> {
         leaves(value, &mut targets);
         for target in targets {
             match (key.split_once('*'), target.split_once('*')) {
-                (None, None) => {
-                    if normalize(Path::new(&target)) == normalize(Path::new(rel)) {
-                        out.push(key.clone());
-                    }
+                (None, None) if normalize(Path::new(&target)) == normalize(Path::new(rel)) => {
+                    out.push(key.clone());
                 }
+                (None, None) => {}
                 (Some((kp, ks)), Some((tp, ts))) => {
                     let rel_n = format!("./{}", normalize(Path::new(rel)).display());
                     let tp_n = if tp.starts_with("./") {
@@ -198,9 +197,14 @@ impl<'g> Targets<'g> {
                 continue;
             }
             let manifest = read_json(&dir.join("package.json")).unwrap_or(Value::Null);
-            let next_app = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"]
-                .iter()
-                .any(|f| dir.join(f).is_file());
+            let next_app = [
+                "next.config.js",
+                "next.config.mjs",
+                "next.config.ts",
+                "next.config.cjs",
+            ]
+            .iter()
+            .any(|f| dir.join(f).is_file());
             if !runs_tsc(&manifest) && !next_app {
                 continue;
             }
@@ -287,7 +291,9 @@ impl<'g> Targets<'g> {
         let to_pkg = self.manifest(&to);
         let same = matches!((&from_pkg, &to_pkg), (Some(a), Some(b)) if a.dir == b.dir);
         let stem = without_extension(&to);
-        let dir_form = is_index(&to).then(|| stem.parent().map(Path::to_path_buf)).flatten();
+        let dir_form = is_index(&to)
+            .then(|| stem.parent().map(Path::to_path_buf))
+            .flatten();
         if same {
             if let Some(parent) = from.parent() {
                 for path in dir_form.iter().chain(std::iter::once(&stem)) {
@@ -345,7 +351,13 @@ impl<'g> Targets<'g> {
     }
 
     /// Checks one candidate; the reason when it does not do.
-    fn verify(&self, importer: u32, original: &str, candidate: &str, target: u32) -> Result<(), String> {
+    fn verify(
+        &self,
+        importer: u32,
+        original: &str,
+        candidate: &str,
+        target: u32,
+    ) -> Result<(), String> {
         let from = self.abs(importer);
         let to = self.abs(target);
         match self.nearest.resolve_strict(&from, candidate, true) {
@@ -374,8 +386,16 @@ impl<'g> Targets<'g> {
                 if resolver.resolve_strict(&from, original, exports).is_none() {
                     continue;
                 }
-                if resolver.resolve_strict(&from, candidate, exports).as_deref() != Some(to.as_path()) {
-                    let how = if exports { "" } else { " without `exports` (moduleResolution node)" };
+                if resolver
+                    .resolve_strict(&from, candidate, exports)
+                    .as_deref()
+                    != Some(to.as_path())
+                {
+                    let how = if exports {
+                        ""
+                    } else {
+                        " without `exports` (moduleResolution node)"
+                    };
                     return Err(format!("`{candidate}` does not resolve under {label}{how}"));
                 }
             }
@@ -423,7 +443,7 @@ fn apply_mapping(pattern: &str, target: &Path, path: &Path) -> Option<String> {
         }
         (None, None) => (without_extension(Path::new(target)) == Path::new(path)
             || Path::new(target) == Path::new(path))
-            .then(|| pattern.to_string()),
+        .then(|| pattern.to_string()),
         _ => None,
     }
 }

@@ -22,12 +22,28 @@ pub struct Step {
 /// Why a name cannot be traced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TraceError {
-    NotExported { module: u32, name: String },
-    Ambiguous { module: u32, name: String },
+    NotExported {
+        module: u32,
+        name: String,
+    },
+    Ambiguous {
+        module: u32,
+        name: String,
+    },
     /// Passed on by `export * from` a package outside the repository.
-    Outside { module: u32, name: String, specifier: String },
-    Unreadable { module: u32, why: String },
-    Cycle { module: u32, name: String },
+    Outside {
+        module: u32,
+        name: String,
+        specifier: String,
+    },
+    Unreadable {
+        module: u32,
+        why: String,
+    },
+    Cycle {
+        module: u32,
+        name: String,
+    },
 }
 
 impl TraceError {
@@ -51,7 +67,10 @@ impl TraceError {
             ),
             TraceError::Unreadable { module, why } => format!("{}: {why}", path(module)),
             TraceError::Cycle { module, name } => {
-                format!("`{name}` is re-exported in a cycle through {}", path(module))
+                format!(
+                    "`{name}` is re-exported in a cycle through {}",
+                    path(module)
+                )
             }
         }
     }

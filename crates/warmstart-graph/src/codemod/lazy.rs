@@ -115,7 +115,7 @@ pub fn candidates(
     let source_type = crate::parse::source_type_for(path);
     let ret = Parser::new(&allocator, source, source_type).parse();
     if let Some(d) = ret.diagnostics.errors().next() {
-        let offset = d.labels.first().map_or(0, |l| l.offset() as u32);
+        let offset = d.labels.first().map_or(0, |l| l.offset());
         let (line, column) = line_col(source, offset);
         return Err(SyntaxError {
             line,
@@ -209,11 +209,21 @@ fn specs_of(decl: &ImportDeclaration, scoping: &Scoping) -> Option<Vec<Spec>> {
 enum Use {
     /// In function `fn_id` (the outermost one); `blocks`: the blocks on the
     /// way up that `await` can be written in, innermost first.
-    InFunction { fn_id: NodeId, blocks: Vec<NodeId> },
+    InFunction {
+        fn_id: NodeId,
+        blocks: Vec<NodeId>,
+    },
     /// The whole top-level statement (`span`) re-exports it under `name`,
     /// as `expr` (`Sentry.captureRequestError` / `captureRequestError`).
-    HookExport { name: String, span: Span, member: Option<String> },
-    TopLevel { line: u32, text: String },
+    HookExport {
+        name: String,
+        span: Span,
+        member: Option<String>,
+    },
+    TopLevel {
+        line: u32,
+        text: String,
+    },
 }
 
 fn classify(ctx: &Ctx, reference: NodeId, hooks: &[&str]) -> Use {
@@ -273,9 +283,12 @@ fn classify(ctx: &Ctx, reference: NodeId, hooks: &[&str]) -> Use {
                 };
             }
         }
-        [AstKind::ExportSpecifier(s), AstKind::ExportNamedDeclaration(e), AstKind::Program(_), ..]
-            if e.specifiers.len() == 1 && member.is_none() =>
-        {
+        [
+            AstKind::ExportSpecifier(s),
+            AstKind::ExportNamedDeclaration(e),
+            AstKind::Program(_),
+            ..,
+        ] if e.specifiers.len() == 1 && member.is_none() => {
             let exported = s.exported.name();
             if hooks.contains(&exported.as_str()) {
                 return Use::HookExport {
@@ -309,6 +322,10 @@ fn first_line(text: &str) -> String {
     }
 }
 
+/// A function's node, the import specifiers used in it, and the blocks
+/// that reference them.
+type FunctionUses = (NodeId, Vec<usize>, Vec<Vec<NodeId>>);
+
 fn plan_import(
     ctx: &Ctx,
     decl: &ImportDeclaration,
@@ -319,14 +336,16 @@ fn plan_import(
     // The literal as written, quotes included: generated code keeps them.
     let quoted = &ctx.source[decl.source.span.start as usize..decl.source.span.end as usize];
     // Function id → (the specs used there, reference blocks).
-    let mut functions: BTreeMap<u32, (NodeId, Vec<usize>, Vec<Vec<NodeId>>)> = BTreeMap::new();
+    let mut functions: BTreeMap<u32, FunctionUses> = BTreeMap::new();
     let mut exports: Vec<(String, Span, Option<String>, usize)> = Vec::new();
     for (k, spec) in specs.iter().enumerate() {
         for &r in &spec.value_refs {
             match classify(ctx, r, options.hooks) {
                 Use::InFunction { fn_id, blocks } => {
                     let key = ctx.nodes.kind(fn_id).span().start;
-                    let entry = functions.entry(key).or_insert((fn_id, Vec::new(), Vec::new()));
+                    let entry = functions
+                        .entry(key)
+                        .or_insert((fn_id, Vec::new(), Vec::new()));
                     if !entry.1.contains(&k) {
                         entry.1.push(k);
                     }
@@ -351,7 +370,14 @@ fn plan_import(
         shown.push(s);
     }
     for (name, span, member, k) in &exports {
-        let text = wrapper(ctx, name, &specs[*k], member.as_deref(), quoted, guard.as_deref());
+        let text = wrapper(
+            ctx,
+            name,
+            &specs[*k],
+            member.as_deref(),
+            quoted,
+            guard.as_deref(),
+        );
         shown.push(text.clone());
         edits.push(Edit {
             start: span.start,
@@ -397,7 +423,8 @@ fn plan_function(
     let line = line_of(ctx.source, fn_start);
     let mut edits = Vec::new();
     if !is_async {
-        let is_hook = fn_name.as_deref().is_some_and(|n| hooks.contains(&n)) && exported(nodes, fn_id);
+        let is_hook =
+            fn_name.as_deref().is_some_and(|n| hooks.contains(&n)) && exported(nodes, fn_id);
         if !is_hook || generator {
             return Err(format!(
                 "{} is used in the synchronous function {} (line {line}): `await import()` needs an async one",
@@ -437,7 +464,11 @@ fn plan_function(
                 Some(s) if line_of(ctx.source, s) > line_of(ctx.source, span.start) => {
                     format!("\n{}{decl}", line_indent(ctx.source, s))
                 }
-                _ => format!("\n{}{}{decl}", line_indent(ctx.source, span.start), ctx.indent),
+                _ => format!(
+                    "\n{}{}{decl}",
+                    line_indent(ctx.source, span.start),
+                    ctx.indent
+                ),
             };
             edits.push(Edit {
                 start: at,
@@ -455,7 +486,10 @@ fn plan_function(
                 ));
             };
             if matches!(&a.body, ArrowFunctionBody::FunctionBody(_)) {
-                return Err(format!("{} is used in the parameters (line {line})", names()));
+                return Err(format!(
+                    "{} is used in the parameters (line {line})",
+                    names()
+                ));
             }
             let body = a.body.span();
             let outer = line_indent(ctx.source, a.span.start);
@@ -548,7 +582,12 @@ fn wrapper(
 /// `import()`s in functions that bring the package: put them behind the
 /// same guard (in their `if`, or in a new one). A top-level `import()`
 /// runs on load and is left alone.
-fn guard_dynamic_imports(ctx: &Ctx, specifier: &str, guard: &str, options: &LazyOptions) -> Vec<Edit> {
+fn guard_dynamic_imports(
+    ctx: &Ctx,
+    specifier: &str,
+    guard: &str,
+    options: &LazyOptions,
+) -> Vec<Edit> {
     let nodes = ctx.nodes;
     let check = format!("process.env.{guard}");
     let mut edits = Vec::new();
@@ -566,7 +605,10 @@ fn guard_dynamic_imports(ctx: &Ctx, specifier: &str, guard: &str, options: &Lazy
         let mut up = Vec::new();
         let mut in_function = false;
         for id in nodes.ancestor_ids(node.id()) {
-            if matches!(nodes.kind(id), AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)) {
+            if matches!(
+                nodes.kind(id),
+                AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)
+            ) {
                 in_function = true;
                 break;
             }
@@ -598,17 +640,28 @@ fn guard_dynamic_imports(ctx: &Ctx, specifier: &str, guard: &str, options: &Lazy
                 text: format!("{check} && {}", if wrap { "(" } else { "" }),
             });
             if wrap {
-                edits.push(Edit { start: test.end, end: test.end, text: ")".into() });
+                edits.push(Edit {
+                    start: test.end,
+                    end: test.end,
+                    text: ")".into(),
+                });
             }
             continue;
         }
         let statement = up.iter().find(|&&id| {
             matches!(nodes.kind(id), AstKind::ExpressionStatement(_))
-                && matches!(nodes.parent_kind(id), AstKind::BlockStatement(_) | AstKind::FunctionBody(_))
+                && matches!(
+                    nodes.parent_kind(id),
+                    AstKind::BlockStatement(_) | AstKind::FunctionBody(_)
+                )
         });
         if let Some(&id) = statement {
             let start = nodes.kind(id).span().start;
-            edits.push(Edit { start, end: start, text: format!("if ({check}) ") });
+            edits.push(Edit {
+                start,
+                end: start,
+                text: format!("if ({check}) "),
+            });
         }
     }
     edits
@@ -617,12 +670,18 @@ fn guard_dynamic_imports(ctx: &Ctx, specifier: &str, guard: &str, options: &Lazy
 /// Removes the static import, or keeps what types use as `import type`.
 fn static_import_edit(ctx: &Ctx, decl: &ImportDeclaration, specs: &[Spec]) -> Edit {
     let specifier = &ctx.source[decl.source.span.start as usize..decl.source.span.end as usize];
-    let kept: Vec<&Spec> = specs.iter().filter(|s| s.type_refs > 0 || s.inline_type).collect();
+    let kept: Vec<&Spec> = specs
+        .iter()
+        .filter(|s| s.type_refs > 0 || s.inline_type)
+        .collect();
     let mut lines = Vec::new();
     if let Some(ns) = kept.iter().find(|s| s.imported.is_none()) {
         lines.push(format!("import type * as {} from {specifier};", ns.local));
     }
-    if let Some(d) = kept.iter().find(|s| s.imported.as_deref() == Some("default")) {
+    if let Some(d) = kept
+        .iter()
+        .find(|s| s.imported.as_deref() == Some("default"))
+    {
         lines.push(format!("import type {} from {specifier};", d.local));
     }
     let named: Vec<String> = kept
@@ -634,18 +693,29 @@ fn static_import_edit(ctx: &Ctx, decl: &ImportDeclaration, specs: &[Spec]) -> Ed
         })
         .collect();
     if !named.is_empty() {
-        lines.push(format!("import type {{ {} }} from {specifier};", named.join(", ")));
+        lines.push(format!(
+            "import type {{ {} }} from {specifier};",
+            named.join(", ")
+        ));
     }
     let (start, mut end) = (decl.span.start, decl.span.end);
     if !lines.is_empty() {
-        return Edit { start, end, text: lines.join("\n") };
+        return Edit {
+            start,
+            end,
+            text: lines.join("\n"),
+        };
     }
     // Remove the statement with its line; and one blank line after it when
     // it stood first or after a blank line, so no double gap is left.
     let bytes = ctx.source.as_bytes();
-    let line_start = ctx.source[..start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = ctx.source[..start as usize]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let alone_before = ctx.source[line_start..start as usize].trim().is_empty();
-    let rest_end = ctx.source[end as usize..].find('\n').map_or(ctx.source.len(), |i| end as usize + i + 1);
+    let rest_end = ctx.source[end as usize..]
+        .find('\n')
+        .map_or(ctx.source.len(), |i| end as usize + i + 1);
     let alone_after = ctx.source[end as usize..rest_end].trim().is_empty();
     if !(alone_before && alone_after) {
         // Something follows on the line (a comment): take the statement
@@ -654,15 +724,26 @@ fn static_import_edit(ctx: &Ctx, decl: &ImportDeclaration, specs: &[Spec]) -> Ed
             let rest = &ctx.source[end as usize..];
             end += (rest.len() - rest.trim_start_matches([' ', '\t']).len()) as u32;
         }
-        return Edit { start, end, text: String::new() };
+        return Edit {
+            start,
+            end,
+            text: String::new(),
+        };
     }
     end = rest_end as u32;
     let before_blank = line_start == 0
-        || ctx.source[..line_start - 1].rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+        || ctx.source[..line_start - 1]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
     if before_blank && bytes.get(end as usize) == Some(&b'\n') {
         end += 1;
     }
-    Edit { start: line_start as u32, end, text: String::new() }
+    Edit {
+        start: line_start as u32,
+        end,
+        text: String::new(),
+    }
 }
 
 fn function_name(nodes: &AstNodes, fn_id: NodeId) -> Option<String> {
@@ -681,27 +762,36 @@ fn function_name(nodes: &AstNodes, fn_id: NodeId) -> Option<String> {
 
 /// A function exported by name at the top level.
 fn exported(nodes: &AstNodes, fn_id: NodeId) -> bool {
-    nodes.ancestor_ids(fn_id).take(3).any(|a| match nodes.kind(a) {
-        AstKind::ExportDeclaration(e) => matches!(
-            &e.declaration,
-            Declaration::FunctionDeclaration(_) | Declaration::VariableDeclaration(_)
-        ),
-        _ => false,
-    })
+    nodes
+        .ancestor_ids(fn_id)
+        .take(3)
+        .any(|a| match nodes.kind(a) {
+            AstKind::ExportDeclaration(e) => matches!(
+                &e.declaration,
+                Declaration::FunctionDeclaration(_) | Declaration::VariableDeclaration(_)
+            ),
+            _ => false,
+        })
 }
 
 /// The whitespace that starts the line holding `offset`.
 fn line_indent(source: &str, offset: u32) -> String {
     let start = source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
-    source[start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+    source[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
 }
 
 /// The file's indentation unit: the first indented line's whitespace.
 fn indent_unit(source: &str) -> String {
     source
         .lines()
-        .map(|l| l.chars().take_while(|c| *c == ' ' || *c == '\t').collect::<String>())
+        .map(|l| {
+            l.chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect::<String>()
+        })
         .find(|w| !w.is_empty())
         .unwrap_or_else(|| "  ".to_string())
 }
-

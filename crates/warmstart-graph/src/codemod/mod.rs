@@ -39,14 +39,21 @@ pub fn apply(source: &str, edits: &[Edit]) -> String {
 /// 1-based line of a byte offset.
 pub(crate) fn line_of(source: &str, offset: u32) -> u32 {
     let end = (offset as usize).min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
 }
 
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(source: &str, offset: u32) -> (u32, u32) {
     let end = (offset as usize).min(source.len());
     let line_start = source[..end].rfind('\n').map_or(0, |i| i + 1);
-    (line_of(source, offset), source[line_start..end].chars().count() as u32 + 1)
+    (
+        line_of(source, offset),
+        source[line_start..end].chars().count() as u32 + 1,
+    )
 }
 
 #[cfg(test)]
@@ -57,9 +64,21 @@ mod tests {
     fn edits_keep_every_other_byte() {
         let src = "a\nb\nc\n";
         let edits = vec![
-            Edit { start: 2, end: 4, text: String::new() },
-            Edit { start: 0, end: 0, text: "// x\n".into() },
-            Edit { start: 4, end: 5, text: "C".into() },
+            Edit {
+                start: 2,
+                end: 4,
+                text: String::new(),
+            },
+            Edit {
+                start: 0,
+                end: 0,
+                text: "// x\n".into(),
+            },
+            Edit {
+                start: 4,
+                end: 5,
+                text: "C".into(),
+            },
         ];
         assert_eq!(apply(src, &edits), "// x\na\nC\n");
         assert_eq!(line_col("ab\ncd", 4), (2, 2));

@@ -51,7 +51,12 @@ impl CompileEnv {
         if app != root {
             files.push(root.join(".env"));
         }
-        for name in [".env", ".env.development", ".env.local", ".env.development.local"] {
+        for name in [
+            ".env",
+            ".env.development",
+            ".env.local",
+            ".env.development.local",
+        ] {
             files.push(app.join(name));
         }
         for file in files {
@@ -61,13 +66,25 @@ impl CompileEnv {
             let from = super::rel(root, &file);
             for (key, value) in parse_dotenv(&text) {
                 if key.starts_with("NEXT_PUBLIC_") {
-                    env.vars.insert(key, EnvValue { value, from: from.clone() });
+                    env.vars.insert(
+                        key,
+                        EnvValue {
+                            value,
+                            from: from.clone(),
+                        },
+                    );
                 }
             }
         }
         for (key, value) in std::env::vars() {
             if key.starts_with("NEXT_PUBLIC_") {
-                env.vars.insert(key, EnvValue { value, from: "environment".into() });
+                env.vars.insert(
+                    key,
+                    EnvValue {
+                        value,
+                        from: "environment".into(),
+                    },
+                );
             }
         }
         env
@@ -331,13 +348,24 @@ mod tests {
             vars: pairs
                 .iter()
                 .map(|(k, v)| {
-                    (k.to_string(), EnvValue { value: v.to_string(), from: ".env".into() })
+                    (
+                        k.to_string(),
+                        EnvValue {
+                            value: v.to_string(),
+                            from: ".env".into(),
+                        },
+                    )
                 })
                 .collect(),
         }
     }
 
-    fn dead_text<'s>(src: &'s str, runtime: Runtime, env: &CompileEnv, early: bool) -> Vec<&'s str> {
+    fn dead_text<'s>(
+        src: &'s str,
+        runtime: Runtime,
+        env: &CompileEnv,
+        early: bool,
+    ) -> Vec<&'s str> {
         dead_spans(Path::new("a.ts"), src, runtime, env, early)
             .into_iter()
             .map(|(s, e)| &src[s as usize..e as usize])
@@ -358,9 +386,15 @@ mod tests {
         let src = "if (process.env.NEXT_PUBLIC_SENTRY_DSN && process.env.NEXT_RUNTIME === \"nodejs\") { a(); }\n";
         // nodejs: `unknown && true` is unknown; edge: `unknown && false` is false.
         assert!(dead_text(src, Runtime::NodeJs, &env(&[]), false).is_empty());
-        assert_eq!(dead_text(src, Runtime::Edge, &env(&[]), false), vec!["{ a(); }"]);
+        assert_eq!(
+            dead_text(src, Runtime::Edge, &env(&[]), false),
+            vec!["{ a(); }"]
+        );
         let empty = env(&[("NEXT_PUBLIC_SENTRY_DSN", "")]);
-        assert_eq!(dead_text(src, Runtime::NodeJs, &empty, false), vec!["{ a(); }"]);
+        assert_eq!(
+            dead_text(src, Runtime::NodeJs, &empty, false),
+            vec!["{ a(); }"]
+        );
     }
 
     #[test]
@@ -376,7 +410,8 @@ mod tests {
 
     #[test]
     fn dotenv_lines() {
-        let parsed = parse_dotenv("# c\nexport A=1\nB=\"two words\"\nC= # none\nNEXT_PUBLIC_SENTRY_DSN=\n");
+        let parsed =
+            parse_dotenv("# c\nexport A=1\nB=\"two words\"\nC= # none\nNEXT_PUBLIC_SENTRY_DSN=\n");
         assert_eq!(
             parsed,
             vec![

@@ -123,7 +123,10 @@ mod tests {
             "import * as Sentry from \"@sentry/nextjs\";\nSentry.init({ dsn: process.env.MY_DSN || undefined });\n",
         )
         .unwrap();
-        assert_eq!(guard(dir.path(), "@sentry/nextjs", "").as_deref(), Some("MY_DSN"));
+        assert_eq!(
+            guard(dir.path(), "@sentry/nextjs", "").as_deref(),
+            Some("MY_DSN")
+        );
         // An existing guard in the entry wins.
         let entry = "if (process.env.NEXT_PUBLIC_SENTRY_DSN) {}";
         assert_eq!(

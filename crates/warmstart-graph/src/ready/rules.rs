@@ -136,7 +136,9 @@ impl NextInstall {
                 .and_then(|t| serde_json::from_str::<Vec<String>>(&t).ok())
                 .unwrap_or_default();
         let instrument_layer = std::fs::read_to_string(dir.join("dist/lib/constants.js"))
-            .map(|t| t.contains("instrument: 'instrument'") || t.contains("instrument: \"instrument\""))
+            .map(|t| {
+                t.contains("instrument: 'instrument'") || t.contains("instrument: \"instrument\"")
+            })
             .unwrap_or(false);
         NextInstall {
             dir: Some(dir),
@@ -217,8 +219,22 @@ pub fn rules(
         (Bundler::Webpack, Runtime::NodeJs) => Rules {
             bundler,
             runtime,
-            import_conditions: vec!["node", "import", "module", "webpack", "development", "default"],
-            require_conditions: vec!["node", "require", "module", "webpack", "development", "default"],
+            import_conditions: vec![
+                "node",
+                "import",
+                "module",
+                "webpack",
+                "development",
+                "default",
+            ],
+            require_conditions: vec![
+                "node",
+                "require",
+                "module",
+                "webpack",
+                "development",
+                "default",
+            ],
             main_fields: vec!["main", "module"],
             browser_field: false,
             externals: if next.instrument_layer && !config.bundle_pages_router_dependencies {
@@ -234,8 +250,26 @@ pub fn rules(
         (Bundler::Webpack, Runtime::Edge) => Rules {
             bundler,
             runtime,
-            import_conditions: vec!["edge-light", "worker", "browser", "import", "module", "webpack", "development", "default"],
-            require_conditions: vec!["edge-light", "worker", "browser", "require", "module", "webpack", "development", "default"],
+            import_conditions: vec![
+                "edge-light",
+                "worker",
+                "browser",
+                "import",
+                "module",
+                "webpack",
+                "development",
+                "default",
+            ],
+            require_conditions: vec![
+                "edge-light",
+                "worker",
+                "browser",
+                "require",
+                "module",
+                "webpack",
+                "development",
+                "default",
+            ],
             main_fields: vec!["edge-light", "worker", "browser", "module", "main"],
             browser_field: true,
             externals: Externals::Nothing,
@@ -247,8 +281,22 @@ pub fn rules(
         (Bundler::Turbopack, Runtime::NodeJs) => Rules {
             bundler,
             runtime,
-            import_conditions: vec!["development", "node", "react-server", "import", "module", "default"],
-            require_conditions: vec!["development", "node", "react-server", "require", "module", "default"],
+            import_conditions: vec![
+                "development",
+                "node",
+                "react-server",
+                "import",
+                "module",
+                "default",
+            ],
+            require_conditions: vec![
+                "development",
+                "node",
+                "react-server",
+                "require",
+                "module",
+                "default",
+            ],
             main_fields: vec!["module", "main"],
             browser_field: false,
             externals: Externals::Only(opt_out()),
@@ -260,8 +308,24 @@ pub fn rules(
         (Bundler::Turbopack, Runtime::Edge) => Rules {
             bundler,
             runtime,
-            import_conditions: vec!["development", "edge-light", "react-server", "browser", "import", "module", "default"],
-            require_conditions: vec!["development", "edge-light", "react-server", "browser", "require", "module", "default"],
+            import_conditions: vec![
+                "development",
+                "edge-light",
+                "react-server",
+                "browser",
+                "import",
+                "module",
+                "default",
+            ],
+            require_conditions: vec![
+                "development",
+                "edge-light",
+                "react-server",
+                "browser",
+                "require",
+                "module",
+                "default",
+            ],
             main_fields: vec!["browser", "module", "main"],
             browser_field: true,
             externals: Externals::Nothing,

@@ -66,7 +66,12 @@ fn routes(root: &Path, plan: &Plan, routes: &[String]) -> miette::Result<Vec<ser
     let mut out = Vec::new();
     for route in routes {
         let none = warmstart_graph::firstpage::Overlay::new();
-        let fail = |e: String| miette::miette!(help = "give a route such as /auth/login or a page file", "{e}");
+        let fail = |e: String| {
+            miette::miette!(
+                help = "give a route such as /auth/login or a page file",
+                "{e}"
+            )
+        };
         let (cb, sb) = warmstart_graph::firstpage::totals_with(root, route, &none).map_err(fail)?;
         let (ca, sa) = warmstart_graph::firstpage::totals_with(root, route, &overlay)
             .map_err(|e| miette::miette!("{e}"))?;
@@ -114,7 +119,10 @@ pub fn run(workspace: &Workspace, printer: &Printer, args: FixBarrelsArgs) -> Cm
             // Never overwrite an edit made since the plan was read.
             let now = std::fs::read_to_string(&path).into_diagnostic()?;
             if now != file.before {
-                miette::bail!("{} changed while fix-barrels ran; nothing written for it", file.path);
+                miette::bail!(
+                    "{} changed while fix-barrels ran; nothing written for it",
+                    file.path
+                );
             }
             if warmstart_fs::write_if_changed(&path, file.after.as_bytes())
                 .into_diagnostic()?
@@ -218,7 +226,11 @@ fn check(printer: &Printer, plan: &Plan, args: &FixBarrelsArgs) -> CmdResult {
         new.len()
     ));
     printer.json(&serde_json::json!({ "imports": plan.imports.len(), "new": new, "gone": gone }));
-    Ok(if new.is_empty() { Status::Ok } else { Status::Failed })
+    Ok(if new.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
 }
 
 /// `graph closure ROUTE --by-package`: what `fix-barrels` would do to the
@@ -253,11 +265,16 @@ pub fn route_edits(
         },
     );
     let before = report.client.modules + report.server.modules;
-    let saving_of = |overlay: &warmstart_graph::firstpage::Overlay| -> miette::Result<(usize, usize, i64)> {
-        let (c, s) = warmstart_graph::firstpage::totals_with(root, route, overlay)
-            .map_err(|e| miette::miette!("{e}"))?;
-        Ok((c.modules, s.modules, before as i64 - (c.modules + s.modules) as i64))
-    };
+    let saving_of =
+        |overlay: &warmstart_graph::firstpage::Overlay| -> miette::Result<(usize, usize, i64)> {
+            let (c, s) = warmstart_graph::firstpage::totals_with(root, route, overlay)
+                .map_err(|e| miette::miette!("{e}"))?;
+            Ok((
+                c.modules,
+                s.modules,
+                before as i64 - (c.modules + s.modules) as i64,
+            ))
+        };
     let mut edits = Vec::new();
     for file in &plan.files {
         let mut overlay = warmstart_graph::firstpage::Overlay::new();
@@ -285,8 +302,11 @@ pub fn route_edits(
             .then(a["file"].as_str().cmp(&b["file"].as_str()))
     });
     let (client, server, saving) = saving_of(&plan.overlay(root))?;
-    let refused: Vec<&barrels::BarrelImport> =
-        plan.imports.iter().filter(|i| i.status == "refused").collect();
+    let refused: Vec<&barrels::BarrelImport> = plan
+        .imports
+        .iter()
+        .filter(|i| i.status == "refused")
+        .collect();
     Ok(Some(serde_json::json!({
         "edits": edits,
         "refused": refused,

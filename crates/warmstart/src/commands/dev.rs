@@ -581,7 +581,14 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
         preflight: &mut preflight,
         at: record.timestamp.clone(),
     };
-    serve(printer, &ctx, &mut session, &mut steps, watcher.as_ref(), &signals)
+    serve(
+        printer,
+        &ctx,
+        &mut session,
+        &mut steps,
+        watcher.as_ref(),
+        &signals,
+    )
 }
 
 /// The running server and what goes on beside it.

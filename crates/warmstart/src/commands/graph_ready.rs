@@ -49,7 +49,9 @@ pub(crate) fn options(args: &ReadyArgs) -> ReadyOptions {
 
 fn error(e: ready::ReadyError) -> miette::Report {
     let help = match &e {
-        ready::ReadyError::NoApp(_) => "give the folder of the Next.js app (the one with next.config.js)",
+        ready::ReadyError::NoApp(_) => {
+            "give the folder of the Next.js app (the one with next.config.js)"
+        }
         ready::ReadyError::Syntax { .. } => "fix the syntax error, then run it again",
         ready::ReadyError::Write { .. } => "check the file's permissions",
     };
@@ -78,7 +80,11 @@ pub fn run(workspace: &Workspace, printer: &Printer, args: ReadyArgs) -> CmdResu
     }));
     for w in &written {
         if w.changed {
-            printer.line(format!("rewrote {}: lazy {}", w.file, w.rewritten.join(", ")));
+            printer.line(format!(
+                "rewrote {}: lazy {}",
+                w.file,
+                w.rewritten.join(", ")
+            ));
         } else {
             printer.line(format!("{}: unchanged (already lazy)", w.file));
         }
@@ -90,7 +96,10 @@ pub fn run(workspace: &Workspace, printer: &Printer, args: ReadyArgs) -> CmdResu
         if let Plan::Refused { reason } = &o.plan
             && o.modules > 0
         {
-            printer.line(format!("refused {}:{} {}: {reason}", o.file, o.line, o.specifier));
+            printer.line(format!(
+                "refused {}:{} {}: {reason}",
+                o.file, o.line, o.specifier
+            ));
         }
     }
     printer.line(format!(
