@@ -10,6 +10,14 @@
 #
 #   bench/appstore/sample-identity.sh [CALCOM_GIT]
 #
+# The original generator is on no package registry, so a host that reaches
+# only registries cannot run it. For that case the six files it wrote for
+# the default sample (60 apps, seed 1) are kept in bench/appstore/reference/
+# (our sample's data run through Cal.com's generator, not Cal.com's code):
+# SAMPLE_IDENTITY_REFERENCE=1 compares warmstart's output with those files
+# instead of running build.ts; SAMPLE_IDENTITY_SAVE=1 (with the generator
+# available) rewrites them.
+#
 # Cal.com's code is not part of this repository. The four files the
 # original generator needs (packages/app-store-cli/src/build.ts, its
 # constants.ts and utils/getAppName.ts, packages/config/prettier-preset.js)
@@ -29,8 +37,12 @@ ref="$repo/bench/.work/calcom-$PIN"
 files=(packages/app-store-cli/src/build.ts packages/app-store-cli/src/constants.ts
        packages/app-store-cli/src/utils/getAppName.ts packages/config/prettier-preset.js)
 
+reference="$here/reference"
 missing=0
 for f in "${files[@]}"; do [ -f "$ref/$f" ] || missing=1; done
+if [ -n "${SAMPLE_IDENTITY_REFERENCE:-}" ]; then
+  missing=0
+fi
 if [ "$missing" = 1 ]; then
   if [ -z "$src" ]; then
     src="$repo/bench/.work/calcom.git"
@@ -45,7 +57,7 @@ if [ "$missing" = 1 ]; then
   done
 fi
 
-work="$("$here/install.sh")"
+if [ -z "${SAMPLE_IDENTITY_REFERENCE:-}" ]; then work="$("$here/install.sh")"; fi
 bin="${WARMSTART:-$repo/target/debug/warmstart}"
 [ -x "$bin" ] || (cd "$repo" && cargo build -q -p warmstart)
 tmp="$(mktemp -d)"
@@ -53,6 +65,15 @@ trap 'rm -rf "$tmp"' EXIT
 s="$tmp/sample"
 "$bin" sample "$s" --apps "${APPS:-60}" -q
 
+gen=(apps.metadata.generated.ts apps.server.generated.ts apps.browser.generated.tsx
+     apps.schemas.generated.ts apps.keys-schemas.generated.ts bookerApps.metadata.generated.ts)
+store="$s/packages/app-store"
+mkdir "$tmp/original"
+if [ -n "${SAMPLE_IDENTITY_REFERENCE:-}" ]; then
+  [ "${APPS:-60}" = 60 ] || { echo "error: the reference files are for APPS=60" >&2; exit 2; }
+  for f in "${gen[@]}"; do cp "$reference/$f" "$tmp/original/$f"; done
+  echo "original: the files app-store-cli wrote for this sample, kept in bench/appstore/reference/"
+else
 # The original generator, where Cal.com keeps it, with a tsconfig of ours
 # (CommonJS with default-import interop, as Cal.com's base config gives it).
 for f in "${files[@]}"; do
@@ -76,16 +97,18 @@ for pkg in "$s"/packages/*/package.json; do
   case "$name" in @calcom/*) ln -sfn "$(dirname "$pkg")" "$s/node_modules/$name" ;; esac
 done
 
-gen=(apps.metadata.generated.ts apps.server.generated.ts apps.browser.generated.tsx
-     apps.schemas.generated.ts apps.keys-schemas.generated.ts bookerApps.metadata.generated.ts)
-store="$s/packages/app-store"
 (cd "$store" && rm -f "${gen[@]}")
 (cd "$s/packages/app-store-cli" && node "$work/node_modules/ts-node/dist/bin.js" --transpile-only src/build.ts >/dev/null)
-mkdir "$tmp/original"
 for f in "${gen[@]}"; do
   [ -f "$store/$f" ] || { echo "app-store-cli did not write $f" >&2; exit 1; }
   mv "$store/$f" "$tmp/original/$f"
 done
+if [ -n "${SAMPLE_IDENTITY_SAVE:-}" ]; then
+  mkdir -p "$reference"
+  for f in "${gen[@]}"; do cp "$tmp/original/$f" "$reference/$f"; done
+  echo "saved the original's files to bench/appstore/reference/"
+fi
+fi
 apps=$("$bin" apps build --json --root "$s" | python3 -c 'import json, sys; print(json.load(sys.stdin)["apps"])')
 if [ -n "${SAMPLE_IDENTITY_PLANT:-}" ]; then
   # One changed byte: the first "a" of the metadata registry becomes "b".
