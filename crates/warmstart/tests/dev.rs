@@ -558,3 +558,65 @@ fn the_cache_switch_turns_the_apps_no_change_lookup_on_and_off() {
     assert!(!stderr.contains("(cache hit)"), "{stderr}");
     assert!(stderr.contains("rewritten"), "{stderr}");
 }
+
+/// Pre-warming against a real HTTP server: `--warm` requests the route once
+/// the server is ready and says when it answered; the routes the server
+/// compiled are kept for the next session, which warms them unasked;
+/// `--no-warm` requests nothing.
+#[test]
+fn warm_requests_routes_in_the_background_and_the_next_session_remembers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{ "name": "t", "private": true, "workspaces": ["packages/*"] }"#,
+    )
+    .unwrap();
+    let session = |extra: &[&str]| {
+        let port = free_port().to_string();
+        let mut args: Vec<String> = vec!["dev".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(py(&["--port", &port, "--exit-after", "3"]));
+        // Next reads PORT too; warmstart warms there when the server did
+        // not print its address.
+        let out = warmstart(dir.path(), &strs(&args))
+            .env("PORT", &port)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let (code, text) = session(&["--warm", "/first"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("warming     /first"), "{text}");
+    assert!(text.contains("warmed /first (200) in "), "{text}");
+    assert!(text.contains(" s after start"), "{text}");
+    let history = dir
+        .path()
+        .join("node_modules/.cache/warmstart/dev-routes.json");
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&history).unwrap()).unwrap();
+    assert_eq!(
+        recorded["sessions"][0]["routes"],
+        serde_json::json!(["/first"])
+    );
+
+    let (code, text) = session(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("warmed /first (200)"), "{text}");
+
+    let (code, text) = session(&["--no-warm"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        !text.contains("warming") && !text.contains("warmed"),
+        "{text}"
+    );
+    let r = run(
+        dir.path(),
+        &["dev", "--no-warm", "--warm", "/x", "--", "true"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
