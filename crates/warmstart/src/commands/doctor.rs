@@ -223,7 +223,7 @@ fn check_assets(ws: &Workspace) -> Check {
                 report.problems.len(),
                 report.assets
             ),
-            "run `warmstart assets setup` (details: `warmstart assets validate`)",
+            "run `warmstart assets setup`, or start `warmstart dev`, which runs it first (details: `warmstart assets validate`)",
         ),
         Err(e) => fail("assets", e.to_string(), "run `warmstart assets setup`"),
     }
