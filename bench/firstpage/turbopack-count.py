@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Count the modules a real `next dev --turbopack` compiled for one route.
 
-usage: turbopack-count.py WEB ROUTE [--port N] [--timeout S] [--json OUT]
+usage: turbopack-count.py WEB ROUTE [--port N] [--timeout S] [--max-load L] [--json OUT]
        turbopack-count.py --dist DIST            (count an existing .next)
+
+With --max-load the server starts only once the 1-minute load average is
+below L (the machine is shared; run it under a lock that other measurements
+take too).
 
 WEB is the Next.js app folder (apps/web of a bench tree). The script removes
 WEB/.next, starts `next dev --turbopack` there (the `next` binary resolved
@@ -108,7 +112,21 @@ def find_next(web):
         d = parent
 
 
-def run(web, route, port, timeout):
+def wait_for_load(max_load, timeout):
+    """Waits until the 1-minute load average is below max_load."""
+    started = time.time()
+    while True:
+        with open("/proc/loadavg") as f:
+            load = float(f.read().split()[0])
+        if load < max_load:
+            return load
+        if time.time() - started > timeout:
+            sys.exit(f"turbopack-count: load stayed at {load} (wanted < {max_load})")
+        time.sleep(5)
+
+
+def run(web, route, port, timeout, max_load=None):
+    load = wait_for_load(max_load, timeout) if max_load else None
     dist = os.path.join(web, ".next")
     shutil.rmtree(dist, ignore_errors=True)
     log_path = os.path.join(web, "turbopack-count.log")
@@ -149,6 +167,7 @@ def run(web, route, port, timeout):
     result.update({
         "route": route,
         "status": status,
+        "load_at_start": load,
         "ready_s": round(ready, 2),
         "first_response_s": round(first, 2),
         "compiled": [{"route": r, "time": t} for r, t in compiled],
@@ -166,7 +185,8 @@ def main():
         web, route = args[0], args[1]
         port = int(args[args.index("--port") + 1]) if "--port" in args else 3457
         timeout = float(args[args.index("--timeout") + 1]) if "--timeout" in args else 900
-        result = run(web, route, port, timeout)
+        max_load = float(args[args.index("--max-load") + 1]) if "--max-load" in args else None
+        result = run(web, route, port, timeout, max_load)
     text = json.dumps(result, indent=2) + "\n"
     if "--json" in args:
         with open(args[args.index("--json") + 1], "w") as f:

@@ -2,6 +2,7 @@
 """Predicted vs compiled, per side, layer and group.
 
 usage: compare.py PREDICTED.json COUNTED.json [--diff N]
+       compare.py --table WORK     (run.sh's before/after, as a markdown table)
 
 PREDICTED is `warmstart graph closure ROUTE --by-package --json
 --list-modules` (Turbopack); COUNTED is `turbopack-count.py … --json`.
@@ -35,8 +36,48 @@ def predicted_sets(report):
     return client, server
 
 
+# The route's layers. The server folder also holds what compiled before
+# Ready or beside the route (instrumentation, middleware): not the route's.
+ROUTE_LAYERS = {"app-client", "app-ssr", "app-rsc", "client", "ssr", "external"}
+
+
+def in_route(name):
+    return name.rsplit(" [", 1)[1].rstrip("]") in ROUTE_LAYERS
+
+
 def counted_sets(counted):
-    return set(counted["client"]["list"]), set(counted["server"]["list"])
+    return (
+        {n for n in counted["client"]["list"] if in_route(n)},
+        {n for n in counted["server"]["list"] if in_route(n)},
+    )
+
+
+def table(work):
+    """Predicted vs compiled per variant and side, and the fix-barrels cut."""
+    import os
+
+    rows, totals = [], {}
+    for variant in ("before", "after"):
+        report = json.load(open(os.path.join(work, f"pred-{variant}.json")))
+        counted = json.load(open(os.path.join(work, f"counted-{variant}.json")))
+        pc, ps = predicted_sets(report)
+        cc, cs = counted_sets(counted)
+        totals[variant] = (len(pc) + len(ps), len(cc) + len(cs))
+        for side, p, c in (("client", pc, cc), ("server", ps, cs), ("both", pc | ps, cc | cs)):
+            rows.append(f"| {variant} | {side} | {len(p):,} | {len(c):,} | {len(p) / len(c):.2f} |")
+        rows.append(
+            f"| {variant} | first response | | {counted['first_response_s']} s | |"
+        )
+    route = json.load(open(os.path.join(work, "counted-before.json")))["route"]
+    print(f"`{route}` (App Router, `next dev --turbopack`): warmstart's prediction vs Turbopack's chunks\n")
+    print("| tree | side | predicted | compiled | ratio |")
+    print("|---|---|---:|---:|---:|")
+    print("\n".join(rows))
+    (pb, cb), (pa, ca) = totals["before"], totals["after"]
+    print(
+        f"\nfix-barrels --write: predicted {pb:,} → {pa:,} modules ({(pa - pb) / pb * 100:+.0f} %), "
+        f"compiled {cb:,} → {ca:,} ({(ca - cb) / cb * 100:+.0f} %)"
+    )
 
 
 def pct(p, c):
@@ -44,6 +85,8 @@ def pct(p, c):
 
 
 def main():
+    if sys.argv[1:2] == ["--table"]:
+        return table(sys.argv[2])
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     report = json.load(open(sys.argv[1]))

@@ -44,4 +44,4 @@ for pattern in patterns:
 print(f"make-tree: {len(seen)} workspace packages linked, next from {os.path.basename(tree)}/node_modules")
 PY
 # A git repository, so `git diff` shows what fix-barrels rewrote.
-(cd "$TREE" && git init -q && git add -A . ':!node_modules' && git -c user.name=bench -c user.email=bench@localhost commit -qm sample)
+(cd "$TREE" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm sample)
