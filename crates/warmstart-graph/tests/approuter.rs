@@ -27,7 +27,11 @@ fn describe(root: &Path, route: &str) -> String {
             let mut out = Vec::new();
             for f in &app.files {
                 let rel = f.path.strip_prefix(root).unwrap().to_string_lossy();
-                let slot = f.slot.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+                let slot = f
+                    .slot
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default();
                 out.push(format!("{}{slot} {rel}", f.kind));
             }
             for (k, v) in &app.params {
@@ -56,14 +60,30 @@ fn app_tree(root: &Path) {
     let app = "apps/web/app";
     write(root, &format!("{app}/layout.tsx"), LAYOUT);
     write(root, &format!("{app}/not-found.tsx"), PAGE);
-    write(root, &format!("{app}/global-error.tsx"), "\"use client\";\nexport default function E() { return null; }\n");
+    write(
+        root,
+        &format!("{app}/global-error.tsx"),
+        "\"use client\";\nexport default function E() { return null; }\n",
+    );
     // Route groups: transparent in the URL, each with its layout.
     write(root, &format!("{app}/(marketing)/layout.tsx"), LAYOUT);
     write(root, &format!("{app}/(marketing)/pricing/page.tsx"), PAGE);
-    write(root, &format!("{app}/(use-page-wrapper)/layout.tsx"), LAYOUT);
+    write(
+        root,
+        &format!("{app}/(use-page-wrapper)/layout.tsx"),
+        LAYOUT,
+    );
     write(root, &format!("{app}/(use-page-wrapper)/loading.tsx"), PAGE);
-    write(root, &format!("{app}/(use-page-wrapper)/auth/template.tsx"), LAYOUT);
-    write(root, &format!("{app}/(use-page-wrapper)/auth/login/page.tsx"), PAGE);
+    write(
+        root,
+        &format!("{app}/(use-page-wrapper)/auth/template.tsx"),
+        LAYOUT,
+    );
+    write(
+        root,
+        &format!("{app}/(use-page-wrapper)/auth/login/page.tsx"),
+        PAGE,
+    );
     write(
         root,
         &format!("{app}/(use-page-wrapper)/auth/login/error.tsx"),
@@ -84,7 +104,11 @@ fn app_tree(root: &Path) {
     write(root, &format!("{app}/feed/page.tsx"), PAGE);
     write(root, &format!("{app}/feed/photo/[id]/page.tsx"), PAGE);
     write(root, &format!("{app}/feed/@modal/default.tsx"), PAGE);
-    write(root, &format!("{app}/feed/@modal/(.)photo/[id]/page.tsx"), PAGE);
+    write(
+        root,
+        &format!("{app}/feed/@modal/(.)photo/[id]/page.tsx"),
+        PAGE,
+    );
     write(root, &format!("{app}/feed/@modal/login/page.tsx"), PAGE);
     write(root, &format!("{app}/feed/login/page.tsx"), PAGE);
 }
@@ -138,8 +162,7 @@ fn src_app_and_the_pages_router_first() {
     let out = format!(
         "## /cart\n{}\n## /about\n{}\n",
         describe(root, "/cart"),
-        describe(root, "/about")
-            .replace(&root.to_string_lossy().to_string(), "<root>")
+        describe(root, "/about").replace(&root.to_string_lossy().to_string(), "<root>")
     );
     insta::assert_snapshot!(out);
 }
@@ -179,24 +202,38 @@ fn layered_tree(root: &Path) {
         "apps/web/server/db.ts",
         "import { secret } from \"./secret\";\nexport type User = { name: string };\nexport const query = async (): Promise<User> => ({ name: secret });\n",
     );
-    write(root, "apps/web/server/secret.ts", "export const secret = \"s\";\n");
+    write(
+        root,
+        "apps/web/server/secret.ts",
+        "export const secret = \"s\";\n",
+    );
     write(
         root,
         "apps/web/components/login-form.tsx",
         "\"use client\";\nimport { Button } from \"@acme/ui\";\nimport { Eye } from \"@acme/icons\";\nimport * as icons from \"@acme/icons\";\nexport function LoginForm(p: { name: string }) { return <Button><Eye />{p.name}<icons.Lock /></Button>; }\n",
     );
-    write(root, "packages/ui/package.json", r#"{ "name": "@acme/ui", "main": "index.ts" }"#);
+    write(
+        root,
+        "packages/ui/package.json",
+        r#"{ "name": "@acme/ui", "main": "index.ts" }"#,
+    );
     let mut index = String::new();
     for c in ["Button", "Card", "Dialog", "Table"] {
         index.push_str(&format!("export {{ {c} }} from \"./{c}\";\n"));
         write(
             root,
             &format!("packages/ui/{c}.tsx"),
-            &format!("import {{ tokens }} from \"./tokens\";\nexport function {c}(p: {{ children?: unknown }}) {{ return <div className={{tokens.{c}}}>{{p.children as never}}</div>; }}\n"),
+            &format!(
+                "import {{ tokens }} from \"./tokens\";\nexport function {c}(p: {{ children?: unknown }}) {{ return <div className={{tokens.{c}}}>{{p.children as never}}</div>; }}\n"
+            ),
         );
     }
     write(root, "packages/ui/index.ts", &index);
-    write(root, "packages/ui/tokens.ts", "export const tokens: Record<string, string> = {};\n");
+    write(
+        root,
+        "packages/ui/tokens.ts",
+        "export const tokens: Record<string, string> = {};\n",
+    );
     write(
         root,
         "packages/icons/package.json",
@@ -222,7 +259,11 @@ fn server_components_client_boundary_and_barrels_under_turbopack() {
     let root = dir.path();
     layered_tree(root);
     let report = firstpage::analyse_with(root, "/login", 10, None).unwrap();
-    assert_eq!(report.bundler, Some(Bundler::Turbopack), "from the dev script");
+    assert_eq!(
+        report.bundler,
+        Some(Bundler::Turbopack),
+        "from the dev script"
+    );
     let mut json = serde_json::to_value(&report).unwrap();
     // Suggestions carry the rewrite text; keep the snapshot to the facts.
     json.as_object_mut().unwrap().remove("groups");

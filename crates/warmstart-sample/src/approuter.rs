@@ -230,7 +230,12 @@ pub(crate) fn apply(out: &mut Out) {
     });
     edit_json(out, "apps/web/tsconfig.json", |ts| {
         ts["compilerOptions"]["plugins"] = json!([{ "name": "next" }]);
-        ts["include"] = json!(["next-env.d.ts", "**/*.ts", "**/*.tsx", ".next/types/**/*.ts"]);
+        ts["include"] = json!([
+            "next-env.d.ts",
+            "**/*.ts",
+            "**/*.tsx",
+            ".next/types/**/*.ts"
+        ]);
     });
     out.text("apps/web/next.config.js", NEXT_CONFIG);
     for page in MOVED_PAGES {
@@ -263,7 +268,9 @@ pub(crate) fn apply(out: &mut Out) {
         })
         .collect();
     if let Some(bytes) = out.files.get_mut("packages/ui/index.ts") {
-        bytes.extend_from_slice(b"// Every generated component, as a design system's index lists them.\n");
+        bytes.extend_from_slice(
+            b"// Every generated component, as a design system's index lists them.\n",
+        );
         for line in &ui {
             bytes.extend_from_slice(line.as_bytes());
         }
@@ -280,11 +287,10 @@ pub(crate) fn apply(out: &mut Out) {
         // The default index re-exports `isBookingLimits`, which reaches
         // Prisma's zod schemas and the generated app-store schemas (absent
         // until `apps build`): this index leaves it out.
-        let text = String::from_utf8_lossy(bytes)
-            .replace(
-                "export { isBookingLimits } from \"./isBookingLimits\";\n",
-                "export { useLocale } from \"./hooks/useLocale\";\n",
-            );
+        let text = String::from_utf8_lossy(bytes).replace(
+            "export { isBookingLimits } from \"./isBookingLimits\";\n",
+            "export { useLocale } from \"./hooks/useLocale\";\n",
+        );
         let mut text = text.to_string();
         text.push_str("\n// Every module of the package, as a utility index lists them.\n");
         for line in &lib {

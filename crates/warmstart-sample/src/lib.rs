@@ -15,8 +15,8 @@
 //! println!("{} apps", summary.apps);
 //! ```
 
-mod appstore;
 mod approuter;
+mod appstore;
 mod assets;
 mod graph;
 mod metadata;
@@ -32,8 +32,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use appstore::{AppStoreFacts, COMPONENTS};
 pub use approuter::LOGIN_PAGE as APP_ROUTER_LOGIN_PAGE;
+pub use appstore::{AppStoreFacts, COMPONENTS};
 pub use graph::TypeOnlyValueImport;
 pub use planted::{Planted, PlantedCycle, VIEWS, ViewExpectation};
 pub use ready::{INSTRUMENTATION, NextFlavor};

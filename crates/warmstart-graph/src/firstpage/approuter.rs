@@ -156,7 +156,8 @@ fn find(dir: &Path, segments: &[&str], intercepting: &mut Vec<PathBuf>) -> Optio
             })
         } else if name.starts_with('[') {
             find(&path, &segments[1..], intercepting).map(|mut m| {
-                m.params.insert(0, (param_name(&name), segments[0].to_string()));
+                m.params
+                    .insert(0, (param_name(&name), segments[0].to_string()));
                 m
             })
         } else {
@@ -269,7 +270,11 @@ fn build(
             let found = find(&slot_dir, &rest, &mut ignored);
             let (slot_dirs, page, kind) = match found {
                 Some(sm) => (sm.dirs, Some(sm.page), "page"),
-                None => (vec![slot_dir.clone()], special(&slot_dir, "default"), "default"),
+                None => (
+                    vec![slot_dir.clone()],
+                    special(&slot_dir, "default"),
+                    "default",
+                ),
             };
             for d in &slot_dirs {
                 for k in SEGMENT_FILES {

@@ -340,8 +340,7 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
         }
     }
     for (i, import) in f.imports.iter().enumerate() {
-        if import.kind == ImportKind::Static && !reexport_only.contains(&i) && !f.own.contains(&i)
-        {
+        if import.kind == ImportKind::Static && !reexport_only.contains(&i) && !f.own.contains(&i) {
             f.own.push(i);
         }
     }

@@ -159,7 +159,10 @@ fn run(model: &Model, target: &Target, redirects: Option<&Redirects>) -> Layers 
                 rsc_entries.push(p);
             }
             for builtin in ["global-error", "not-found", "forbidden", "unauthorized"] {
-                let own = app.files.iter().any(|f| f.kind == builtin && f.slot.is_none());
+                let own = app
+                    .files
+                    .iter()
+                    .any(|f| f.kind == builtin && f.slot.is_none());
                 if !own
                     && let Some(p) = runtime_entry(
                         model,

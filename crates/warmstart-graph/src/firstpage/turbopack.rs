@@ -300,7 +300,8 @@ impl Model {
         // Next's own list, as Turbopack loads it (load_next_js_templateon
         // of dist/lib/server-external-packages.json).
         if let Some(next) = model.next_dir()
-            && let Ok(text) = std::fs::read_to_string(next.join("dist/lib/server-external-packages.json"))
+            && let Ok(text) =
+                std::fs::read_to_string(next.join("dist/lib/server-external-packages.json"))
             && let Ok(list) = serde_json::from_str::<Vec<String>>(&text)
         {
             model.externals.extend(list);
@@ -397,13 +398,24 @@ impl Model {
         match alias(layer, spec) {
             // Next's own modules resolve from the web app (Turbopack
             // resolves the alias from the project).
-            Some(to) => resolve::resolve(resolver, &self.packages, &self.web.join("package.json"), &to),
+            Some(to) => resolve::resolve(
+                resolver,
+                &self.packages,
+                &self.web.join("package.json"),
+                &to,
+            ),
             None => resolve::resolve(resolver, &self.packages, from, spec),
         }
     }
 
     /// Names `path` exports (for `export *` lookups).
-    fn exports_of(&self, path: &Path, env: Env, layer: Layer, seen: &mut HashSet<PathBuf>) -> Arc<BTreeSet<String>> {
+    fn exports_of(
+        &self,
+        path: &Path,
+        env: Env,
+        layer: Layer,
+        seen: &mut HashSet<PathBuf>,
+    ) -> Arc<BTreeSet<String>> {
         if let Ok(cache) = self.exports.lock()
             && let Some(e) = cache.get(&(path.to_path_buf(), env))
         {
@@ -535,7 +547,12 @@ struct Request {
 }
 
 /// Walks `layer` from `entries` (each taken whole).
-pub fn walk(model: &Model, layer: Layer, entries: &[PathBuf], redirects: Option<&Redirects>) -> Walk {
+pub fn walk(
+    model: &Model,
+    layer: Layer,
+    entries: &[PathBuf],
+    redirects: Option<&Redirects>,
+) -> Walk {
     let mut w = Walk::default();
     let mut queue: VecDeque<Request> = entries
         .iter()
@@ -563,16 +580,25 @@ struct Walker<'m> {
 }
 
 impl Walker<'_> {
-    fn include(&self, w: &mut Walk, path: &Path, kind: NodeKind, from: &Option<From>) -> (usize, bool) {
+    fn include(
+        &self,
+        w: &mut Walk,
+        path: &Path,
+        kind: NodeKind,
+        from: &Option<From>,
+    ) -> (usize, bool) {
         let key = (path.to_path_buf(), kind.clone());
         let (i, new) = match w.index.get(&key) {
             Some(&i) => (i, false),
             None => {
                 let i = w.nodes.len();
                 let reexports = if kind == NodeKind::Module {
-                    self.model
-                        .facts(path, self.layer.env())
-                        .map_or(0, |f| f.imports.iter().filter(|m| m.kind == ImportKind::Reexport).count())
+                    self.model.facts(path, self.layer.env()).map_or(0, |f| {
+                        f.imports
+                            .iter()
+                            .filter(|m| m.kind == ImportKind::Reexport)
+                            .count()
+                    })
                 } else {
                     0
                 };
@@ -588,7 +614,9 @@ impl Walker<'_> {
             }
         };
         if let Some(f) = from
-            && !w.edges[f.node].iter().any(|e| e.to == i && e.span == f.span)
+            && !w.edges[f.node]
+                .iter()
+                .any(|e| e.to == i && e.span == f.span)
         {
             w.edges[f.node].push(WalkEdge {
                 to: i,
@@ -631,7 +659,11 @@ impl Walker<'_> {
             state.full = true;
             let fresh: Vec<String> = match &req.names {
                 Names::All => Vec::new(),
-                Names::Some(set) => set.iter().filter(|n| state.names.insert((*n).clone())).cloned().collect(),
+                Names::Some(set) => set
+                    .iter()
+                    .filter(|n| state.names.insert((*n).clone()))
+                    .cloned()
+                    .collect(),
             };
             if first {
                 for (k, import) in facts.imports.iter().enumerate() {
@@ -650,7 +682,9 @@ impl Walker<'_> {
                     Names::Some(_) => {
                         let wanted: BTreeSet<String> = fresh
                             .iter()
-                            .filter(|n| !facts.locals.contains(*n) && !facts.forwards.contains_key(*n))
+                            .filter(|n| {
+                                !facts.locals.contains(*n) && !facts.forwards.contains_key(*n)
+                            })
                             .cloned()
                             .collect();
                         if wanted.is_empty() {
@@ -698,8 +732,12 @@ impl Walker<'_> {
                 // `export *`: the first star module that exports it.
                 for &k in &facts.stars {
                     let import = &facts.imports[k];
-                    if let Resolved::File(t) = self.model.resolve(self.layer, &path, &import.specifier) {
-                        let exported = self.model.exports_of(&t, env, self.layer, &mut HashSet::new());
+                    if let Resolved::File(t) =
+                        self.model.resolve(self.layer, &path, &import.specifier)
+                    {
+                        let exported =
+                            self.model
+                                .exports_of(&t, env, self.layer, &mut HashSet::new());
                         if exported.contains(&name) {
                             self.forward(w, &path, import, Names::one(&name), &req.from, queue);
                             break;
@@ -712,7 +750,15 @@ impl Walker<'_> {
 
     /// A name passed on by a side-effect-free module that is not compiled
     /// itself: the request keeps the original importer.
-    fn forward(&self, w: &mut Walk, at: &Path, import: &Import, names: Names, from: &Option<From>, queue: &mut VecDeque<Request>) {
+    fn forward(
+        &self,
+        w: &mut Walk,
+        at: &Path,
+        import: &Import,
+        names: Names,
+        from: &Option<From>,
+        queue: &mut VecDeque<Request>,
+    ) {
         let _ = w;
         if let Some(target) = self.target(at, &import.specifier) {
             queue.push_back(Request {
@@ -723,12 +769,22 @@ impl Walker<'_> {
         }
     }
 
-    fn jsx_runtime(&self, w: &mut Walk, i: usize, path: &Path, facts: &Facts, queue: &mut VecDeque<Request>) {
+    fn jsx_runtime(
+        &self,
+        w: &mut Walk,
+        i: usize,
+        path: &Path,
+        facts: &Facts,
+        queue: &mut VecDeque<Request>,
+    ) {
         if facts.jsx {
             let import = Import {
                 specifier: "react/jsx-dev-runtime".into(),
                 kind: ImportKind::Static,
-                names: Names::Some(BTreeSet::from(["jsxDEV".to_string(), "Fragment".to_string()])),
+                names: Names::Some(BTreeSet::from([
+                    "jsxDEV".to_string(),
+                    "Fragment".to_string(),
+                ])),
                 line: 1,
                 span: (0, 0),
             };
@@ -762,7 +818,9 @@ impl Walker<'_> {
                 }
                 Some(Target::File(t))
             }
-            Resolved::Builtin if server => Some(Target::External(spec.trim_start_matches("node:").to_string())),
+            Resolved::Builtin if server => Some(Target::External(
+                spec.trim_start_matches("node:").to_string(),
+            )),
             _ => None,
         }
     }
@@ -783,7 +841,15 @@ impl Walker<'_> {
         }
     }
 
-    fn import(&self, w: &mut Walk, i: usize, at: &Path, import: &Import, names: Names, queue: &mut VecDeque<Request>) {
+    fn import(
+        &self,
+        w: &mut Walk,
+        i: usize,
+        at: &Path,
+        import: &Import,
+        names: Names,
+        queue: &mut VecDeque<Request>,
+    ) {
         let from = Some(From {
             node: i,
             line: import.line,
@@ -809,7 +875,11 @@ impl Walker<'_> {
         };
         let _ = w;
         if let Some(target) = self.target(at, &import.specifier) {
-            queue.push_back(Request { target, names, from });
+            queue.push_back(Request {
+                target,
+                names,
+                from,
+            });
         }
     }
 }
@@ -818,7 +888,11 @@ impl Walker<'_> {
 fn esm_to_cjs(path: &Path) -> Option<PathBuf> {
     let text = path.to_string_lossy();
     let at = text.find("/node_modules/next/dist/esm/")?;
-    let cjs = format!("{}/node_modules/next/dist/{}", &text[..at], &text[at + 28..]);
+    let cjs = format!(
+        "{}/node_modules/next/dist/{}",
+        &text[..at],
+        &text[at + 28..]
+    );
     let cjs = PathBuf::from(cjs);
     cjs.is_file().then_some(cjs)
 }
@@ -826,7 +900,12 @@ fn esm_to_cjs(path: &Path) -> Option<PathBuf> {
 /// The name-level definers of `names` behind `barrel` (through forwards
 /// and stars), for a rewrite that imports them directly. `None` when a
 /// name cannot be traced or the barrel defines it itself.
-pub fn definers(model: &Model, layer: Layer, barrel: &Path, names: &BTreeSet<String>) -> Option<Vec<(PathBuf, Names)>> {
+pub fn definers(
+    model: &Model,
+    layer: Layer,
+    barrel: &Path,
+    names: &BTreeSet<String>,
+) -> Option<Vec<(PathBuf, Names)>> {
     let env = layer.env();
     let mut out: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     for name in names {
@@ -839,7 +918,14 @@ pub fn definers(model: &Model, layer: Layer, barrel: &Path, names: &BTreeSet<Str
     Some(out.into_iter().map(|(p, n)| (p, Names::Some(n))).collect())
 }
 
-fn trace(model: &Model, layer: Layer, at: &Path, name: &str, env: Env, depth: usize) -> Option<(PathBuf, String)> {
+fn trace(
+    model: &Model,
+    layer: Layer,
+    at: &Path,
+    name: &str,
+    env: Env,
+    depth: usize,
+) -> Option<(PathBuf, String)> {
     if depth > 32 {
         return None;
     }
@@ -856,7 +942,9 @@ fn trace(model: &Model, layer: Layer, at: &Path, name: &str, env: Env, depth: us
     }
     for &k in &f.stars {
         if let Resolved::File(t) = model.resolve(layer, at, &f.imports[k].specifier)
-            && model.exports_of(&t, env, layer, &mut HashSet::new()).contains(name)
+            && model
+                .exports_of(&t, env, layer, &mut HashSet::new())
+                .contains(name)
         {
             return trace(model, layer, &t, name, env, depth + 1);
         }

@@ -560,12 +560,13 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
         BundlerArg::Webpack => warmstart_graph::firstpage::Bundler::Webpack,
         BundlerArg::Turbopack => warmstart_graph::firstpage::Bundler::Turbopack,
     });
-    let mut report = warmstart_graph::firstpage::analyse_with(&root, &entry, args.top, bundler).map_err(|e| {
-        miette::miette!(
-            help = "give a route such as /auth/login or a page file",
-            "{e}"
-        )
-    })?;
+    let mut report = warmstart_graph::firstpage::analyse_with(&root, &entry, args.top, bundler)
+        .map_err(|e| {
+            miette::miette!(
+                help = "give a route such as /auth/login or a page file",
+                "{e}"
+            )
+        })?;
     if let Some(file) = &args.write_suggestions {
         let list: Vec<serde_json::Value> = report
             .suggestions
@@ -617,7 +618,11 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
     if let Some(route) = &report.route {
         printer.line(format!("app router ({}):", route.app_dir));
         for f in &route.files {
-            let slot = f.slot.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+            let slot = f
+                .slot
+                .as_deref()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
             printer.line(format!("  {:<13} {}{slot}", f.kind, f.path));
         }
         if !route.client_boundaries.is_empty() {
