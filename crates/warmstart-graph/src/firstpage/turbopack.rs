@@ -242,7 +242,10 @@ enum SideEffects {
 pub struct Model {
     pub root: PathBuf,
     packages: WorkspacePackages,
-    resolvers: HashMap<Layer, WorkspaceResolver>,
+    /// Per layer: for `import` (ESM conditions) and for `require()` (the
+    /// `require` condition instead of `import`, as Turbopack resolves a
+    /// CommonJS request: Next's CJS runtime takes `@swc/helpers`' cjs build).
+    resolvers: HashMap<(Layer, bool), WorkspaceResolver>,
     /// The web app's folder: Next resolves its runtime from there.
     pub web: PathBuf,
     externals: BTreeSet<String>,
@@ -260,7 +263,15 @@ pub struct Model {
 impl Model {
     pub fn new(root: &Path, web: &Path, packages: WorkspacePackages) -> Model {
         let make = |conditions: &[&str], main_fields: &[&str], browser: bool| {
-            resolve::bundler_resolver(root, &packages, conditions, main_fields, browser)
+            // A bundler never compiles a declaration file: `./x` beside
+            // `x.d.ts` and `x.js` is `x.js`.
+            resolve::without_declarations(&resolve::bundler_resolver(
+                root,
+                &packages,
+                conditions,
+                main_fields,
+                browser,
+            ))
         };
         let mut resolvers = HashMap::new();
         let browser = ["browser", "import", "module", "development", "default"];
@@ -273,17 +284,40 @@ impl Model {
             "development",
             "default",
         ];
-        resolvers.insert(
-            Layer::Client,
-            make(&browser, &["browser", "module", "main"], true),
-        );
-        resolvers.insert(
-            Layer::PagesClient,
-            make(&browser, &["browser", "module", "main"], true),
-        );
-        resolvers.insert(Layer::Ssr, make(&node, &["module", "main"], false));
-        resolvers.insert(Layer::PagesServer, make(&node, &["module", "main"], false));
-        resolvers.insert(Layer::Rsc, make(&rsc, &["module", "main"], false));
+        for require in [false, true] {
+            let cond = |list: &[&'static str]| -> Vec<&'static str> {
+                list.iter()
+                    .map(|c| {
+                        if require && *c == "import" {
+                            "require"
+                        } else {
+                            *c
+                        }
+                    })
+                    .collect()
+            };
+            let browser_fields = ["browser", "module", "main"];
+            resolvers.insert(
+                (Layer::Client, require),
+                make(&cond(&browser), &browser_fields, true),
+            );
+            resolvers.insert(
+                (Layer::PagesClient, require),
+                make(&cond(&browser), &browser_fields, true),
+            );
+            resolvers.insert(
+                (Layer::Ssr, require),
+                make(&cond(&node), &["module", "main"], false),
+            );
+            resolvers.insert(
+                (Layer::PagesServer, require),
+                make(&cond(&node), &["module", "main"], false),
+            );
+            resolvers.insert(
+                (Layer::Rsc, require),
+                make(&cond(&rsc), &["module", "main"], false),
+            );
+        }
         let mut model = Model {
             root: root.to_path_buf(),
             packages,
@@ -311,7 +345,7 @@ impl Model {
 
     /// The installed `next` package folder, resolved from the web app.
     pub fn next_dir(&self) -> Option<PathBuf> {
-        let resolver = self.resolvers.get(&Layer::Ssr)?;
+        let resolver = self.resolvers.get(&(Layer::Ssr, false))?;
         match resolve::resolve(
             resolver,
             &self.packages,
@@ -392,7 +426,12 @@ impl Model {
     }
 
     fn resolve(&self, layer: Layer, from: &Path, spec: &str) -> Resolved {
-        let Some(resolver) = self.resolvers.get(&layer) else {
+        self.resolve_kind(layer, from, spec, false)
+    }
+
+    /// `require`: resolved as a `require()` call (the `require` condition).
+    fn resolve_kind(&self, layer: Layer, from: &Path, spec: &str, require: bool) -> Resolved {
+        let Some(resolver) = self.resolvers.get(&(layer, require)) else {
             return Resolved::Builtin;
         };
         match alias(layer, spec) {
@@ -760,7 +799,8 @@ impl Walker<'_> {
         queue: &mut VecDeque<Request>,
     ) {
         let _ = w;
-        if let Some(target) = self.target(at, &import.specifier) {
+        if let Some(target) = self.target(at, &import.specifier, import.kind == ImportKind::Require)
+        {
             queue.push_back(Request {
                 target,
                 names,
@@ -793,12 +833,12 @@ impl Walker<'_> {
     }
 
     /// Where `spec` from `at` goes in this layer.
-    fn target(&self, at: &Path, spec: &str) -> Option<Target> {
+    fn target(&self, at: &Path, spec: &str, require: bool) -> Option<Target> {
         let server = self.layer.server();
         if server && (spec == "@opentelemetry/api" || spec == "next/dist/server/require-hook") {
             return Some(Target::External(spec.to_string()));
         }
-        match self.model.resolve(self.layer, at, spec) {
+        match self.model.resolve_kind(self.layer, at, spec, require) {
             Resolved::File(t) => {
                 if server && self.external(&t) {
                     // Named by the request; a relative one by its path in
@@ -874,7 +914,8 @@ impl Walker<'_> {
             _ => names,
         };
         let _ = w;
-        if let Some(target) = self.target(at, &import.specifier) {
+        if let Some(target) = self.target(at, &import.specifier, import.kind == ImportKind::Require)
+        {
             queue.push_back(Request {
                 target,
                 names,
