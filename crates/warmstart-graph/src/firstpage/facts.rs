@@ -290,13 +290,13 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
             Statement::ExportDeclaration(decl) => {
                 declared_names(&decl.declaration, &mut f.locals);
             }
-            Statement::ExportDefaultDeclaration(decl) => {
+            Statement::ExportDefaultDeclaration(decl)
                 if !matches!(
                     decl.declaration,
                     ExportDefaultDeclarationKind::TSInterfaceDeclaration(_)
-                ) {
-                    f.locals.insert("default".into());
-                }
+                ) =>
+            {
+                f.locals.insert("default".into());
             }
             _ => {}
         }

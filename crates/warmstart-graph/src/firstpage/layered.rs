@@ -197,8 +197,8 @@ fn run(model: &Model, target: &Target, redirects: Option<&Redirects>) -> Layers 
             let mut client_entries: Vec<PathBuf> = entries
                 .iter()
                 .filter(|p| {
-                    !p.file_stem()
-                        .is_some_and(|s| s.to_string_lossy() == "_document")
+                    p.file_stem()
+                        .is_none_or(|s| s.to_string_lossy() != "_document")
                 })
                 .cloned()
                 .collect();

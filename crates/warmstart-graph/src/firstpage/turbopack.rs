@@ -250,9 +250,9 @@ pub struct Model {
     pub web: PathBuf,
     externals: BTreeSet<String>,
     optimized: Vec<String>,
-    facts: Mutex<HashMap<(PathBuf, Env), Option<Arc<Facts>>>>,
+    facts: Mutex<FactsCache>,
     side_effects: Mutex<HashMap<PathBuf, SideEffects>>,
-    exports: Mutex<HashMap<(PathBuf, Env), Arc<BTreeSet<String>>>>,
+    exports: Mutex<ExportsCache>,
     /// Pass side-effect-free modules through by name (Turbopack); webpack's
     /// dev compile does not.
     pub pass_through: bool,
@@ -355,12 +355,6 @@ impl Model {
             Resolved::File(p) => p.parent().map(Path::to_path_buf),
             _ => None,
         }
-    }
-
-    /// Adds `serverExternalPackages` / `optimizePackageImports` entries.
-    pub fn configure(&mut self, server_external: &[String], optimize: &[String]) {
-        self.externals.extend(server_external.iter().cloned());
-        self.optimized.extend(optimize.iter().cloned());
     }
 
     pub fn facts(&self, path: &Path, env: Env) -> Option<Arc<Facts>> {
@@ -571,8 +565,15 @@ pub struct Walk {
     index: HashMap<(PathBuf, NodeKind), usize>,
     states: HashMap<PathBuf, State>,
     /// (module, name, importer statement) already handled.
-    asked: HashSet<(PathBuf, String, Option<(usize, u32)>)>,
+    asked: HashSet<Asked>,
 }
+
+/// (module, name, importer node and statement start).
+type Asked = (PathBuf, String, Option<(usize, u32)>);
+/// Parsed facts per (file, environment); `None`: not parsable.
+type FactsCache = HashMap<(PathBuf, Env), Option<Arc<Facts>>>;
+/// Exported names per (file, environment).
+type ExportsCache = HashMap<(PathBuf, Env), Arc<BTreeSet<String>>>;
 
 enum Target {
     File(PathBuf),
@@ -601,7 +602,7 @@ pub fn walk(
             from: None,
         })
         .collect();
-    let mut walker = Walker {
+    let walker = Walker {
         model,
         layer,
         redirects,
