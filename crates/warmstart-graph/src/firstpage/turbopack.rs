@@ -836,18 +836,36 @@ impl Walker<'_> {
     /// Where `spec` from `at` goes in this layer.
     fn target(&self, at: &Path, spec: &str, require: bool) -> Option<Target> {
         let server = self.layer.server();
-        if server && (spec == "@opentelemetry/api" || spec == "next/dist/server/require-hook") {
+        if server && spec == "next/dist/server/require-hook" {
             return Some(Target::External(spec.to_string()));
+        }
+        // Next's tracer requires the app's own `@opentelemetry/api` when it
+        // is installed (Sentry brings it; Turbopack bundles it), else its
+        // compiled copy, an external.
+        if server
+            && spec == "@opentelemetry/api"
+            && !matches!(
+                self.model.resolve_kind(self.layer, at, spec, require),
+                Resolved::File(_)
+            )
+        {
+            return Some(Target::External(
+                "next/dist/compiled/@opentelemetry/api".to_string(),
+            ));
         }
         match self.model.resolve_kind(self.layer, at, spec, require) {
             Resolved::File(t) => {
                 if server && self.external(&t) {
                     // Named by the request; a relative one by its path in
                     // node_modules, as Turbopack names it.
+                    // Next's own externals are required at run time from
+                    // its CommonJS build (`next/dist/…`, not `dist/esm/…`).
                     let name = if spec.starts_with('.') || spec.starts_with('/') {
                         let text = t.to_string_lossy();
-                        text.rfind("/node_modules/")
-                            .map_or_else(|| spec.to_string(), |at| text[at + 14..].to_string())
+                        text.rfind("/node_modules/").map_or_else(
+                            || spec.to_string(),
+                            |at| text[at + 14..].replacen("next/dist/esm/", "next/dist/", 1),
+                        )
                     } else {
                         spec.to_string()
                     };
@@ -859,9 +877,8 @@ impl Walker<'_> {
                 }
                 Some(Target::File(t))
             }
-            Resolved::Builtin if server => Some(Target::External(
-                spec.trim_start_matches("node:").to_string(),
-            )),
+            // Named as requested (`fs`, `node:async_hooks`).
+            Resolved::Builtin if server => Some(Target::External(spec.to_string())),
             _ => None,
         }
     }
