@@ -26,7 +26,14 @@
 //! that configuration cannot rewrite. Predicted savings are upper bounds:
 //! the modules reached only through the barrel's edges.
 
+mod approuter;
 mod direct;
+mod facts;
+mod layered;
+mod turbopack;
+
+pub use approuter::{AppRoute, RouteFile};
+pub use layered::{AfterFix, Bundler, LayerTotals, RouteFileReport, RouteReport};
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -126,19 +133,55 @@ pub struct Suggestion {
 #[derive(Debug, Serialize)]
 pub struct FirstPage {
     pub entries: Vec<String>,
+    /// Set when not the Pages Router under webpack (the original model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundler: Option<Bundler>,
+    /// App Router: the route's files (layouts chain, slots, page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<layered::RouteReport>,
     pub client: SideTotals,
     pub server: SideTotals,
+    /// Modules per bundler layer (`app-rsc`, `app-ssr`, `app-client`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<layered::LayerTotals>,
+    /// Predicted totals once `warmstart graph fix-barrels --write` rewrote
+    /// the barrel imports the route goes through (Turbopack).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_fix_barrels: Option<layered::AfterFix>,
     pub node_modules: bool,
     pub groups: Vec<Group>,
     pub offenders: Vec<Offender>,
     pub suggestions: Vec<Suggestion>,
 }
 
-/// Finds the page files of `route` (or takes a file) under `root`.
+/// What a route is: Pages Router page files, or an App Router route.
+pub enum Target {
+    Pages { web: PathBuf, entries: Vec<PathBuf> },
+    App(AppRoute),
+}
+
+/// Finds the page files of `route` (or takes a file) under `root`: for the
+/// App Router, the route's files (layouts, page, …).
 pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String> {
+    Ok(match target(root, route_or_file)? {
+        Target::Pages { entries, .. } => entries,
+        Target::App(app) => app.files.into_iter().map(|f| f.path).collect(),
+    })
+}
+
+/// Finds what `route_or_file` renders under `root`: a Pages Router page
+/// (`pages/<route>.tsx`, `…/index.tsx`, with `_app` and `_document`) or an
+/// App Router route (`app/` or `src/app/`, route groups, dynamic segments).
+pub fn target(root: &Path, route_or_file: &str) -> Result<Target, String> {
     let given = root.join(route_or_file.trim_start_matches("./"));
     let mut out = Vec::new();
     let web = if given.is_file() {
+        if given.components().any(|c| c.as_os_str() == "app")
+            && !given.components().any(|c| c.as_os_str() == "pages")
+            && let Some(app) = approuter::from_page(&given)
+        {
+            return Ok(Target::App(app));
+        }
         out.push(given.clone());
         given
             .ancestors()
@@ -148,7 +191,7 @@ pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String>
         let route = route_or_file.trim_matches('/');
         let webs = [root.join("apps/web"), root.to_path_buf()];
         let mut found = None;
-        for web in webs {
+        for web in &webs {
             for dir in ["pages", "src/pages"] {
                 let cands = if route.is_empty() {
                     vec!["index".to_string()]
@@ -164,18 +207,21 @@ pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String>
                     }
                 }
             }
-            let page = web.join("app").join(route).join("page.tsx");
-            if found.is_none() && page.is_file() {
-                found = Some((page, web.clone()));
-            }
         }
-        let (page, web) = found.ok_or_else(|| {
-            format!("no page for route {route_or_file} (looked in apps/web/pages, pages, app)")
-        })?;
+        let Some((page, web)) = found else {
+            for web in &webs {
+                if let Some(app) = approuter::resolve(web, route) {
+                    return Ok(Target::App(app));
+                }
+            }
+            return Err(format!(
+                "no page for route {route_or_file} (looked in apps/web/pages, apps/web/app, apps/web/src/app, pages, app, src/app)"
+            ));
+        };
         out.push(page);
         Some(web)
     };
-    if let Some(web) = web {
+    if let Some(web) = &web {
         for special in ["_app", "_document"] {
             for ext in ["tsx", "ts", "jsx", "js"] {
                 let p = web.join("pages").join(format!("{special}.{ext}"));
@@ -185,14 +231,17 @@ pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String>
             }
         }
     }
-    Ok(out)
+    Ok(Target::Pages {
+        web: web.unwrap_or_else(|| root.to_path_buf()),
+        entries: out,
+    })
 }
 
 pub(crate) struct Node {
     pub(crate) path: PathBuf,
     pub(crate) bytes: u64,
     pub(crate) package: String,
-    reexports: usize,
+    pub(crate) reexports: usize,
 }
 
 pub(crate) struct Edge {
@@ -201,7 +250,7 @@ pub(crate) struct Edge {
     /// Byte span of the statement in the importer.
     pub(crate) span: (u32, u32),
     pub(crate) specifier: String,
-    reexport: bool,
+    pub(crate) reexport: bool,
 }
 
 /// One side's closure.
@@ -430,7 +479,16 @@ pub fn totals_with(
     route_or_file: &str,
     overlay: &Overlay,
 ) -> Result<(SideTotals, SideTotals), String> {
-    let entries = entries(root, route_or_file)?;
+    let target = target(root, route_or_file)?;
+    let web = match &target {
+        Target::Pages { web, .. } => web.clone(),
+        Target::App(app) => app.web.clone(),
+    };
+    let bundler = layered::detect_bundler(&web);
+    let entries = match target {
+        Target::Pages { entries, .. } if bundler == Bundler::Webpack => entries,
+        target => return Ok(layered::totals(root, &web, &target, bundler, overlay)),
+    };
     let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
     let (client, server) = rayon::join(
         || {
@@ -491,9 +549,36 @@ fn sides(
     (client_entries, client_resolver, server_resolver, packages)
 }
 
-/// The analysis of one route.
+/// The analysis of one route (bundler from the web app's dev script).
 pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, String> {
-    let entries = entries(root, route_or_file)?;
+    analyse_with(root, route_or_file, top, None)
+}
+
+/// The analysis of one route under `bundler` (`None`: from the dev script,
+/// `next dev --turbopack` → Turbopack).
+pub fn analyse_with(
+    root: &Path,
+    route_or_file: &str,
+    top: usize,
+    bundler: Option<Bundler>,
+) -> Result<FirstPage, String> {
+    let target = target(root, route_or_file)?;
+    let web = match &target {
+        Target::Pages { web, .. } => web.clone(),
+        Target::App(app) => app.web.clone(),
+    };
+    let bundler = bundler.unwrap_or_else(|| layered::detect_bundler(&web));
+    match target {
+        Target::Pages { entries, .. } if bundler == Bundler::Webpack => {
+            Ok(analyse_pages_webpack(root, &entries, top))
+        }
+        target => Ok(layered::analyse(root, &web, target, bundler, top)),
+    }
+}
+
+/// The Pages Router under webpack (issue 10's model).
+fn analyse_pages_webpack(root: &Path, entries: &[PathBuf], top: usize) -> FirstPage {
+    let entries = entries.to_vec();
     let (client_entries, client_resolver, server_resolver, packages) = sides(root, &entries);
     let none = Overlay::new();
     let (client, server) = rayon::join(
@@ -509,12 +594,27 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
         },
         || closure(root, &entries, &server_resolver, &packages, true, &none),
     );
+    let roots = client_entries.len();
+    let mut report = report(root, &client, &server, roots, top);
+    report.entries = entries.iter().map(|p| rel(root, p)).collect();
+    report
+}
+
+/// Groups, barrel offenders and suggestions of the two closures (the
+/// client's first `roots` nodes are its entries).
+pub(crate) fn report(
+    root: &Path,
+    client: &Closure,
+    server: &Closure,
+    roots: usize,
+    top: usize,
+) -> FirstPage {
     let totals = |c: &Closure| SideTotals {
         modules: c.nodes.len(),
         bytes: c.nodes.iter().map(|n| n.bytes).sum(),
     };
     let mut groups = Vec::new();
-    for (side, c) in [("client", &client), ("server", &server)] {
+    for (side, c) in [("client", client), ("server", server)] {
         let mut by: HashMap<&str, (usize, u64, usize)> = HashMap::new();
         for (i, n) in c.nodes.iter().enumerate() {
             let g = by.entry(n.package.as_str()).or_insert((0, 0, i));
@@ -566,7 +666,6 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     groups.sort_by(|a, b| b.modules.cmp(&a.modules).then(a.package.cmp(&b.package)));
 
     // Offenders: imports of barrels from another package, costed on the client.
-    let roots = client_entries.len();
     let full = client.nodes.len();
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (i, edges) in client.edges.iter().enumerate() {
@@ -581,7 +680,7 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
         .par_iter()
         .map(|&(i, k)| {
             let e = &client.edges[i][k];
-            let without = reach(&client, roots, &|from, edge| {
+            let without = reach(client, roots, &|from, edge| {
                 from == i && std::ptr::eq(edge, e)
             });
             let replace_with = std::fs::read_to_string(&client.nodes[i].path)
@@ -637,7 +736,7 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
         .par_iter()
         .filter(|(_, specs)| specs.keys().any(|s| !s.starts_with('.')))
         .map(|(&b, specs)| {
-            let without = reach(&client, roots, &|from, e| e.to == b && client.nodes[from].package != client.nodes[b].package);
+            let without = reach(client, roots, &|from, e| e.to == b && client.nodes[from].package != client.nodes[b].package);
             let mut specs: Vec<(&String, &usize)> = specs.iter().filter(|(s, _)| !s.starts_with('.')).collect();
             specs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             let (outside, own) = importers.get(&b).cloned().unwrap_or_default();
@@ -699,15 +798,19 @@ pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage
     });
     groups.truncate(top.max(1) * 2);
     offenders.truncate(top);
-    Ok(FirstPage {
-        entries: entries.iter().map(|p| rel(root, p)).collect(),
-        client: totals(&client),
-        server: totals(&server),
+    FirstPage {
+        entries: Vec::new(),
+        bundler: None,
+        route: None,
+        client: totals(client),
+        server: totals(server),
+        layers: Vec::new(),
+        after_fix_barrels: None,
         node_modules: installed(root),
         groups,
         offenders,
         suggestions,
-    })
+    }
 }
 
 /// Whether packages are installed: `node_modules` holds something besides

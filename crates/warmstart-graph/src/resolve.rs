@@ -178,6 +178,25 @@ pub fn bundler_resolver(
     WorkspaceResolver { main, no_exports }
 }
 
+/// `resolver` without `.d.ts` among its extensions: what a bundler
+/// resolves (it never compiles a declaration file; the graph keeps them
+/// for types).
+pub fn without_declarations(resolver: &WorkspaceResolver) -> WorkspaceResolver {
+    let strip = |options: &ResolveOptions| {
+        let mut options = options.clone();
+        options.extensions.retain(|e| e != ".d.ts");
+        options
+    };
+    WorkspaceResolver {
+        main: resolver
+            .main
+            .clone_with_options(strip(resolver.main.options())),
+        no_exports: resolver
+            .no_exports
+            .clone_with_options(strip(resolver.no_exports.options())),
+    }
+}
+
 /// Why a specifier did not resolve to a file.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

@@ -15,6 +15,7 @@
 //! println!("{} apps", summary.apps);
 //! ```
 
+mod approuter;
 mod appstore;
 mod assets;
 mod graph;
@@ -31,6 +32,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use approuter::LOGIN_PAGE as APP_ROUTER_LOGIN_PAGE;
 pub use appstore::{AppStoreFacts, COMPONENTS};
 pub use graph::TypeOnlyValueImport;
 pub use planted::{Planted, PlantedCycle, VIEWS, ViewExpectation};
@@ -132,6 +134,12 @@ fn build(options: &SampleOptions, next: NextFlavor) -> (out::Out, SampleSummary)
     let (fixed, _) = build_with(options, 0);
     let fixed_modules = count_modules(&fixed);
     let (mut out, mut summary) = build_with(options, options.modules.saturating_sub(fixed_modules));
+    // The App Router shape is Cal.com on Next 15 with Turbopack, whatever
+    // flavour was asked for.
+    let next = match options.shape {
+        Shape::AppRouter => NextFlavor::Next15Turbopack,
+        _ => next,
+    };
     ready::flavour(&mut out, next);
     summary.modules = count_modules(&out);
     summary.files = out.files.len() + 1;

@@ -25,6 +25,10 @@ pub enum Shape {
     /// `copyFileSync`) that copies them into `public/app-store/<app>/`, also
     /// declared as a turbo task.
     CopyScript,
+    /// Cal.com 2025's web app on Next 15: the App Router, `next dev
+    /// --turbopack`, React 19, and workspace barrels Turbopack compiles
+    /// whole (`approuter.rs`).
+    AppRouter,
 }
 
 /// The copy script of the `copy-script` shape (repo-relative).
@@ -32,13 +36,14 @@ pub const COPY_SCRIPT: &str = "apps/web/scripts/copy-app-store-static.js";
 
 impl Shape {
     /// Every shape, in the order `--shape` lists them.
-    pub const ALL: [Shape; 2] = [Shape::CopyPlugin, Shape::CopyScript];
+    pub const ALL: [Shape; 3] = [Shape::CopyPlugin, Shape::CopyScript, Shape::AppRouter];
 
     /// The name `--shape` takes.
     pub fn name(self) -> &'static str {
         match self {
             Shape::CopyPlugin => "copy-plugin",
             Shape::CopyScript => "copy-script",
+            Shape::AppRouter => "app-router",
         }
     }
 
@@ -50,6 +55,9 @@ impl Shape {
             }
             Shape::CopyScript => {
                 "Cal.com 2025: a copy script chained before `next dev` (and a turbo task)"
+            }
+            Shape::AppRouter => {
+                "Cal.com 2025 on Next 15: App Router, `next dev --turbopack`, workspace barrels"
             }
         }
     }
@@ -84,6 +92,7 @@ pub(crate) fn apply(shape: Shape, out: &mut Out) {
     match shape {
         Shape::CopyPlugin => {}
         Shape::CopyScript => copy_script(out),
+        Shape::AppRouter => crate::approuter::apply(out),
     }
 }
 

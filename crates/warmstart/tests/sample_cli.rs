@@ -93,3 +93,113 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+/// `--shape app-router` (issue 16): Next 15 with `next dev --turbopack` and
+/// the App Router; `graph closure /auth/login --by-package` finds the route
+/// in its route group with the layout chain, predicts under Turbopack, and
+/// the module totals it predicts after `fix-barrels --write` are the ones
+/// it finds on the rewritten tree.
+#[test]
+fn app_router_shape_predicts_and_fix_barrels_cuts_the_route() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let out = warmstart()
+        .args(["sample", "--shape", "app-router"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("(app-router shape)"), "{stdout}");
+    let web: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("apps/web/package.json")).unwrap())
+            .unwrap();
+    assert_eq!(web["scripts"]["dev"], "next dev --turbopack");
+    assert!(
+        web["dependencies"]["next"]
+            .as_str()
+            .unwrap()
+            .starts_with("^15")
+    );
+    assert!(dir.join(warmstart_sample::APP_ROUTER_LOGIN_PAGE).is_file());
+    assert!(!dir.join("apps/web/pages/auth/login.tsx").exists());
+
+    let closure = |dir: &std::path::Path| -> serde_json::Value {
+        let out = warmstart()
+            .current_dir(dir)
+            .args(["--json", "graph", "closure", "/auth/login", "--by-package"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = closure(&dir);
+    assert_eq!(before["bundler"], "turbopack", "from the dev script");
+    let files: Vec<&str> = before["route"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.first(), Some(&"apps/web/app/layout.tsx"));
+    assert_eq!(files.last(), Some(&warmstart_sample::APP_ROUTER_LOGIN_PAGE));
+    assert!(files.contains(&"apps/web/app/(use-page-wrapper)/layout.tsx"));
+    let boundaries = before["route"]["client_boundaries"].as_array().unwrap();
+    assert!(
+        boundaries
+            .iter()
+            .any(|b| b == "apps/web/modules/auth/login-view.tsx"),
+        "{boundaries:?}"
+    );
+    let predicted = &before["after_fix_barrels"];
+    let (client, server) = (
+        before["client"]["modules"].as_u64().unwrap(),
+        before["server"]["modules"].as_u64().unwrap(),
+    );
+    assert!(
+        predicted["client"].as_u64().unwrap() < client,
+        "{predicted}"
+    );
+
+    let out = warmstart()
+        .current_dir(&dir)
+        .args([
+            "--json",
+            "graph",
+            "fix-barrels",
+            "--write",
+            "--route",
+            "/auth/login",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fixed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let route = &fixed["routes"][0];
+    assert_eq!(route["client"]["before"], client);
+    assert_eq!(route["server"]["before"], server);
+    let after = closure(&dir);
+    // What fix-barrels predicted is what the rewritten tree compiles.
+    assert_eq!(after["client"]["modules"], route["client"]["after"]);
+    assert_eq!(after["server"]["modules"], route["server"]["after"]);
+    let (ca, sa) = (
+        after["client"]["modules"].as_u64().unwrap(),
+        after["server"]["modules"].as_u64().unwrap(),
+    );
+    assert!(
+        (ca + sa) * 10 <= (client + server) * 7,
+        "fix-barrels cuts the route by 30 % or more: {client}+{server} → {ca}+{sa}"
+    );
+}

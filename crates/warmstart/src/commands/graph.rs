@@ -181,6 +181,20 @@ pub struct ClosureArgs {
         requires = "write_suggestions"
     )]
     pub min_saving: f64,
+    /// With --by-package: predict for this bundler (default: from the web
+    /// app's dev script, `next dev --turbopack` → turbopack).
+    #[arg(long, value_enum, requires = "by_package")]
+    pub bundler: Option<BundlerArg>,
+    /// With --by-package --json: list every module per bundler layer, named
+    /// as Turbopack names them (to compare with a dev server's chunks).
+    #[arg(long, requires = "by_package")]
+    pub list_modules: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BundlerArg {
+    Webpack,
+    Turbopack,
 }
 
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResult {
@@ -542,12 +556,17 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
     let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
     let entry = args.entry.to_string_lossy();
     printer.status(format!("warmstart: following {entry} into its packages…"));
-    let report = warmstart_graph::firstpage::analyse(&root, &entry, args.top).map_err(|e| {
-        miette::miette!(
-            help = "give a route such as /auth/login or a page file",
-            "{e}"
-        )
-    })?;
+    let bundler = args.bundler.map(|b| match b {
+        BundlerArg::Webpack => warmstart_graph::firstpage::Bundler::Webpack,
+        BundlerArg::Turbopack => warmstart_graph::firstpage::Bundler::Turbopack,
+    });
+    let mut report = warmstart_graph::firstpage::analyse_with(&root, &entry, args.top, bundler)
+        .map_err(|e| {
+            miette::miette!(
+                help = "give a route such as /auth/login or a page file",
+                "{e}"
+            )
+        })?;
     if let Some(file) = &args.write_suggestions {
         let list: Vec<serde_json::Value> = report
             .suggestions
@@ -570,6 +589,11 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
             file.display()
         ));
     }
+    if !args.list_modules {
+        for layer in &mut report.layers {
+            layer.list.clear();
+        }
+    }
     let edits = crate::commands::barrels::route_edits(workspace, printer, &root, &entry, &report)?;
     let mut value = serde_json::to_value(&report).into_diagnostic()?;
     if let (Some(obj), Some(edits)) = (value.as_object_mut(), &edits) {
@@ -588,6 +612,53 @@ fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> C
             " (no node_modules: workspace part only)"
         }
     ));
+    if let Some(bundler) = report.bundler {
+        printer.line(format!("bundler: {}", bundler.name()));
+    }
+    if let Some(route) = &report.route {
+        printer.line(format!("app router ({}):", route.app_dir));
+        for f in &route.files {
+            let slot = f
+                .slot
+                .as_deref()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
+            printer.line(format!("  {:<13} {}{slot}", f.kind, f.path));
+        }
+        if !route.client_boundaries.is_empty() {
+            printer.line(format!(
+                "  \"use client\" boundaries: {}",
+                route.client_boundaries.join(", ")
+            ));
+        }
+    }
+    if !report.layers.is_empty() {
+        let parts: Vec<String> = report
+            .layers
+            .iter()
+            .map(|l| {
+                let mut extra = Vec::new();
+                if l.client_references > 0 {
+                    extra.push(format!("{} client references", l.client_references));
+                }
+                if l.externals > 0 {
+                    extra.push(format!("{} externals", l.externals));
+                }
+                if extra.is_empty() {
+                    format!("{} {}", l.layer, l.modules)
+                } else {
+                    format!("{} {} ({})", l.layer, l.modules, extra.join(", "))
+                }
+            })
+            .collect();
+        printer.line(format!("layers: {}", parts.join(", ")));
+    }
+    if let Some(after) = &report.after_fix_barrels {
+        printer.line(format!(
+            "after `warmstart graph fix-barrels --write` ({} imports rewritten): client {} modules, server {} (predicted)",
+            after.edits, after.client, after.server
+        ));
+    }
     printer.line("\nlargest groups:");
     for g in &report.groups {
         let via = if g.via.is_empty() {

@@ -25,11 +25,13 @@ pub struct SampleArgs {
     pub seed: u64,
     /// Layout: `copy-plugin` (Cal.com v4.7: CopyWebpackPlugin copies app
     /// statics on every compile) or `copy-script` (Cal.com 2025: a copy
-    /// script chained before `next dev`, and a turbo task).
+    /// script chained before `next dev`, and a turbo task) or `app-router`
+    /// (Cal.com 2025's web app: Next 15 App Router, `next dev --turbopack`,
+    /// workspace barrels).
     #[arg(long, default_value_t = Shape::default(), value_parser = parse_shape)]
     pub shape: Shape,
     /// The Next.js the web app is written for: 13 (13.5, webpack) or 15
-    /// (15, `next dev --turbopack`).
+    /// (15, `next dev --turbopack`); `--shape app-router` is always 15.
     #[arg(long, default_value = "13", value_parser = ["13", "15"])]
     pub next: String,
 }
