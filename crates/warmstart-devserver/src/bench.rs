@@ -192,6 +192,7 @@ pub fn run(
                 if let Some(sig) = s.received() {
                     return Err(DevError::Interrupted {
                         signal: sig.as_str().to_string(),
+                        exit: None,
                     });
                 }
             }

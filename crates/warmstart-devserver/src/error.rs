@@ -65,7 +65,12 @@ pub enum DevError {
 
     #[error("interrupted by {signal}")]
     #[diagnostic(code(warmstart::dev::interrupted))]
-    Interrupted { signal: String },
+    Interrupted {
+        signal: String,
+        /// The server's own exit code once stopped (it got the signal
+        /// too): `dev` exits with it, as it does after Ready.
+        exit: Option<i32>,
+    },
 
     #[error("bad readiness pattern `{pattern}`: {message}")]
     #[diagnostic(
@@ -130,7 +135,7 @@ impl DevError {
         match self {
             DevError::Exited { exit, .. } => *exit,
             DevError::Timeout { .. } => 1,
-            DevError::Interrupted { .. } => 130,
+            DevError::Interrupted { exit, .. } => exit.unwrap_or(130),
             _ => 2,
         }
     }

@@ -161,9 +161,10 @@ fn wait_ready(
     let mut last_probe = Instant::now() - Duration::from_secs(1);
     loop {
         if let Some(sig) = signals.and_then(Forwarder::received) {
-            process.stop(Duration::from_secs(5));
+            let status = process.stop(Duration::from_secs(5));
             return Err(DevError::Interrupted {
                 signal: sig.as_str().to_string(),
+                exit: Some(process::exit_code(status)),
             });
         }
         match process.lines.recv_timeout(Duration::from_millis(25)) {

@@ -95,7 +95,9 @@ fn unknown_shapes_are_refused_with_the_choices() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown sample shape `webpack5` (one of: copy-plugin, copy-script)"),
+        err.contains(
+            "unknown sample shape `webpack5` (one of: copy-plugin, copy-script, app-router)"
+        ),
         "{err}"
     );
 }
