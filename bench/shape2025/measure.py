@@ -3,9 +3,9 @@
 
 usage: measure.py --tree TREE --label LABEL --out RESULTS.jsonl --logs DIR
                   [--cwd SUB] [--port N] [--route PATH] [--static PATH]
-                  [--max-load L] -- CMD...
+                  [--max-load L] [--max-wait S] -- CMD...
 
-Before the start: waits (up to 5 min) for the 1-minute load to fall below
+Before the start: waits (up to --max-wait s, default 300) for the 1-minute load to fall below
 --max-load, checks that nothing listens on the port, removes
 apps/web/.next and apps/web/public/app-store (so a copy script really
 copies, and links are really made). CMD runs in TREE/SUB (default: TREE)
@@ -130,12 +130,13 @@ def main():
     ap.add_argument("--route", default="/auth/login")
     ap.add_argument("--static", default=None)
     ap.add_argument("--max-load", type=float, default=1.5)
+    ap.add_argument("--max-wait", type=float, default=300)
     ap.add_argument("--ready-timeout", type=float, default=300)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     web = os.path.join(a.tree, "apps/web")
-    load = wait_quiet(a.max_load)
+    load = wait_quiet(a.max_load, a.max_wait)
     if port_busy(a.port):
         print(f"error: something already listens on port {a.port}", file=sys.stderr)
         return 2

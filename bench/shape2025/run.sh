@@ -11,7 +11,8 @@
 # with REMAKE=1). WARMSTART: the binary (default target/release/warmstart).
 # BENCH_LOCK: a lock file; when set, each start runs under `flock` on it
 # (for machines where others measure too). MAX_LOAD (default 1.5): each
-# start waits until the 1-minute load is below it. VARIANTS: a subset of
+# start waits until the 1-minute load is below it (at most MAX_WAIT s,
+# default 300; the load at the start is recorded). VARIANTS: a subset of
 #
 #   shipped        apps/web: yarn dev            -> yarn copy-app-store-static && next dev --turbopack
 #   shipped-root   root:     yarn dev            -> turbo run dev -> the same
@@ -59,7 +60,8 @@ LOCKED=()
 run() { # LABEL TREE CWD -- CMD...
   local label=$1 tree=$2 cwd=$3; shift 3
   "${LOCKED[@]}" python3 "$HERE/measure.py" --tree "$tree" --cwd "$cwd" --label "$label" --out "$OUT" \
-    --logs "$WORK/logs" --static "$STATIC" --max-load "${MAX_LOAD:-1.5}" "$@" || echo "   ($label failed)"
+    --logs "$WORK/logs" --static "$STATIC" --max-load "${MAX_LOAD:-1.5}" \
+    --max-wait "${MAX_WAIT:-300}" "$@" || echo "   ($label failed)"
 }
 for r in $(seq 1 "$RUNS"); do
   echo "== round $r of $RUNS"
