@@ -5,6 +5,7 @@ the checks (same statics, no copy on the warmstart side).
 usage: table.py RESULTS.jsonl
 """
 import json
+import os
 import statistics
 import sys
 
@@ -17,9 +18,21 @@ WHAT = {
 }
 
 rows = {}
+logs = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "logs")
 for line in open(sys.argv[1]):
     r = json.loads(line)
     rows.setdefault(r["label"], []).append(r)
+    # From the server's log (measure.py writes `seconds  line`): when
+    # Next.js itself had started (its banner), i.e. what the chain in
+    # front of it took, and when its `Ready in` came.
+    try:
+        with open(os.path.join(logs, f"{r['label']}-{r['run']}.log")) as f:
+            for entry in f:
+                t, _, text = entry.strip().partition("  ")
+                if "\u25b2 Next.js" in text or "Next.js 15" in text:
+                    r.setdefault("next_banner_s", float(t))
+    except OSError:
+        pass
 
 
 def values(label, key):
@@ -52,17 +65,17 @@ labels = [l for l in ORDER if l in rows] + sorted(set(rows) - set(ORDER))
 print(f"runs: {', '.join(f'{l} {len(rows[l])}' for l in labels)}; "
       f"1-minute load at each start {min(r['load_before'] for l in labels for r in rows[l]):.2f}–"
       f"{max(r['load_before'] for l in labels for r in rows[l]):.2f}\n")
-print("| | Ready | first /auth/login, from start (status) | app static (status, bytes) | public/app-store after the run | .next | peak RSS |")
-print("|---|---|---|---|---|---|---|")
+print("| | Next.js banner | Ready | first /auth/login, from start (status) | app static (status, bytes) | public/app-store after the run | .next | peak RSS |")
+print("|---|---|---|---|---|---|---|---|")
 for l in labels:
-    print(f"| {l}: {WHAT.get(l, '')} | {spread(l, 'ready_s')} | {spread(l, 'route_after_start_s')} "
+    print(f"| {l}: {WHAT.get(l, '')} | {spread(l, 'next_banner_s')} | {spread(l, 'ready_s')} | {spread(l, 'route_after_start_s')} "
           f"({one(l, lambda r: r.get('route_status'))}) | "
           f"{one(l, lambda r: (r.get('static_status'), r.get('static_bytes')))} | {one(l, statics)} | "
           f"{spread(l, 'next_mb', 'MB')} | {spread(l, 'peak_rss_mb', 'MB')} |")
 
 print()
 checks = []
-for a, b in (("shipped", "warmstart-web"), ("shipped-root", "warmstart")):
+for a, b in (("shipped", "warmstart"), ("shipped", "warmstart-web"), ("shipped-root", "warmstart")):
     ra, rb = values(a, "ready_s"), values(b, "ready_s")
     if ra and rb:
         ma, mb = statistics.median(ra), statistics.median(rb)
