@@ -3,10 +3,11 @@
 
 usage: table.py RESULTS.jsonl
 Labels are `<flavour>/<variant>` (variant: before, after). Prints a
-markdown table per flavour: runs, median Ready (measured from the spawn and
-Next's own "Ready in"), the before-Ready compile lines' median seconds,
-the ratio after/before, and whether every probed page answered with the
-same status in every run of both variants.
+markdown table per flavour: runs, median (min–max) Ready measured from the
+spawn and Next's own "Ready in", the before-Ready compile lines' median
+seconds, the 1-minute load at the starts (min–max), the ratio after/before,
+and whether every probed page answered with the same status in every run
+of both variants.
 """
 import collections
 import json
@@ -24,6 +25,13 @@ def med(runs, key):
     return statistics.median(v) if v else float("nan")
 
 
+def rng(runs, key, unit=" s"):
+    v = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+    if not v:
+        return "-"
+    return f"{statistics.median(v):.1f}{unit} ({min(v):.1f}–{max(v):.1f})"
+
+
 def compiles(runs):
     by = collections.defaultdict(list)
     for r in runs:
@@ -33,14 +41,18 @@ def compiles(runs):
 
 
 flavours = sorted({k.split("/")[0] for k in rows})
-print("| sample | variant | runs | Ready (spawn → Ready line), median | Next's \"Ready in\", median | compiled before Ready (median) |")
-print("|---|---|---|---|---|---|")
+print("| sample | variant | runs | Ready (spawn → Ready line), median (min–max) | Next's \"Ready in\", median (min–max) | compiled before Ready (median) | load at start |")
+print("|---|---|---|---|---|---|---|")
 summary = []
 for fl in flavours:
     b, a = rows.get(f"{fl}/before", []), rows.get(f"{fl}/after", [])
     for label, runs in (("before", b), ("after `graph ready --write`", a)):
         ok = [r for r in runs if "ready_s" in r]
-        print(f"| {fl} | {label} | {len(ok)} | {med(ok, 'ready_s'):.1f} s | {med(ok, 'next_ready_s'):.1f} s | {compiles(ok)} |")
+        loads = [r["load_before"] for r in ok if "load_before" in r]
+        load = f"{min(loads):.2f}–{max(loads):.2f}" if loads else "-"
+        failed = len(runs) - len(ok)
+        note = f" ({failed} not ready)" if failed else ""
+        print(f"| {fl} | {label} | {len(ok)}{note} | {rng(ok, 'ready_s')} | {rng(ok, 'next_ready_s')} | {compiles(ok)} | {load} |")
     statuses = collections.defaultdict(set)
     for r in b + a:
         for p in r.get("probes", []):
