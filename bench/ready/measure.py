@@ -82,9 +82,13 @@ def main():
     threading.Thread(target=read, daemon=True).start()
     res = {"label": a.label, "load_before": load, "load_wait_s": round(waited, 1), "cmd": " ".join(cmd)}
     try:
-        if not ready.wait(a.ready_timeout):
-            res["error"] = f"not ready in {a.ready_timeout} s"
-            return
+        while not ready.wait(1):
+            if proc.poll() is not None:
+                res["error"] = f"exited with {proc.returncode} before Ready"
+                return
+            if time.monotonic() - started > a.ready_timeout:
+                res["error"] = f"not ready in {a.ready_timeout} s"
+                return
         res["ready_s"] = time.monotonic() - started
         upto = len(lines)
         for _, line in lines[:upto]:

@@ -37,7 +37,9 @@ def compiles(runs):
     for r in runs:
         for c in r.get("before_ready", []):
             by[c["name"]].append(c["s"])
-    return ", ".join(f"{n} {statistics.median(v):.1f} s" for n, v in sorted(by.items()))
+    def fmt(x):
+        return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.1f} s"
+    return ", ".join(f"{n} {fmt(statistics.median(v))}" for n, v in sorted(by.items()))
 
 
 flavours = sorted({k.split("/")[0] for k in rows})
@@ -60,8 +62,9 @@ for fl in flavours:
     same = all(len(s) == 1 for s in statuses.values()) and statuses
     ratio = med(a, "ready_s") / med(b, "ready_s") if b and a else float("nan")
     nratio = med(a, "next_ready_s") / med(b, "next_ready_s") if b and a else float("nan")
+    verdict = "all answered as before" if same else ("none answered" if not statuses else "DIFFER")
     summary.append(f"{fl}: Ready after/before = {ratio:.0%} (Next's own: {nratio:.0%}); "
-                   f"probes {'all answered as before' if same else 'DIFFER'}: "
+                   f"probes {verdict}: "
                    + ", ".join(f"{p} {sorted(map(str, s))}" for p, s in sorted(statuses.items())))
 print()
 for s in summary:
