@@ -2,9 +2,12 @@
 """One cold start of `next dev` in a sample tree, measured from outside.
 
 usage: measure.py --web WEB_DIR --label LABEL --out RESULTS.jsonl --port PORT
-                  [--probe PATH ...] -- CMD...
+                  [--probe PATH ...] [--max-load L] [--log FILE] -- CMD...
 
-CMD runs in WEB_DIR in its own process group, with .next removed first.
+First waits (up to --load-timeout seconds) until the 1-minute load average
+is below --max-load, so a start does not share the CPU with another
+bench's leftovers. CMD runs in WEB_DIR in its own process group, with .next
+removed first; with --log every line it prints goes to FILE.
 Recorded: ready_s (spawn -> the line saying Ready), next_ready_s (Next's
 own "Ready in …"), every compile line printed before Ready (name, seconds,
 modules when webpack prints them), then after Ready each --probe path is
@@ -51,13 +54,20 @@ def main():
     ap.add_argument("--port", required=True)
     ap.add_argument("--probe", action="append", default=[])
     ap.add_argument("--ready-timeout", type=float, default=1200)
+    ap.add_argument("--max-load", type=float, default=None)
+    ap.add_argument("--load-timeout", type=float, default=1800)
+    ap.add_argument("--log", default=None)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    waited = time.monotonic()
+    while a.max_load is not None and os.getloadavg()[0] >= a.max_load \
+            and time.monotonic() - waited < a.load_timeout:
+        time.sleep(5)
+    waited = time.monotonic() - waited
     shutil.rmtree(os.path.join(a.web, ".next"), ignore_errors=True)
     env = dict(os.environ, NEXT_TELEMETRY_DISABLED="1", FORCE_COLOR="0", NO_COLOR="1")
-    with open("/proc/loadavg") as f:
-        load = float(f.read().split()[0])
+    load = os.getloadavg()[0]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=a.web, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, errors="replace", start_new_session=True)
@@ -70,11 +80,15 @@ def main():
             if READY.search(line):
                 ready.set()
     threading.Thread(target=read, daemon=True).start()
-    res = {"label": a.label, "load_before": load, "cmd": " ".join(cmd)}
+    res = {"label": a.label, "load_before": load, "load_wait_s": round(waited, 1), "cmd": " ".join(cmd)}
     try:
-        if not ready.wait(a.ready_timeout):
-            res["error"] = f"not ready in {a.ready_timeout} s"
-            return
+        while not ready.wait(1):
+            if proc.poll() is not None:
+                res["error"] = f"exited with {proc.returncode} before Ready"
+                return
+            if time.monotonic() - started > a.ready_timeout:
+                res["error"] = f"not ready in {a.ready_timeout} s"
+                return
         res["ready_s"] = time.monotonic() - started
         upto = len(lines)
         for _, line in lines[:upto]:
@@ -102,6 +116,10 @@ def main():
             except ProcessLookupError:
                 pass
         res["log_tail"] = [line for _, line in lines[-5:]] if "error" in res else None
+        res["load_after"] = os.getloadavg()[0]
+        if a.log:
+            with open(a.log, "w") as f:
+                f.writelines(f"{t:8.3f} {line}\n" for t, line in lines)
         with open(a.out, "a") as f:
             f.write(json.dumps(res) + "\n")
         print(json.dumps({k: v for k, v in res.items() if k not in ("log_tail",)}))
