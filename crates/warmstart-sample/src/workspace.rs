@@ -103,7 +103,13 @@ fn root(out: &mut Out) {
     );
     out.json(
         "turbo.json",
-        &json!({ "pipeline": { "dev": { "cache": false }, "build": { "dependsOn": ["^build"] } } }),
+        // `post-install` as Cal.com has it: the root postinstall runs it,
+        // and turbo fails an install over a task its pipeline lacks.
+        &json!({ "pipeline": {
+            "dev": { "cache": false },
+            "build": { "dependsOn": ["^build"] },
+            "post-install": { "cache": false }
+        } }),
     );
     out.text(
         "README.md",
