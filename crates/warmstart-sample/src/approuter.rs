@@ -298,13 +298,6 @@ pub(crate) fn apply(out: &mut Out) {
         }
         out.text("packages/lib/index.ts", text);
     }
-    // The vendored date library's `toDate` imports a binding named like its
-    // own function; SWC (Turbopack) refuses that module.
-    out.text(
-        "packages/vendor/tiny-dates/toDate/index.js",
-        "import toDateImpl from \"../_lib/toDate.js\";\n\n\
-         export default function toDate(date, amount) {\n  return toDateImpl(date).valueOf() + (amount || 0);\n}\n",
-    );
 }
 
 fn edit_json(out: &mut Out, path: &str, f: impl FnOnce(&mut serde_json::Value)) {

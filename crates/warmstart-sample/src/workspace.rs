@@ -403,11 +403,18 @@ fn vendor_dates(out: &mut Out) {
     );
     let mut index = String::new();
     for f in DATE_FUNCTIONS {
+        // `toDate` itself may not import a binding of its own function's
+        // name: webpack and SWC refuse the module.
+        let local = if *f == "toDate" {
+            "toDateImpl"
+        } else {
+            "toDate"
+        };
         out.text(
             format!("{dir}/{f}/index.js"),
             format!(
-                "import toDate from \"../_lib/toDate.js\";\n\n\
-                 export default function {f}(date, amount) {{\n  return toDate(date).valueOf() + (amount || 0);\n}}\n"
+                "import {local} from \"../_lib/toDate.js\";\n\n\
+                 export default function {f}(date, amount) {{\n  return {local}(date).valueOf() + (amount || 0);\n}}\n"
             ),
         );
         index.push_str(&format!(
