@@ -32,7 +32,7 @@ pub struct DevCheck {
     pub cached: bool,
 }
 
-/// [`probe::dev_warning`], answered from the cache when nothing it depends
+/// [`probe::check_statics_copy`]'s warning, answered from the cache when nothing it depends
 /// on changed.
 pub fn statics_copy(root: &Path, app: &str) -> DevCheck {
     let key = key(root, app);
@@ -48,10 +48,7 @@ pub fn statics_copy(root: &Path, app: &str) -> DevCheck {
         };
     }
     let check = probe::check_statics_copy(root, app);
-    let warning = (!check.ok).then(|| match &check.fix {
-        Some(fix) => format!("{} → {fix}", check.detail),
-        None => check.detail.clone(),
-    });
+    let warning = check.warning();
     // Only a verdict the probe reached is worth keeping: "node is missing"
     // must be asked again once node is installed.
     if check.ok || check.report.is_some() {

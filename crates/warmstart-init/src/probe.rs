@@ -7,8 +7,8 @@
 //! its webpack hook for the client, server and edge-server compilers and
 //! reports the copy plugins whose patterns still copy app-store statics.
 //! [`check_statics_copy`] turns that report into one doctor line;
-//! [`dev_warning`] is the same check for `warmstart dev` before it starts
-//! the server.
+//! [`StaticsCopyCheck::warning`] is its line for `warmstart dev`, which
+//! remembers it between starts (`crate::devcheck`).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -335,18 +335,18 @@ pub fn judge(app: &str, report: ProbeReport) -> StaticsCopyCheck {
     }
 }
 
-/// For `warmstart dev`, before the server starts: a warning to print when
-/// the statics copy would still run (or cannot be checked); None when the
-/// check is green.
-pub fn dev_warning(root: &Path, app: &str) -> Option<String> {
-    let check = check_statics_copy(root, app);
-    if check.ok {
-        return None;
+impl StaticsCopyCheck {
+    /// The line `warmstart dev` prints when the statics copy still runs
+    /// (or cannot be checked); None when the check is green.
+    pub fn warning(&self) -> Option<String> {
+        if self.ok {
+            return None;
+        }
+        Some(match &self.fix {
+            Some(fix) => format!("{} → {fix}", self.detail),
+            None => self.detail.clone(),
+        })
     }
-    Some(match check.fix {
-        Some(fix) => format!("{} → {fix}", check.detail),
-        None => check.detail,
-    })
 }
 
 #[cfg(test)]

@@ -387,6 +387,15 @@ fn on_text(ctx: &Context, steps: &[Step]) -> String {
     }
 }
 
+/// A warning the user must act on (the statics copy still runs).
+fn warn_red(printer: &Printer, w: &str) {
+    printer.status(format!(
+        "{} {}: {w}",
+        tag(printer),
+        printer.paint("warning", Paint::Red)
+    ));
+}
+
 fn tag(printer: &Printer) -> String {
     printer.paint("warmstart", Paint::Bold)
 }
@@ -476,11 +485,7 @@ pub fn run_dev(global: &GlobalArgs, printer: &Printer, args: DevArgs) -> CmdResu
     // comes once the server is ready.
     let warn_preflight = |p: &mut super::dev_extras::Preflight, wait: Duration| {
         if let Some(w) = p.take(wait) {
-            printer.status(format!(
-                "{} {}: {w}",
-                tag(printer),
-                printer.paint("warning", Paint::Red)
-            ));
+            warn_red(printer, &w);
         }
     };
     warn_preflight(&mut preflight, Duration::from_millis(100));
@@ -608,11 +613,7 @@ impl Session<'_> {
             printer.status(format!("{} {line}", tag(printer)));
         }
         if let Some(w) = self.preflight.take(Duration::ZERO) {
-            printer.status(format!(
-                "{} {}: {w}",
-                tag(printer),
-                printer.paint("warning", Paint::Red)
-            ));
+            warn_red(printer, &w);
         }
     }
 
