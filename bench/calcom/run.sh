@@ -17,7 +17,11 @@
 #   warmstart-warm .next kept
 #   nowarm-10s     cold  warmstart dev --no-warm; /auth/login requested 10 s after Ready
 #   prewarm-10s    cold  warmstart dev --warm /auth/login; the same request
+#   barrels        cold  warmstart dev in TREE.barrels: TREE.warmstart after
+#                  `warmstart graph fix-barrels apps/web packages --write`
+#                  (issue 16's first page; only when CONFIGS names it)
 #
+# CONFIGS: which of these run, in order (default: all but barrels).
 # Medians of RUNS (default 3) go to a table (bench/calcom/table.py);
 # the raw runs to TREE.warmstart/.bench-calcom.jsonl.
 set -euo pipefail
@@ -49,6 +53,15 @@ echo "== warmstart init --write (in the copy)"
 echo "== warmstart doctor (in the copy)"
 (cd "$WS" && "$WARMSTART" doctor) || true
 
+CONFIGS=${CONFIGS:-shipped warmstart shipped-warm warmstart-warm nowarm-10s prewarm-10s}
+BAR="$TREE.barrels"
+if [[ " $CONFIGS " == *" barrels "* ]] && [ ! -d "$BAR" ]; then
+  echo "== copying $WS to $BAR (once) and rewriting barrel imports there"
+  cp -a --reflink=auto "$WS" "$BAR"
+  ln -sfn "$REPO/npm/warmstart" "$BAR/node_modules/warmstart"
+  (cd "$BAR" && "$WARMSTART" graph fix-barrels apps/web packages --write)
+fi
+
 rm -f "$OUT"
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 port=3700
@@ -57,20 +70,27 @@ run() { # LABEL TREE [measure options] -- CMD...
   local label=$1 tree=$2; shift 2
   python3 "$HERE/measure.py" --tree "$tree" --label "$label" --out "$OUT" --port "$port" "$@"
 }
-quiet() { # wait (up to 60 s) for the 1-minute load to fall below 1.5
+quiet() { # wait (up to 60 s) for the 1-minute load to fall below QUIET_MAX (1.5)
   for _ in $(seq 1 30); do
-    awk '{exit !($1 < 1.5)}' /proc/loadavg && return 0
+    awk -v max="${QUIET_MAX:-1.5}" '{exit !($1 < max)}' /proc/loadavg && return 0
     sleep 2
   done
 }
 for r in $(seq 1 "$RUNS"); do
   echo "== round $r of $RUNS"
-  quiet; run shipped "$TREE" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "${NEXT[@]}" -p "$((port + 1))"
-  quiet; run warmstart "$WS" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))"
-  quiet; run shipped-warm "$TREE" --api "$API" -- "${NEXT[@]}" -p "$((port + 1))"
-  quiet; run warmstart-warm "$WS" --api "$API" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))"
-  quiet; run nowarm-10s "$WS" --cold --delay 10 -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))"
-  quiet; run prewarm-10s "$WS" --cold --delay 10 -- "$WARMSTART" dev --warm /auth/login -- "${NEXT[@]}" -p "$((port + 1))"
+  for c in $CONFIGS; do
+    quiet
+    case $c in
+      shipped) run shipped "$TREE" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      warmstart) run warmstart "$WS" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      barrels) run barrels "$BAR" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      shipped-warm) run shipped-warm "$TREE" --api "$API" -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      warmstart-warm) run warmstart-warm "$WS" --api "$API" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      nowarm-10s) run nowarm-10s "$WS" --cold --delay 10 -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      prewarm-10s) run prewarm-10s "$WS" --cold --delay 10 -- "$WARMSTART" dev --warm /auth/login -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      *) echo "unknown configuration in CONFIGS: $c" >&2; exit 2 ;;
+    esac
+  done
 done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$HERE/table.py" "$OUT"
