@@ -19,6 +19,8 @@
 #   prewarm-10s    cold  warmstart dev --warm /auth/login; the same request
 #   barrels        cold  warmstart dev in TREE.barrels: TREE.warmstart after
 #                  `warmstart graph fix-barrels apps/web packages --write`
+#                  and `graph closure /auth/login --write-suggestions` (all,
+#                  --min-saving 0) applied through WARMSTART_SUGGESTIONS
 #                  (issue 16's first page; only when CONFIGS names it)
 #
 # CONFIGS: which of these run, in order (default: all but barrels).
@@ -60,6 +62,9 @@ if [[ " $CONFIGS " == *" barrels "* ]] && [ ! -d "$BAR" ]; then
   cp -a --reflink=auto "$WS" "$BAR"
   ln -sfn "$REPO/npm/warmstart" "$BAR/node_modules/warmstart"
   (cd "$BAR" && "$WARMSTART" graph fix-barrels apps/web packages --write)
+  # Then every config suggestion for the route (withWarmstart applies the
+  # file given by WARMSTART_SUGGESTIONS, set for this configuration only).
+  (cd "$BAR" && "$WARMSTART" graph closure /auth/login --by-package --write-suggestions warmstart.suggestions.json --min-saving 0 >/dev/null)
 fi
 
 rm -f "$OUT"
@@ -83,7 +88,7 @@ for r in $(seq 1 "$RUNS"); do
     case $c in
       shipped) run shipped "$TREE" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "${NEXT[@]}" -p "$((port + 1))" ;;
       warmstart) run warmstart "$WS" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
-      barrels) run barrels "$BAR" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
+      barrels) WARMSTART_SUGGESTIONS="$BAR/warmstart.suggestions.json" run barrels "$BAR" --cold --api "$API" --statics "$STATICS" --hmr "$HMR" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
       shipped-warm) run shipped-warm "$TREE" --api "$API" -- "${NEXT[@]}" -p "$((port + 1))" ;;
       warmstart-warm) run warmstart-warm "$WS" --api "$API" -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
       nowarm-10s) run nowarm-10s "$WS" --cold --delay 10 -- "$WARMSTART" dev --no-warm -- "${NEXT[@]}" -p "$((port + 1))" ;;
