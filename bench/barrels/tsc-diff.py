@@ -5,12 +5,29 @@ usage: tsc-diff.py BEFORE_DIR AFTER_DIR
 
 Errors are compared per package as (file, code, message) — line numbers
 move when imports are rewritten — counting repeats. Prints the errors only
-AFTER has and exits 1 when there is any.
+AFTER has and exits 1 when there is any. In a message, the members of an
+object type are compared as a set: tsc prints an inferred type's
+properties in the order it met them, which moves when the files are
+checked in another order (`{ id; name; metadata; theme }` before,
+`{ id; name; theme; metadata }` after, the same error).
 """
 import collections
 import os
 import re
 import sys
+
+OBJECT = re.compile(r"\{ ([^{}]*) \}")
+
+
+def canonical(msg):
+    """The message with every innermost `{ a; b; ... }` member list sorted."""
+    def sort(m):
+        return "{{ {} }}".format("; ".join(sorted(x.strip() for x in m.group(1).split(";") if x.strip())))
+    prev = None
+    while prev != msg:
+        prev, msg = msg, OBJECT.sub(lambda m: sort(m).replace("{", "\x00").replace("}", "\x01"), msg)
+    return msg.replace("\x00", "{").replace("\x01", "}")
+
 
 LINE = re.compile(r"^(?P<file>[^(\s][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<code>TS\d+): (?P<msg>.*)$")
 
@@ -21,7 +38,7 @@ def errors(path):
         for line in f:
             m = LINE.match(line.rstrip("\n"))
             if m:
-                out[(m["file"], m["code"], m["msg"])] += 1
+                out[(m["file"], m["code"], canonical(m["msg"]))] += 1
     return out
 
 
