@@ -20,6 +20,7 @@
 //! it is refused with the reason per name. Rewritten files are parsed again
 //! before they are offered.
 
+mod command;
 mod exports;
 mod rewrite;
 mod target;
@@ -32,6 +33,10 @@ use serde::Serialize;
 
 use crate::build::ModuleGraph;
 use crate::parse::EdgeKind;
+pub use command::{
+    AllEdits, Change, Checked, FixBarrels, FixBarrelsRequest, Planned, RouteEdit, RouteEdits,
+    RoutePrediction, fix_barrels, route_edits,
+};
 pub use exports::Imported;
 use rewrite::BarrelStatement;
 pub use rewrite::{Outcome, Placed};
