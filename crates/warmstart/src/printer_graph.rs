@@ -63,9 +63,13 @@ impl Printer {
     /// A JSON document on stdout whatever `--json` says (`--format json`,
     /// SARIF).
     pub fn document<T: Serialize + ?Sized>(&self, value: &T) {
-        let mut out = std::io::stdout().lock();
-        let _ = serde_json::to_writer_pretty(&mut out, value);
-        let _ = writeln!(out);
+        // Rendered whole, then written at once: stdout is line-buffered and
+        // a large document is many lines.
+        let Ok(mut text) = serde_json::to_vec_pretty(value) else {
+            return;
+        };
+        text.push(b'\n');
+        let _ = std::io::stdout().lock().write_all(&text);
     }
 
     /// What the `graph cycles` baseline step did.

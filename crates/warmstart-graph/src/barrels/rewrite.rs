@@ -157,7 +157,7 @@ impl Edits {
 }
 
 /// The function that places a name: (barrel, its specifier, name) → where.
-pub type PlaceFn<'p> = dyn FnMut(u32, &str, &str) -> Result<Placed, String> + 'p;
+pub(crate) type PlaceFn<'p> = dyn FnMut(u32, &str, &str) -> Result<Placed, String> + 'p;
 
 /// What one statement's names became, before merging with the file's
 /// other rewrites.
