@@ -154,7 +154,11 @@ impl Printer {
     /// `graph fix-barrels` without `--check`: refusals, the diff (or what
     /// was written), the routes' predictions.
     pub fn fix_barrels(&self, p: &barrels::Planned) {
-        for import in p.imports.iter().filter(|i| i.status == "refused") {
+        for import in p
+            .imports
+            .iter()
+            .filter(|i| i.status == barrels::ImportStatus::Refused)
+        {
             self.status(format!(
                 "{} {}:{} \"{}\": {}",
                 self.paint("refused", Paint::Yellow),

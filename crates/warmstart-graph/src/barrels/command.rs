@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{BarrelImport, Options, Plan, baseline_text, plan};
+use super::{BarrelImport, ImportStatus, Options, Plan, baseline_text, plan};
 use crate::baseline::Baseline;
 use crate::error::GraphError;
 use crate::firstpage::{self, FirstPage, Overlay};
@@ -270,7 +270,7 @@ pub fn route_edits(
         let imports: Vec<&BarrelImport> = plan
             .imports
             .iter()
-            .filter(|i| i.file == file.path && i.status == "rewrite")
+            .filter(|i| i.file == file.path && i.status == ImportStatus::Rewrite)
             .collect();
         edits.push(RouteEdit {
             file: file.path.clone(),
@@ -291,7 +291,7 @@ pub fn route_edits(
     let refused = plan
         .imports
         .iter()
-        .filter(|i| i.status == "refused")
+        .filter(|i| i.status == ImportStatus::Refused)
         .cloned()
         .collect();
     Ok(Some(RouteEdits {
