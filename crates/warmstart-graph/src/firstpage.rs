@@ -30,20 +30,22 @@ mod approuter;
 mod direct;
 mod facts;
 mod layered;
+mod phases;
+pub mod suggestions;
 mod turbopack;
 
 pub use approuter::{AppRoute, RouteFile};
 pub use layered::{AfterFix, Bundler, LayerTotals, RouteFileReport, RouteReport};
+pub use suggestions::{Side, SuggestionKind, SuggestionsFile};
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use oxc_allocator::Allocator;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::build::{DEFAULT_MAX_FILE_BYTES, parse_bytes};
-use crate::parse::EdgeKind;
+use crate::parse::{EdgeKind, RawImport};
 use crate::resolve::{self, Resolved, WorkspaceResolver};
 use crate::workspaces::{self, WorkspacePackages};
 
@@ -93,7 +95,7 @@ pub struct SideTotals {
 #[derive(Debug, Serialize)]
 pub struct Group {
     pub package: String,
-    pub side: &'static str,
+    pub side: Side,
     pub modules: usize,
     pub bytes: u64,
     /// The packages on the shortest import chain from the route to it.
@@ -118,7 +120,7 @@ pub struct Offender {
 
 #[derive(Debug, Serialize)]
 pub struct Suggestion {
-    pub kind: &'static str,
+    pub kind: SuggestionKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,6 +156,19 @@ pub struct FirstPage {
     pub suggestions: Vec<Suggestion>,
 }
 
+/// A route that renders no page.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RouteError {
+    #[error(
+        "no page for route {route} (looked in apps/web/pages, apps/web/app, apps/web/src/app, pages, app, src/app)"
+    )]
+    #[diagnostic(
+        code(warmstart::graph::no_page),
+        help("give a route such as /auth/login or a page file")
+    )]
+    NoPage { route: String },
+}
+
 /// What a route is: Pages Router page files, or an App Router route.
 pub enum Target {
     Pages { web: PathBuf, entries: Vec<PathBuf> },
@@ -162,7 +177,7 @@ pub enum Target {
 
 /// Finds the page files of `route` (or takes a file) under `root`: for the
 /// App Router, the route's files (layouts, page, …).
-pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String> {
+pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, RouteError> {
     Ok(match target(root, route_or_file)? {
         Target::Pages { entries, .. } => entries,
         Target::App(app) => app.files.into_iter().map(|f| f.path).collect(),
@@ -172,7 +187,7 @@ pub fn entries(root: &Path, route_or_file: &str) -> Result<Vec<PathBuf>, String>
 /// Finds what `route_or_file` renders under `root`: a Pages Router page
 /// (`pages/<route>.tsx`, `…/index.tsx`, with `_app` and `_document`) or an
 /// App Router route (`app/` or `src/app/`, route groups, dynamic segments).
-pub fn target(root: &Path, route_or_file: &str) -> Result<Target, String> {
+pub fn target(root: &Path, route_or_file: &str) -> Result<Target, RouteError> {
     let given = root.join(route_or_file.trim_start_matches("./"));
     let mut out = Vec::new();
     let web = if given.is_file() {
@@ -214,9 +229,9 @@ pub fn target(root: &Path, route_or_file: &str) -> Result<Target, String> {
                     return Ok(Target::App(app));
                 }
             }
-            return Err(format!(
-                "no page for route {route_or_file} (looked in apps/web/pages, apps/web/app, apps/web/src/app, pages, app, src/app)"
-            ));
+            return Err(RouteError::NoPage {
+                route: route_or_file.to_string(),
+            });
         };
         out.push(page);
         Some(web)
@@ -368,17 +383,7 @@ pub(crate) fn closure_with(
         if !is_code || external {
             continue;
         }
-        let Some(bytes) = hooks
-            .contents
-            .and_then(|m| m.get(&path).cloned())
-            .or_else(|| {
-                hooks
-                    .overlay
-                    .and_then(|m| m.get(&path))
-                    .map(|text| text.clone().into_bytes())
-            })
-            .or_else(|| std::fs::read(&path).ok())
-        else {
+        let Some(bytes) = source_bytes(hooks, &path) else {
             continue;
         };
         let parsed = parse_bytes(&path, &bytes, DEFAULT_MAX_FILE_BYTES, &allocator);
@@ -388,26 +393,9 @@ pub(crate) fn closure_with(
             _ => Vec::new(),
         };
         for import in &parsed.imports {
-            if import.kind == EdgeKind::TypeOnly || import.type_usable {
+            let client_page = !server && i < entries.len();
+            if !compiled(import, &dead, &bytes, client_page) {
                 continue;
-            }
-            if dead
-                .iter()
-                .any(|&(s, e)| s <= import.start && import.end <= e)
-            {
-                continue;
-            }
-            // Next's client compile strips a page's data functions
-            // (`export { getServerSideProps } from "…"`) and what only they
-            // import; the re-export form is recognized here.
-            if !server && i < entries.len() && import.reexport {
-                let text = bytes
-                    .get(import.start as usize..import.end as usize)
-                    .map(String::from_utf8_lossy)
-                    .unwrap_or_default();
-                if DATA_FUNCTIONS.iter().any(|f| text.contains(f)) {
-                    continue;
-                }
             }
             let resolver = match (import.kind, hooks.require_resolver) {
                 (EdgeKind::Require, Some(r)) => r,
@@ -444,6 +432,47 @@ pub(crate) fn closure_with(
     c
 }
 
+/// A file's bytes as the walk sees them: the edit hooks' contents, the
+/// overlay, or the disk.
+fn source_bytes(hooks: &Hooks, path: &Path) -> Option<Vec<u8>> {
+    hooks
+        .contents
+        .and_then(|m| m.get(path).cloned())
+        .or_else(|| {
+            hooks
+                .overlay
+                .and_then(|m| m.get(path))
+                .map(|text| text.clone().into_bytes())
+        })
+        .or_else(|| std::fs::read(path).ok())
+}
+
+/// Whether the bundler compiles `import`: not type-only (or elided as
+/// types), not in dead code, and on a client page not a re-export of a data
+/// function (Next's client compile strips `getServerSideProps` and what
+/// only it imports; the re-export form is recognized here).
+fn compiled(import: &RawImport, dead: &[(u32, u32)], bytes: &[u8], client_page: bool) -> bool {
+    if import.kind == EdgeKind::TypeOnly || import.type_usable {
+        return false;
+    }
+    if dead
+        .iter()
+        .any(|&(s, e)| s <= import.start && import.end <= e)
+    {
+        return false;
+    }
+    if client_page && import.reexport {
+        let text = bytes
+            .get(import.start as usize..import.end as usize)
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        if DATA_FUNCTIONS.iter().any(|f| text.contains(f)) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Nodes reachable from the entries when `skip` edges are left out.
 pub(crate) fn reach(c: &Closure, roots: usize, skip: &dyn Fn(usize, &Edge) -> bool) -> usize {
     let mut seen = vec![false; c.nodes.len()];
@@ -478,7 +507,7 @@ pub fn totals_with(
     root: &Path,
     route_or_file: &str,
     overlay: &Overlay,
-) -> Result<(SideTotals, SideTotals), String> {
+) -> Result<(SideTotals, SideTotals), RouteError> {
     let target = target(root, route_or_file)?;
     let web = match &target {
         Target::Pages { web, .. } => web.clone(),
@@ -550,7 +579,7 @@ fn sides(
 }
 
 /// The analysis of one route (bundler from the web app's dev script).
-pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, String> {
+pub fn analyse(root: &Path, route_or_file: &str, top: usize) -> Result<FirstPage, RouteError> {
     analyse_with(root, route_or_file, top, None)
 }
 
@@ -561,7 +590,7 @@ pub fn analyse_with(
     route_or_file: &str,
     top: usize,
     bundler: Option<Bundler>,
-) -> Result<FirstPage, String> {
+) -> Result<FirstPage, RouteError> {
     let target = target(root, route_or_file)?;
     let web = match &target {
         Target::Pages { web, .. } => web.clone(),
@@ -600,218 +629,7 @@ fn analyse_pages_webpack(root: &Path, entries: &[PathBuf], top: usize) -> FirstP
     report
 }
 
-/// Groups, barrel offenders and suggestions of the two closures (the
-/// client's first `roots` nodes are its entries).
-pub(crate) fn report(
-    root: &Path,
-    client: &Closure,
-    server: &Closure,
-    roots: usize,
-    top: usize,
-) -> FirstPage {
-    let totals = |c: &Closure| SideTotals {
-        modules: c.nodes.len(),
-        bytes: c.nodes.iter().map(|n| n.bytes).sum(),
-    };
-    let mut groups = Vec::new();
-    for (side, c) in [("client", client), ("server", server)] {
-        let mut by: HashMap<&str, (usize, u64, usize)> = HashMap::new();
-        for (i, n) in c.nodes.iter().enumerate() {
-            let g = by.entry(n.package.as_str()).or_insert((0, 0, i));
-            g.0 += 1;
-            g.1 += n.bytes;
-        }
-        // For each module, the first ancestor outside its group: where the
-        // group is entered. The most common entry explains the group.
-        let mut entered: HashMap<&str, HashMap<usize, usize>> = HashMap::new();
-        for (i, n) in c.nodes.iter().enumerate() {
-            let mut at = c.parent[i];
-            while let Some(p) = at {
-                if c.nodes[p].package != n.package {
-                    *entered
-                        .entry(n.package.as_str())
-                        .or_default()
-                        .entry(p)
-                        .or_default() += 1;
-                    break;
-                }
-                at = c.parent[p];
-            }
-        }
-        for (package, (modules, bytes, _)) in by {
-            let mut via = Vec::new();
-            let door = entered.get(package).and_then(|m| {
-                m.iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                    .map(|(&p, _)| p)
-            });
-            let mut at = door;
-            while let Some(p) = at {
-                let name = &c.nodes[p].package;
-                if via.last() != Some(name) {
-                    via.push(name.clone());
-                }
-                at = c.parent[p];
-            }
-            via.reverse();
-            groups.push(Group {
-                package: package.to_string(),
-                side,
-                modules,
-                bytes,
-                via,
-            });
-        }
-    }
-    groups.sort_by(|a, b| b.modules.cmp(&a.modules).then(a.package.cmp(&b.package)));
-
-    // Offenders: imports of barrels from another package, costed on the client.
-    let full = client.nodes.len();
-    let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for (i, edges) in client.edges.iter().enumerate() {
-        for (k, e) in edges.iter().enumerate() {
-            let target = &client.nodes[e.to];
-            if target.reexports >= BARREL_REEXPORTS && target.package != client.nodes[i].package {
-                candidates.push((i, k));
-            }
-        }
-    }
-    let mut offenders: Vec<Offender> = candidates
-        .par_iter()
-        .map(|&(i, k)| {
-            let e = &client.edges[i][k];
-            let without = reach(client, roots, &|from, edge| {
-                from == i && std::ptr::eq(edge, e)
-            });
-            let replace_with = std::fs::read_to_string(&client.nodes[i].path)
-                .ok()
-                .and_then(|text| {
-                    text.get(e.span.0 as usize..e.span.1 as usize)
-                        .map(String::from)
-                })
-                .and_then(|stmt| {
-                    direct::replacement(&stmt, &e.specifier, &client.nodes[e.to].path)
-                });
-            Offender {
-                replace_with,
-                file: rel(root, &client.nodes[i].path),
-                line: e.line,
-                specifier: e.specifier.clone(),
-                barrel: rel(root, &client.nodes[e.to].path),
-                modules: full - without,
-                reexport: e.reexport,
-            }
-        })
-        .collect();
-    offenders.sort_by(|a, b| {
-        b.modules
-            .cmp(&a.modules)
-            .then(a.file.cmp(&b.file))
-            .then(a.line.cmp(&b.line))
-    });
-
-    // Per barrel: the saving of cutting every cross-package edge into it.
-    let mut barrels: HashMap<usize, HashMap<String, usize>> = HashMap::new();
-    // Per barrel: the packages of importers inside node_modules, and how
-    // many importers are the repository's own code (only those can the
-    // config's rewrite reach without transpiling the importer).
-    let mut importers: HashMap<usize, (Vec<String>, usize)> = HashMap::new();
-    for &(i, k) in &candidates {
-        let e = &client.edges[i][k];
-        *barrels
-            .entry(e.to)
-            .or_default()
-            .entry(e.specifier.clone())
-            .or_default() += 1;
-        let entry = importers.entry(e.to).or_default();
-        if in_node_modules(&client.nodes[i].path) {
-            if !entry.0.contains(&client.nodes[i].package) {
-                entry.0.push(client.nodes[i].package.clone());
-            }
-        } else {
-            entry.1 += 1;
-        }
-    }
-    let mut suggestions: Vec<Suggestion> = barrels
-        .par_iter()
-        .filter(|(_, specs)| specs.keys().any(|s| !s.starts_with('.')))
-        .map(|(&b, specs)| {
-            let without = reach(client, roots, &|from, e| e.to == b && client.nodes[from].package != client.nodes[b].package);
-            let mut specs: Vec<(&String, &usize)> = specs.iter().filter(|(s, _)| !s.starts_with('.')).collect();
-            specs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            let (outside, own) = importers.get(&b).cloned().unwrap_or_default();
-            let barrel = rel(root, &client.nodes[b].path);
-            let times: usize = specs.iter().map(|s| *s.1).sum();
-            if own == 0 {
-                // Imported only from node_modules, which Next does not
-                // rewrite: the importer has to be transpiled first.
-                Suggestion {
-                    kind: "transpilePackages",
-                    package: Some(outside.join(", ")),
-                    file: None,
-                    line: None,
-                    saving: full - without,
-                    why: format!("imports the whole barrel {} (`{}`, {} re-exports); transpiled, with `{}` in optimizePackageImports, only what it uses is compiled", barrel, specs[0].0, client.nodes[b].reexports, specs[0].0),
-                }
-            } else {
-                Suggestion {
-                    kind: "optimizePackageImports",
-                    package: Some(specs[0].0.clone()),
-                    file: None,
-                    line: None,
-                    saving: full - without,
-                    why: format!("{barrel} re-exports {} modules and is imported {times} times ({own} from the repository's code)", client.nodes[b].reexports),
-                }
-            }
-        })
-        .filter(|s| {
-            s.saving > 0
-                && !(s.kind == "optimizePackageImports"
-                    && s.package.as_deref().is_some_and(|p| NEXT_DEFAULTS.contains(&p)))
-        })
-        .collect();
-    for o in offenders
-        .iter()
-        .filter(|o| o.reexport && !o.file.contains("node_modules/"))
-    {
-        suggestions.push(Suggestion {
-            kind: "sourceEdit",
-            package: None,
-            file: Some(o.file.clone()),
-            line: Some(o.line),
-            saving: o.modules,
-            why: format!("re-exports from the whole barrel `{}`, which optimizePackageImports cannot rewrite: import the component's own module instead", o.specifier),
-        });
-    }
-    suggestions.sort_by(|a, b| {
-        (a.kind == "sourceEdit")
-            .cmp(&(b.kind == "sourceEdit"))
-            .then(b.saving.cmp(&a.saving))
-            .then(a.package.cmp(&b.package))
-            .then(a.file.cmp(&b.file))
-    });
-    // The top config entries, and every source edit config cannot do.
-    let mut kept = 0;
-    suggestions.retain(|s| {
-        kept += usize::from(s.kind != "sourceEdit");
-        s.kind == "sourceEdit" || kept <= top
-    });
-    groups.truncate(top.max(1) * 2);
-    offenders.truncate(top);
-    FirstPage {
-        entries: Vec::new(),
-        bundler: None,
-        route: None,
-        client: totals(client),
-        server: totals(server),
-        layers: Vec::new(),
-        after_fix_barrels: None,
-        node_modules: installed(root),
-        groups,
-        offenders,
-        suggestions,
-    }
-}
+pub(crate) use phases::report;
 
 /// Whether packages are installed: `node_modules` holds something besides
 /// dot entries. warmstart's own cache (`node_modules/.cache/warmstart`)

@@ -179,11 +179,7 @@ pub fn baseline_text(view: View, lines: &[String]) -> String {
 
 /// Reads a baseline file back (comments and blank lines ignored).
 pub fn parse_baseline(text: &str) -> std::collections::BTreeSet<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
+    crate::baseline::Baseline::parse(text).entries
 }
 
 fn id(path: &str) -> String {

@@ -10,13 +10,17 @@
 //! ```
 
 pub mod barrels;
+pub mod baseline;
 mod build;
 pub mod cache;
+pub mod check;
 pub mod codemod;
 mod config;
 pub mod cycles;
+mod error;
 pub mod firstpage;
 pub mod fix;
+pub mod fix_types;
 pub mod format;
 pub mod memo;
 pub mod parse;
@@ -25,7 +29,9 @@ mod reach;
 pub mod ready;
 pub mod report;
 pub mod resolve;
+pub mod route;
 mod scan;
+pub mod session;
 pub mod view;
 mod walk;
 pub mod workspaces;
@@ -35,6 +41,7 @@ pub use build::{
     ParseFn, Unresolved, build, build_with, parse_bytes, parse_file,
 };
 pub use config::{GraphConfig, ReadyConfig};
+pub use error::GraphError;
 pub use parse::{EdgeKind, ParsedFile, RawImport};
 pub use view::View;
 pub use walk::is_source;

@@ -12,6 +12,7 @@
 //! the rewrite ([`crate::codemod::lazy`]) applied in memory, and the cost is
 //! the modules that leave the before-Ready compiles.
 
+mod apply;
 mod env;
 mod inert;
 mod rules;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use apply::{Applied, AppliedJson, Refused, apply};
 pub use env::{CompileEnv, EnvValue};
 pub use rules::{Externals, NextConfigFacts, Rules};
 
@@ -133,13 +135,25 @@ pub struct Ready {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ReadyError {
     #[error("{0} is not a folder")]
+    #[diagnostic(
+        code(warmstart::graph::ready::no_app),
+        help("give the folder of the Next.js app (the one with next.config.js)")
+    )]
     NoApp(String),
     #[error("cannot write {file}: {message}")]
+    #[diagnostic(
+        code(warmstart::graph::ready::write),
+        help("check the file's permissions")
+    )]
     Write { file: String, message: String },
     #[error("{file}:{line}:{column}: {message}")]
+    #[diagnostic(
+        code(warmstart::graph::ready::syntax),
+        help("fix the syntax error, then run it again")
+    )]
     Syntax {
         file: String,
         line: u32,

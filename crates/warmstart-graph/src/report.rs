@@ -200,7 +200,9 @@ fn barrels(graph: &ModuleGraph) -> Vec<bool> {
         .collect()
 }
 
-/// Analyses one view.
+/// Analyses one view: strongly connected groups, the facts of each edge
+/// inside them, elementary cycles and the worst offenders, then per group
+/// its edges, cuts and a shortest cycle.
 pub fn analyse_view(
     graph: &ModuleGraph,
     view: View,
@@ -209,12 +211,7 @@ pub fn analyse_view(
 ) -> ViewReport {
     let adj = adjacency(graph, view);
     let groups = cycles::groups(&adj);
-    let mut component = vec![u32::MAX; adj.len()];
-    for (i, g) in groups.iter().enumerate() {
-        for &n in g {
-            component[n as usize] = i as u32;
-        }
-    }
+    let component = components(&groups, adj.len());
     let edges_on_cycles: usize = adj
         .iter()
         .enumerate()
@@ -224,7 +221,51 @@ pub fn analyse_view(
                 .count()
         })
         .sum();
-    // Facts per file-level edge inside groups.
+    let facts = edge_facts(graph, view, barrels, &component);
+    let found = cycles::elementary_cycles(&adj, options.max_cycles);
+    let worst_offenders = worst_offenders(graph, &found.cycles, &facts);
+    let mut total_cuts = 0;
+    let group_list: Vec<Group> = groups
+        .iter()
+        .map(|g| {
+            let group = group_report(graph, &adj, &component, &facts, g, options);
+            total_cuts += group.cuts.len();
+            group
+        })
+        .collect();
+    ViewReport {
+        groups: groups.len(),
+        files_in_cycles: groups.iter().map(Vec::len).sum(),
+        largest_group: groups.first().map_or(0, Vec::len),
+        edges_on_cycles,
+        elementary_cycles: found.cycles.len(),
+        cycles_cap: options.max_cycles,
+        cycles_capped: found.capped,
+        cuts: total_cuts,
+        worst_offenders,
+        group_list,
+    }
+}
+
+/// The group of each module (`u32::MAX`: on no cycle).
+fn components(groups: &[Vec<u32>], modules: usize) -> Vec<u32> {
+    let mut component = vec![u32::MAX; modules];
+    for (i, g) in groups.iter().enumerate() {
+        for &n in g {
+            component[n as usize] = i as u32;
+        }
+    }
+    component
+}
+
+/// Facts per file-level edge inside groups: the line, specifier and kind of
+/// its most expensive import, and how to cut it.
+fn edge_facts(
+    graph: &ModuleGraph,
+    view: View,
+    barrels: &[bool],
+    component: &[u32],
+) -> HashMap<(u32, u32), EdgeFacts> {
     let mut facts: HashMap<(u32, u32), EdgeFacts> = HashMap::new();
     for edge in &graph.edges {
         let (f, t) = (edge.from, edge.to);
@@ -264,9 +305,17 @@ pub fn analyse_view(
                 fix,
             });
     }
-    let found = cycles::elementary_cycles(&adj, options.max_cycles);
+    facts
+}
+
+/// The ten edges on the most enumerated elementary cycles.
+fn worst_offenders(
+    graph: &ModuleGraph,
+    found: &[Vec<u32>],
+    facts: &HashMap<(u32, u32), EdgeFacts>,
+) -> Vec<Offender> {
     let mut on_cycles: HashMap<(u32, u32), usize> = HashMap::new();
-    for cycle in &found.cycles {
+    for cycle in found {
         for (i, &v) in cycle.iter().enumerate() {
             let w = cycle[(i + 1) % cycle.len()];
             *on_cycles.entry((v, w)).or_default() += 1;
@@ -275,7 +324,7 @@ pub fn analyse_view(
     let path = |i: u32| graph.modules[i as usize].path.clone();
     let mut offenders: Vec<((u32, u32), usize)> = on_cycles.into_iter().collect();
     offenders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let worst_offenders = offenders
+    offenders
         .iter()
         .take(10)
         .map(|&((f, t), n)| Offender {
@@ -284,74 +333,64 @@ pub fn analyse_view(
             line: facts.get(&(f, t)).map_or(0, |e| e.line),
             cycles: n,
         })
+        .collect()
+}
+
+/// One group: its edges, and with details its cuts and a shortest cycle.
+fn group_report(
+    graph: &ModuleGraph,
+    adj: &[Vec<u32>],
+    component: &[u32],
+    facts: &HashMap<(u32, u32), EdgeFacts>,
+    g: &[u32],
+    options: AnalysisOptions,
+) -> Group {
+    let path = |i: u32| graph.modules[i as usize].path.clone();
+    let edge_list: Vec<(String, String)> = g
+        .iter()
+        .flat_map(|&v| {
+            adj[v as usize]
+                .iter()
+                .filter(move |&&w| component[w as usize] == component[v as usize])
+                .map(move |&w| (v, w))
+        })
+        .map(|(v, w)| (path(v), path(w)))
         .collect();
     let cost = |f: u32, t: u32| facts.get(&(f, t)).map_or(4, |e| 1 + 3 * rank(e.fix));
-    let mut total_cuts = 0;
-    let group_list: Vec<Group> = groups
-        .iter()
-        .map(|g| {
-            let component = &component;
-            let adj = &adj;
-            let edge_list: Vec<(String, String)> = g
-                .iter()
-                .flat_map(|&v| {
-                    adj[v as usize]
-                        .iter()
-                        .filter(move |&&w| component[w as usize] == component[v as usize])
-                        .map(move |&w| (v, w))
-                })
-                .map(|(v, w)| (path(v), path(w)))
-                .collect();
-            let edges = edge_list.len();
-            let cuts: Vec<Cut> = if options.details {
-                cycles::feedback_arc_set(adj, g, &cost)
-                    .into_iter()
-                    .map(|(f, t)| {
-                        let e = facts.get(&(f, t));
-                        Cut {
-                            from: path(f),
-                            to: path(t),
-                            line: e.map_or(0, |e| e.line),
-                            specifier: e.map_or_else(String::new, |e| e.specifier.clone()),
-                            kind: e.map_or(EdgeKind::Value, |e| e.kind),
-                            fix: e.map_or("restructure", |e| e.fix),
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            total_cuts += cuts.len();
-            let example = if options.details {
-                cycles::shortest_cycle_through(adj, g[0])
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(path)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Group {
-                size: g.len(),
-                edges,
-                files: g.iter().map(|&v| path(v)).collect(),
-                edge_list,
-                example,
-                cuts,
-            }
-        })
-        .collect();
-    ViewReport {
-        groups: groups.len(),
-        files_in_cycles: groups.iter().map(Vec::len).sum(),
-        largest_group: groups.first().map_or(0, Vec::len),
-        edges_on_cycles,
-        elementary_cycles: found.cycles.len(),
-        cycles_cap: options.max_cycles,
-        cycles_capped: found.capped,
-        cuts: total_cuts,
-        worst_offenders,
-        group_list,
+    let cuts: Vec<Cut> = if options.details {
+        cycles::feedback_arc_set(adj, g, &cost)
+            .into_iter()
+            .map(|(f, t)| {
+                let e = facts.get(&(f, t));
+                Cut {
+                    from: path(f),
+                    to: path(t),
+                    line: e.map_or(0, |e| e.line),
+                    specifier: e.map_or_else(String::new, |e| e.specifier.clone()),
+                    kind: e.map_or(EdgeKind::Value, |e| e.kind),
+                    fix: e.map_or("restructure", |e| e.fix),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let example = if options.details {
+        cycles::shortest_cycle_through(adj, g[0])
+            .unwrap_or_default()
+            .into_iter()
+            .map(path)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Group {
+        size: g.len(),
+        edges: edge_list.len(),
+        files: g.iter().map(|&v| path(v)).collect(),
+        edge_list,
+        example,
+        cuts,
     }
 }
 

@@ -206,7 +206,7 @@ fn a_second_write_changes_nothing() {
     let refused = |p: &Plan| -> Vec<String> {
         p.imports
             .iter()
-            .filter(|i| i.status == "refused")
+            .filter(|i| i.status == warmstart_graph::barrels::ImportStatus::Refused)
             .map(|i| format!("{} {}", i.file, i.specifier))
             .collect()
     };

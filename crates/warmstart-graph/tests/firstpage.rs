@@ -109,7 +109,7 @@ fn closure_offenders_and_suggestions_of_a_route() {
     let kinds: Vec<(&str, Option<&str>, Option<&str>)> = report
         .suggestions
         .iter()
-        .map(|s| (s.kind, s.package.as_deref(), s.file.as_deref()))
+        .map(|s| (s.kind.as_str(), s.package.as_deref(), s.file.as_deref()))
         .collect();
     assert!(
         kinds.contains(&("optimizePackageImports", Some("@acme/atoms/monorepo"), None)),
@@ -126,6 +126,8 @@ fn an_unknown_route_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     fixture(&root);
-    let err = warmstart_graph::firstpage::analyse(&root, "/nope", 10).unwrap_err();
+    let err = warmstart_graph::firstpage::analyse(&root, "/nope", 10)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no page for route /nope"), "{err}");
 }

@@ -107,3 +107,48 @@ fn parse_error_is_reported_and_the_graph_still_builds() {
     assert_eq!(g[0], (View::Runtime, 1, 2));
     insta::assert_snapshot!(report("parse-error", View::Runtime));
 }
+
+/// Every fixture folder, found by the glob (a new folder is tested without
+/// a new test): its graph's size, the groups of every view, the parse
+/// problems and the unresolved imports by reason, built twice with the
+/// same answer.
+#[test]
+fn every_fixture_folder() {
+    insta::glob!("fixtures/*", |dir| {
+        if !dir.is_dir() {
+            return;
+        }
+        let summary = |graph: &warmstart_graph::ModuleGraph| {
+            let report = analyse(graph, AnalysisOptions::default());
+            let mut text = format!(
+                "modules: {}\nedges: {}\n",
+                graph.modules.len(),
+                graph.edges.len()
+            );
+            for view in View::EVERY {
+                let r = report.views.get(view);
+                text.push_str(&format!(
+                    "{}: {} groups, {} files in cycles, largest {}, {} cuts\n",
+                    view.name(),
+                    r.groups,
+                    r.files_in_cycles,
+                    r.largest_group,
+                    r.cuts
+                ));
+            }
+            for p in &graph.problems {
+                text.push_str(&format!(
+                    "problem: {}:{}:{}: {}\n",
+                    p.file, p.line, p.column, p.message
+                ));
+            }
+            let unresolved = format::unresolved_json(graph, false);
+            text.push_str(&format!("unresolved: {unresolved}\n"));
+            text
+        };
+        let first = summary(&build(&BuildOptions::new(dir)));
+        let again = summary(&build(&BuildOptions::new(dir)));
+        assert_eq!(first, again, "{} is not deterministic", dir.display());
+        insta::assert_snapshot!(first);
+    });
+}

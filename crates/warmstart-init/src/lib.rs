@@ -72,6 +72,7 @@ impl Edit {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum InitError {
     #[error("cannot read {}: {source}", path.display())]
+    #[diagnostic(code(warmstart::init::read))]
     Read {
         path: PathBuf,
         #[source]
@@ -82,8 +83,10 @@ pub enum InitError {
     #[diagnostic(transparent)]
     Source(#[from] Box<warmstart_workspace::SourceError>),
     #[error(transparent)]
+    #[diagnostic(code(warmstart::init::write))]
     Write(#[from] warmstart_fs::FsError),
     #[error("{path}: {message}")]
+    #[diagnostic(code(warmstart::init::unsupported))]
     Unsupported { path: String, message: String },
 }
 

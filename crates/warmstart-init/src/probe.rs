@@ -88,21 +88,26 @@ pub struct CopyPlugin {
     pub statics: Vec<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ProbeError {
     #[error("`{node}` could not be started ({source}); install Node.js 18 or newer")]
+    #[diagnostic(code(warmstart::init::probe::node))]
     Node {
         node: String,
         #[source]
         source: std::io::Error,
     },
     #[error("loading the config took longer than {} s (stopped)", .0.as_secs())]
+    #[diagnostic(code(warmstart::init::probe::timeout))]
     Timeout(Duration),
     #[error("node exited with {status} without a report{}", tail(.stderr))]
+    #[diagnostic(code(warmstart::init::probe::no_report))]
     NoReport { status: String, stderr: String },
     #[error("the probe's report is not valid JSON: {0}")]
+    #[diagnostic(code(warmstart::init::probe::bad_report))]
     BadReport(#[from] serde_json::Error),
     #[error("talking to node failed: {0}")]
+    #[diagnostic(code(warmstart::init::probe::io))]
     Io(#[from] std::io::Error),
 }
 

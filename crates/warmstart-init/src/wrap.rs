@@ -40,38 +40,44 @@ pub enum Wrapped {
     Text(String),
 }
 
+const BY_HAND: &str = "wrap the exported config with `withWarmstart()` from `warmstart/next` \
+                       by hand (see npm/README.md), or make it one top-level \
+                       `module.exports = config` / `export default config`";
+
+/// Why the config is not edited: where, what, the label there and the help.
+struct Refusal {
+    range: std::ops::Range<usize>,
+    message: String,
+    label: &'static str,
+    help: &'static str,
+}
+
+impl Refusal {
+    /// A refusal whose help is to wrap by hand.
+    fn at(span: Span, message: String, label: &'static str) -> Refusal {
+        Refusal {
+            range: span.start as usize..span.end as usize,
+            message,
+            label,
+            help: BY_HAND,
+        }
+    }
+}
+
 /// Wraps the exported config of `text`; `display` names the file in
 /// diagnostics and its extension picks the parser (`.js`, `.mjs`, `.cjs`,
 /// `.ts`, `.mts`, `.cts`).
 pub fn wrap(display: &Path, text: &str) -> Result<Wrapped, Box<SourceError>> {
-    let refuse = |range: std::ops::Range<usize>, message: String, label: &str, help: &str| {
-        Box::new(SourceError::new(display, text, range, message, label).with_help(help))
+    let refuse = |r: Refusal| {
+        Box::new(SourceError::new(display, text, r.range, r.message, r.label).with_help(r.help))
     };
-    const BY_HAND: &str = "wrap the exported config with `withWarmstart()` from `warmstart/next` \
-                           by hand (see npm/README.md), or make it one top-level \
-                           `module.exports = config` / `export default config`";
     if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
-        return Err(refuse(0..0, message, "here", BY_HAND));
+        return Err(refuse(Refusal::at(Span::new(0, 0), message, "here")));
     }
     let allocator = Allocator::default();
     let ret = Parser::new(&allocator, text, source_type(display)).parse();
     if ret.panicked || ret.diagnostics.has_errors() {
-        let first = ret.diagnostics.errors().next();
-        let (range, message) = match first {
-            Some(d) => {
-                let range = d.labels.first().map_or(0..0, |l| {
-                    l.offset() as usize..(l.offset() + l.len().max(1)) as usize
-                });
-                (range, d.message.to_string())
-            }
-            None => (0..0, "the parser gave up".to_string()),
-        };
-        return Err(refuse(
-            range,
-            format!("cannot parse the config, so it is not edited: {message}"),
-            "here",
-            "fix the syntax (Node would not load this file either), then run init again",
-        ));
+        return Err(refuse(parse_refusal(&ret)));
     }
     let program = &ret.program;
     let semantic = SemanticBuilder::new()
@@ -85,125 +91,137 @@ pub fn wrap(display: &Path, text: &str) -> Result<Wrapped, Box<SourceError>> {
     if facts.loads_warmstart {
         return Ok(Wrapped::Already);
     }
+    let (export, expr) = the_export(text, &facts).map_err(refuse)?;
+    if export.calls_with_warmstart {
+        return Ok(Wrapped::Already);
+    }
+    if let Some(symbol) = scoping.get_root_binding(NAME.into()) {
+        return Err(refuse(Refusal::at(
+            scoping.symbol_span(symbol),
+            format!("this file already declares `{NAME}`, so init cannot import it"),
+            "declared here",
+        )));
+    }
+    if let Some(refusal) = used_after_export(scoping, &facts, export, expr) {
+        return Err(refuse(refusal));
+    }
+    Ok(Wrapped::Text(edit(text, &facts, export, expr)))
+}
 
+/// The first syntax error, as a refusal.
+fn parse_refusal(ret: &oxc_parser::ParserReturn) -> Refusal {
+    let (range, message) = match ret.diagnostics.errors().next() {
+        Some(d) => {
+            let range = d.labels.first().map_or(0..0, |l| {
+                l.offset() as usize..(l.offset() + l.len().max(1)) as usize
+            });
+            (range, d.message.to_string())
+        }
+        None => (0..0, "the parser gave up".to_string()),
+    };
+    Refusal {
+        range,
+        message: format!("cannot parse the config, so it is not edited: {message}"),
+        label: "here",
+        help: "fix the syntax (Node would not load this file either), then run init again",
+    }
+}
+
+/// The one top-level export of a config expression, or why there is none
+/// to wrap.
+fn the_export<'f>(text: &str, facts: &'f Facts) -> Result<(&'f Export, Span), Refusal> {
     // The exports: top-level ones are wrappable, nested ones are not.
     let Some(first) = facts.exports.first() else {
         if let Some(other) = facts.other_uses.first() {
-            return Err(refuse(
-                other.span.start as usize..other.span.end as usize,
+            return Err(Refusal::at(
+                other.span,
                 format!(
                     "the config is built on {} here: init wraps only one `module.exports = …` \
                      or `export default …`",
                     other.name
                 ),
                 "here",
-                BY_HAND,
             ));
         }
-        return Err(refuse(
-            0..0,
+        return Err(Refusal::at(
+            Span::new(0, 0),
             "no `module.exports = …` or `export default …`: nothing to wrap".into(),
             "the file starts here",
-            BY_HAND,
         ));
     };
     // An export inside a condition or a function first: that is the reason
     // to give even when there are several (`if … else`).
     if let Some(nested) = facts.exports.iter().find(|e| e.nested.is_some()) {
-        return Err(refuse(
-            nested.span.start as usize..nested.span.end as usize,
+        return Err(Refusal::at(
+            nested.span,
             format!(
                 "the config is exported {}, so init cannot tell which config Node gets; it \
                  wraps only a top-level export",
                 nested.nested.unwrap_or_default()
             ),
             "this export",
-            BY_HAND,
         ));
     }
     if let Some(second) = facts.exports.get(1) {
-        return Err(refuse(
-            second.span.start as usize..second.span.end as usize,
+        return Err(Refusal::at(
+            second.span,
             format!(
                 "the config is exported more than once (first at line {}); which one Node \
                  loads depends on the order, so init does not pick one",
                 warmstart_workspace::line_col(text, first.span.start as usize).line
             ),
             "another export",
-            BY_HAND,
         ));
     }
-    let export = first;
     if let Some(other) = facts.other_uses.first() {
-        return Err(refuse(
-            other.span.start as usize..other.span.end as usize,
+        return Err(Refusal::at(
+            other.span,
             format!(
                 "{} is used here besides the export: after the wrap it would see \
                  withWarmstart()'s result, not the config",
                 other.name
             ),
             "other use",
-            BY_HAND,
         ));
     }
-    let expr = match export.target {
-        Target::Expr(expr) => expr,
-        other => {
-            let message = match other {
-                Target::Named => "the config is exported as `export { … as default }`",
-                Target::TsAssign => "the config is exported with TypeScript's `export =`",
-                _ => "the default export is a class, not a Next.js config",
-            };
-            let span = export.span;
-            return Err(refuse(
-                span.start as usize..span.end as usize,
-                message.to_string(),
-                "this export",
-                BY_HAND,
-            ));
-        }
+    let message = match first.target {
+        Target::Expr(expr) => return Ok((first, expr)),
+        Target::Named => "the config is exported as `export { … as default }`",
+        Target::TsAssign => "the config is exported with TypeScript's `export =`",
+        Target::Class => "the default export is a class, not a Next.js config",
     };
-    if export.calls_with_warmstart {
-        return Ok(Wrapped::Already);
-    }
-    if let Some(symbol) = scoping.get_root_binding(NAME.into()) {
-        let span = scoping.symbol_span(symbol);
-        return Err(refuse(
-            span.start as usize..span.end as usize,
-            format!("this file already declares `{NAME}`, so init cannot import it"),
-            "declared here",
-            BY_HAND,
-        ));
-    }
-    // A binding exported by name (or a named default function) must not be
-    // used after the export: withWarmstart() copies an object config when it
-    // is called, and a function declaration becomes an expression.
-    if let Some(symbol) = export.binding {
-        let after = facts.references.iter().find(|r| {
-            r.symbol == Some(symbol)
-                && !(r.span.start >= expr.start && r.span.end <= expr.end)
-                && (export.is_function_declaration || r.span.start >= export.statement.end)
-        });
-        if let Some(r) = after {
-            let name = scoping.symbol_name(symbol);
-            return Err(refuse(
-                r.span.start as usize..r.span.end as usize,
-                if export.is_function_declaration {
-                    format!(
-                        "`{name}` is used by name here; wrapped, the function declaration becomes an expression and the name is gone"
-                    )
-                } else {
-                    format!(
-                        "`{name}` is used after the export; withWarmstart() copies the config when it is called, so this change would be lost"
-                    )
-                },
-                "used here",
-                BY_HAND,
-            ));
-        }
-    }
+    Err(Refusal::at(first.span, message.to_string(), "this export"))
+}
 
-    Ok(Wrapped::Text(edit(text, &facts, export, expr)))
+/// A binding exported by name (or a named default function) must not be
+/// used after the export: withWarmstart() copies an object config when it
+/// is called, and a function declaration becomes an expression.
+fn used_after_export(
+    scoping: &Scoping,
+    facts: &Facts,
+    export: &Export,
+    expr: Span,
+) -> Option<Refusal> {
+    let symbol = export.binding?;
+    let r = facts.references.iter().find(|r| {
+        r.symbol == Some(symbol)
+            && !(r.span.start >= expr.start && r.span.end <= expr.end)
+            && (export.is_function_declaration || r.span.start >= export.statement.end)
+    })?;
+    let name = scoping.symbol_name(symbol);
+    Some(Refusal::at(
+        r.span,
+        if export.is_function_declaration {
+            format!(
+                "`{name}` is used by name here; wrapped, the function declaration becomes an expression and the name is gone"
+            )
+        } else {
+            format!(
+                "`{name}` is used after the export; withWarmstart() copies the config when it is called, so this change would be lost"
+            )
+        },
+        "used here",
+    ))
 }
 
 /// The parser for a config file: `.js`/`.ts` may be either module system,
@@ -368,16 +386,7 @@ impl Facts {
             let span = statement.span();
             // Only statements that end with `;` in a semicolon style count
             // (a function declaration never does).
-            let counts = match statement {
-                Statement::ExportDefaultDeclaration(d) => d.declaration.is_expression(),
-                Statement::ImportDeclaration(_)
-                | Statement::VariableDeclaration(_)
-                | Statement::ExpressionStatement(_)
-                | Statement::ExportNamedDeclaration(_)
-                | Statement::ExportFromDeclaration(_) => true,
-                _ => false,
-            };
-            if counts {
+            if ends_like_a_semicolon_statement(statement) {
                 statements += 1;
                 if source[..span.end as usize].ends_with(';') {
                     ended_with_semi += 1;
@@ -389,41 +398,7 @@ impl Facts {
                     facts.last_import_end = Some(span.end);
                 }
                 Statement::ExportDefaultDeclaration(decl) => {
-                    let (target, binding, is_function_declaration) = match &decl.declaration {
-                        ExportDefaultDeclarationKind::FunctionDeclaration(f) => (
-                            Target::Expr(f.span),
-                            f.id.as_ref().and_then(|id| id.symbol_id.get()),
-                            true,
-                        ),
-                        ExportDefaultDeclarationKind::ClassDeclaration(_)
-                        | ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => {
-                            (Target::Class, None, false)
-                        }
-                        kind => {
-                            let expr = kind.to_expression();
-                            (
-                                Target::Expr(expr.span()),
-                                bound_symbol(expr, scoping),
-                                false,
-                            )
-                        }
-                    };
-                    let calls = match &decl.declaration {
-                        ExportDefaultDeclarationKind::FunctionDeclaration(_)
-                        | ExportDefaultDeclarationKind::ClassDeclaration(_)
-                        | ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => false,
-                        kind => calls_with_warmstart(kind.to_expression()),
-                    };
-                    facts.exports.push(Export {
-                        span,
-                        statement: span,
-                        target,
-                        esm: true,
-                        nested: None,
-                        calls_with_warmstart: calls,
-                        binding,
-                        is_function_declaration,
-                    });
+                    facts.exports.push(export_default(decl, span, scoping));
                 }
                 Statement::ExportNamedDeclaration(named)
                     if named
@@ -449,16 +424,7 @@ impl Facts {
                         && assign.operator == AssignmentOperator::Assign
                         && is_module_exports(&assign.left, scoping)
                     {
-                        facts.exports.push(Export {
-                            span: assign.span,
-                            statement: span,
-                            target: Target::Expr(assign.right.span()),
-                            esm: false,
-                            nested: None,
-                            calls_with_warmstart: calls_with_warmstart(&assign.right),
-                            binding: bound_symbol(&assign.right, scoping),
-                            is_function_declaration: false,
-                        });
+                        facts.exports.push(module_exports(assign, span, scoping));
                         let mut uses = Uses::new(source, scoping, &mut facts);
                         uses.visit_expression(&assign.right);
                         continue;
@@ -520,6 +486,79 @@ impl Facts {
 
 /// `require("x")`, `require("x").y`, `require("x")(…)`, `require("x").y(…)`:
 /// a statement that only loads a module (and its span and specifier).
+/// Statements that end with `;` in a semicolon style (a function
+/// declaration never does).
+fn ends_like_a_semicolon_statement(statement: &Statement) -> bool {
+    match statement {
+        Statement::ExportDefaultDeclaration(d) => d.declaration.is_expression(),
+        Statement::ImportDeclaration(_)
+        | Statement::VariableDeclaration(_)
+        | Statement::ExpressionStatement(_)
+        | Statement::ExportNamedDeclaration(_)
+        | Statement::ExportFromDeclaration(_) => true,
+        _ => false,
+    }
+}
+
+/// `export default …` as an export.
+fn export_default(
+    decl: &oxc_ast::ast::ExportDefaultDeclaration,
+    span: Span,
+    scoping: &Scoping,
+) -> Export {
+    let (target, binding, is_function_declaration) = match &decl.declaration {
+        ExportDefaultDeclarationKind::FunctionDeclaration(f) => (
+            Target::Expr(f.span),
+            f.id.as_ref().and_then(|id| id.symbol_id.get()),
+            true,
+        ),
+        ExportDefaultDeclarationKind::ClassDeclaration(_)
+        | ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => (Target::Class, None, false),
+        kind => {
+            let expr = kind.to_expression();
+            (
+                Target::Expr(expr.span()),
+                bound_symbol(expr, scoping),
+                false,
+            )
+        }
+    };
+    let calls = match &decl.declaration {
+        ExportDefaultDeclarationKind::FunctionDeclaration(_)
+        | ExportDefaultDeclarationKind::ClassDeclaration(_)
+        | ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => false,
+        kind => calls_with_warmstart(kind.to_expression()),
+    };
+    Export {
+        span,
+        statement: span,
+        target,
+        esm: true,
+        nested: None,
+        calls_with_warmstart: calls,
+        binding,
+        is_function_declaration,
+    }
+}
+
+/// `module.exports = …` (a top-level statement `statement`) as an export.
+fn module_exports(
+    assign: &oxc_ast::ast::AssignmentExpression,
+    statement: Span,
+    scoping: &Scoping,
+) -> Export {
+    Export {
+        span: assign.span,
+        statement,
+        target: Target::Expr(assign.right.span()),
+        esm: false,
+        nested: None,
+        calls_with_warmstart: calls_with_warmstart(&assign.right),
+        binding: bound_symbol(&assign.right, scoping),
+        is_function_declaration: false,
+    }
+}
+
 fn required_module<'e>(expr: &'e Expression) -> Option<(Span, &'e str)> {
     match expr.without_parentheses() {
         Expression::CallExpression(call) => {

@@ -304,30 +304,7 @@ fn emit_app(out: &mut Out, app: &App, graph: &Graph, rng: &mut Rng, facts: &mut 
     if app.api {
         facts.api_apps += 1;
         index.insert_str(0, "export * as api from \"./api\";\n");
-        let handlers: &[&str] = if rng.chance(50) {
-            &["add", "callback"]
-        } else {
-            &["add"]
-        };
-        let mut api_index = String::new();
-        for h in handlers {
-            api_index.push_str(&format!("export {{ default as {h} }} from \"./{h}\";\n"));
-            let path = format!("{base}/api/{h}.ts");
-            let picked = graph.pick(rng, &graph.lib, 2);
-            let (imports, expr) = value_imports(&path, &picked);
-            out.text(
-                path,
-                format!(
-                    "import type {{ NextApiRequest, NextApiResponse }} from \"next\";\n\n\
-                     import getParsedAppKeysFromCredential from \"@calcom/app-store/_utils/getParsedAppKeysFromCredential\";\n\
-                     {imports}\nimport {{ APP_NAME }} from \"../lib\";\n\n\
-                     export default async function handler(req: NextApiRequest, res: NextApiResponse) {{\n  \
-                     const keys = getParsedAppKeysFromCredential(req.body);\n  \
-                     res.status(200).json({{ app: APP_NAME, step: \"{h}\", keys, n: {expr} }});\n}}\n"
-                ),
-            );
-        }
-        out.text(format!("{base}/api/index.ts"), api_index);
+        emit_api(out, &base, graph, rng);
     }
     out.text(format!("{base}/index.ts"), index);
 
@@ -359,7 +336,47 @@ fn emit_app(out: &mut Out, app: &App, graph: &Graph, rng: &mut Rng, facts: &mut 
         );
     }
 
-    for k in 0..app.statics {
+    emit_statics(out, &base, name, app.statics, rng, facts);
+}
+
+/// `api/`: one or two handlers behind an index.
+fn emit_api(out: &mut Out, base: &str, graph: &Graph, rng: &mut Rng) {
+    let handlers: &[&str] = if rng.chance(50) {
+        &["add", "callback"]
+    } else {
+        &["add"]
+    };
+    let mut api_index = String::new();
+    for h in handlers {
+        api_index.push_str(&format!("export {{ default as {h} }} from \"./{h}\";\n"));
+        let path = format!("{base}/api/{h}.ts");
+        let picked = graph.pick(rng, &graph.lib, 2);
+        let (imports, expr) = value_imports(&path, &picked);
+        out.text(
+            path,
+            format!(
+                "import type {{ NextApiRequest, NextApiResponse }} from \"next\";\n\n\
+                 import getParsedAppKeysFromCredential from \"@calcom/app-store/_utils/getParsedAppKeysFromCredential\";\n\
+                 {imports}\nimport {{ APP_NAME }} from \"../lib\";\n\n\
+                 export default async function handler(req: NextApiRequest, res: NextApiResponse) {{\n  \
+                 const keys = getParsedAppKeysFromCredential(req.body);\n  \
+                 res.status(200).json({{ app: APP_NAME, step: \"{h}\", keys, n: {expr} }});\n}}\n"
+            ),
+        );
+    }
+    out.text(format!("{base}/api/index.ts"), api_index);
+}
+
+/// `static/`: an SVG icon and PNGs.
+fn emit_statics(
+    out: &mut Out,
+    base: &str,
+    name: &str,
+    statics: usize,
+    rng: &mut Rng,
+    facts: &mut AppStoreFacts,
+) {
+    for k in 0..statics {
         facts.static_files += 1;
         let (file, bytes) = match (k, name) {
             (0, _) => (

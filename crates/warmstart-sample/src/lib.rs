@@ -91,13 +91,16 @@ pub struct SampleSummary {
     pub planted: Planted,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SampleError {
     #[error("{} exists and is not empty; pick a new folder", .0.display())]
+    #[diagnostic(code(warmstart::sample::not_empty))]
     NotEmpty(std::path::PathBuf),
     #[error("{} is a file, not a folder; pick a new folder", .0.display())]
+    #[diagnostic(code(warmstart::sample::not_a_directory))]
     NotADirectory(std::path::PathBuf),
     #[error(transparent)]
+    #[diagnostic(code(warmstart::sample::write))]
     Fs(#[from] warmstart_fs::FsError),
 }
 

@@ -73,7 +73,17 @@ const HEADER: &str = "// Planted import cycle: see warmstart-sample.json.\n";
 pub(crate) fn plant(out: &mut Out) -> Planted {
     let mut p = Planted::default();
     let base = "packages/features/cycles";
+    value_rings(out, &mut p, base);
+    type_only(out, &mut p, base);
+    barrels(out, &mut p, base);
+    dynamic(out, &mut p, base);
+    semantic(out, &mut p, base);
+    require(out, &mut p);
+    p
+}
 
+/// Plain value rings of 2, 3 and 4 files.
+fn value_rings(out: &mut Out, p: &mut Planted, base: &str) {
     // Plain value rings of 2, 3 and 4 files.
     for (n, size) in [2usize, 3, 4].into_iter().enumerate() {
         let dir = format!("{base}/runtime-{}", n + 1);
@@ -90,13 +100,16 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
             );
         }
         record(
-            &mut p,
+            p,
             "runtime",
             names.iter().map(|n| format!("{dir}/{n}.ts")),
             RUNTIME,
         );
     }
+}
 
+/// Type-only rings.
+fn type_only(out: &mut Out, p: &mut Planted, base: &str) {
     // Type-only: one `import type` edge; then one ring closed by an
     // all-inline-`type` import and an `export type … from`.
     let dir = format!("{base}/type-only-1");
@@ -110,7 +123,7 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
     );
     let static_only: &[&str] = &["static", "all"];
     record(
-        &mut p,
+        p,
         "type_only",
         [format!("{dir}/account.ts"), format!("{dir}/owner.ts")],
         static_only,
@@ -129,12 +142,15 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         format!("{HEADER}import {{ a }} from \"./a\";\n\nexport type Edge = {{ weight: number }};\nexport const c = a + 1;\n"),
     );
     record(
-        &mut p,
+        p,
         "type_only",
         ["a", "b", "c"].map(|f| format!("{dir}/{f}.ts")),
         static_only,
     );
+}
 
+/// Rings through barrels.
+fn barrels(out: &mut Out, p: &mut Planted, base: &str) {
     // Through a local barrel: a.ts imports b's value through "./index",
     // which re-exports a.ts; importing "./b" directly breaks the cycle.
     let dir = format!("{base}/barrel-1");
@@ -151,14 +167,14 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         format!("{HEADER}export const b = () => 21;\n"),
     );
     record(
-        &mut p,
+        p,
         "barrel",
         [format!("{dir}/a.ts"), format!("{dir}/index.ts")],
         RUNTIME,
     );
     // The UI barrel: Badge imports Icon through "@calcom/ui" (see workspace.rs).
     record(
-        &mut p,
+        p,
         "barrel",
         [
             "packages/ui/components/badge/Badge.tsx".to_owned(),
@@ -166,7 +182,10 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         ],
         RUNTIME,
     );
+}
 
+/// A ring closed by `import()`.
+fn dynamic(out: &mut Out, p: &mut Planted, base: &str) {
     // Closed by `import()`: only runtime_dynamic and all see it.
     let dir = format!("{base}/dynamic-1");
     out.text(
@@ -178,12 +197,15 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         format!("{HEADER}export const handler = async () => (await import(\"./router\")).route;\n"),
     );
     record(
-        &mut p,
+        p,
         "dynamic",
         [format!("{dir}/handler.ts"), format!("{dir}/router.ts")],
         &["runtime_dynamic", "all"],
     );
+}
 
+/// A ring closed by a value import used only as a type.
+fn semantic(out: &mut Out, p: &mut Planted, base: &str) {
     // A value import used only as a type closes this ring: runtime sees it,
     // runtime_semantic (TypeScript's import elision) does not.
     let dir = format!("{base}/semantic-1");
@@ -202,12 +224,15 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         names: vec!["Booking".to_owned()],
     });
     record(
-        &mut p,
+        p,
         "semantic",
         [format!("{dir}/booking.ts"), format!("{dir}/pricing.ts")],
         &["runtime", "runtime_dynamic", "static", "all"],
     );
+}
 
+/// CommonJS `require()` in both directions.
+fn require(out: &mut Out, p: &mut Planted) {
     // CommonJS `require()` in both directions.
     let dir = "packages/lib/cycles/require-1";
     out.text(
@@ -219,12 +244,11 @@ pub(crate) fn plant(out: &mut Out) -> Planted {
         format!("{HEADER}const config = require(\"./config\");\n\nmodule.exports = {{ values: () => ({{ config }}) }};\n"),
     );
     record(
-        &mut p,
+        p,
         "require",
         [format!("{dir}/config.js"), format!("{dir}/defaults.js")],
         RUNTIME,
     );
-    p
 }
 
 fn record(

@@ -81,7 +81,8 @@ const nextConfig = {
 module.exports = nextConfig;
 "#;
 
-pub(crate) fn emit(out: &mut Out, graph: &Graph, rng: &mut Rng) {
+/// The web app's package.json, next.config.js and tsconfig.
+fn emit_config(out: &mut Out) {
     out.json(
         format!("{DIR}/package.json"),
         &json!({
@@ -133,8 +134,10 @@ pub(crate) fn emit(out: &mut Out, graph: &Graph, rng: &mut Rng) {
         format!("{DIR}/next-env.d.ts"),
         "/// <reference types=\"next\" />\n/// <reference types=\"next/image-types/global\" />\n",
     );
+}
 
-    // The user's own public files: asset linking must leave them alone.
+/// The user's own public files: asset linking must leave them alone.
+fn emit_public(out: &mut Out, rng: &mut Rng) {
     out.text(
         format!("{DIR}/public/robots.txt"),
         "User-agent: *\nDisallow: /api/\n",
@@ -148,7 +151,11 @@ pub(crate) fn emit(out: &mut Out, graph: &Graph, rng: &mut Rng) {
         format!("{DIR}/public/static/locales/en/common.json"),
         &json!({ "login": "Log in", "apps": "Apps", "install_app": "Install app" }),
     );
+}
 
+pub(crate) fn emit(out: &mut Out, graph: &Graph, rng: &mut Rng) {
+    emit_config(out);
+    emit_public(out, rng);
     out.text(
         format!("{DIR}/components/Loader.tsx"),
         "// Re-exports one component of the whole @calcom/ui barrel: no\n\

@@ -6,7 +6,8 @@ pub const CONFIG_FILE: &str = "warmstart.json";
 /// The repository a command works on.
 #[derive(Debug, Clone)]
 pub struct Root {
-    /// Absolute path of the repository root.
+    /// Canonical path of the repository root (absolute, no symlinks): made
+    /// so once here, never again by the commands.
     pub dir: PathBuf,
     /// `warmstart.json` at the root, when there is one.
     pub config_file: Option<PathBuf>,
@@ -15,17 +16,51 @@ pub struct Root {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum RootError {
     #[error("{} is not inside a repository warmstart recognizes", start.display())]
-    #[diagnostic(help(
-        "run warmstart inside a monorepo (a folder with warmstart.json, a package.json with \
+    #[diagnostic(
+        code(warmstart::workspace::not_found),
+        help(
+            "run warmstart inside a monorepo (a folder with warmstart.json, a package.json with \
          `workspaces`, pnpm-workspace.yaml, or .git), or pass --root DIR"
-    ))]
+        )
+    )]
     NotFound { start: PathBuf },
     #[error("cannot use {} as the repository root: {source}", path.display())]
+    #[diagnostic(code(warmstart::workspace::unreadable))]
     Unreadable {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+impl Root {
+    /// The repository at `dir` (`--root`): made absolute and canonical
+    /// here, once, so every command sees the same root whatever symlinks
+    /// or `..` led to it.
+    pub fn at(dir: &Path) -> Result<Root, RootError> {
+        let dir = canonical_dir(dir)?;
+        let config = dir.join(CONFIG_FILE);
+        Ok(Root {
+            config_file: config.is_file().then_some(config),
+            dir,
+        })
+    }
+}
+
+/// `path` absolute and canonical; an error unless it is a folder.
+fn canonical_dir(path: &Path) -> Result<PathBuf, RootError> {
+    let unreadable = |source| RootError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = std::fs::canonicalize(path).map_err(unreadable)?;
+    if !dir.is_dir() {
+        return Err(unreadable(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "not a directory",
+        )));
+    }
+    Ok(dir)
 }
 
 /// Finds the repository root from `start` (a folder at or below it).
@@ -34,16 +69,7 @@ pub enum RootError {
 /// ancestor that declares workspaces (package.json `workspaces` or
 /// `pnpm-workspace.yaml`); otherwise the nearest one with `.git`.
 pub fn find_root(start: &Path) -> Result<Root, RootError> {
-    let start = std::path::absolute(start).map_err(|source| RootError::Unreadable {
-        path: start.to_path_buf(),
-        source,
-    })?;
-    if !start.is_dir() {
-        return Err(RootError::Unreadable {
-            path: start.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
-        });
-    }
+    let start = canonical_dir(start)?;
     let ancestors: Vec<&Path> = start.ancestors().collect();
     let found = ancestors
         .iter()

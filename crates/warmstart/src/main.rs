@@ -4,6 +4,8 @@
 mod cli;
 mod commands;
 mod printer;
+mod printer_graph;
+mod printer_route;
 mod settings;
 
 fn main() -> std::process::ExitCode {

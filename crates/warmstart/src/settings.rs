@@ -68,11 +68,7 @@ impl Workspace {
                 if !dir.is_dir() {
                     miette::bail!("--root {} is not a folder", dir.display());
                 }
-                let config = dir.join(warmstart_workspace::CONFIG_FILE);
-                Root {
-                    config_file: config.is_file().then_some(config),
-                    dir,
-                }
+                Root::at(&dir)?
             }
             None => {
                 let cwd = std::env::current_dir().into_diagnostic()?;

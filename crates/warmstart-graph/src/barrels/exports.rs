@@ -145,6 +145,54 @@ pub fn read(path: &Path) -> Table {
     table_of(path, &text)
 }
 
+/// Records the bindings an import declares (local binding → what it
+/// imports); the side effect it has when it declares none.
+fn record_import(
+    decl: &oxc_ast::ast::ImportDeclaration,
+    imports: &mut HashMap<String, Reexport>,
+) -> Option<String> {
+    let source = decl.source.value.to_string();
+    let list = match &decl.specifiers {
+        Some(list) if !list.is_empty() || decl.import_kind == ImportOrExportKind::Type => list,
+        _ => return Some(format!("imports \"{source}\" for its side effects")),
+    };
+    for s in list {
+        let (local, imported) = match s {
+            ImportDeclarationSpecifier::ImportSpecifier(s) => (
+                s.local.name.to_string(),
+                Imported::Name(export_name(&s.imported)),
+            ),
+            ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                (s.local.name.to_string(), Imported::Name("default".into()))
+            }
+            ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                (s.local.name.to_string(), Imported::Namespace)
+            }
+        };
+        imports.insert(
+            local,
+            Reexport {
+                specifier: source.clone(),
+                imported,
+            },
+        );
+    }
+    None
+}
+
+/// `exported` is `local`: passed on when `local` is an imported binding,
+/// else the module's own.
+fn pass_on(table: &mut Table, imports: &HashMap<String, Reexport>, exported: String, local: &str) {
+    match imports.get(local) {
+        Some(from) => {
+            table.named.insert(exported, from.clone());
+        }
+        None => {
+            table.locals.insert(exported);
+        }
+    }
+}
+
 /// The export table of `text` (named `path` for its syntax).
 pub fn table_of(path: &Path, text: &str) -> Table {
     let mut table = Table::default();
@@ -175,45 +223,8 @@ pub fn table_of(path: &Path, text: &str) -> Table {
     for stmt in &ret.program.body {
         match stmt {
             Statement::ImportDeclaration(decl) => {
-                let source = decl.source.value.to_string();
-                match &decl.specifiers {
-                    None => effect(
-                        &mut table,
-                        decl.span.start,
-                        &format!("imports \"{source}\" for its side effects"),
-                    ),
-                    Some(list)
-                        if list.is_empty() && decl.import_kind != ImportOrExportKind::Type =>
-                    {
-                        effect(
-                            &mut table,
-                            decl.span.start,
-                            &format!("imports \"{source}\" for its side effects"),
-                        )
-                    }
-                    Some(list) => {
-                        for s in list {
-                            let (local, imported) = match s {
-                                ImportDeclarationSpecifier::ImportSpecifier(s) => (
-                                    s.local.name.to_string(),
-                                    Imported::Name(export_name(&s.imported)),
-                                ),
-                                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
-                                    (s.local.name.to_string(), Imported::Name("default".into()))
-                                }
-                                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
-                                    (s.local.name.to_string(), Imported::Namespace)
-                                }
-                            };
-                            imports.insert(
-                                local,
-                                Reexport {
-                                    specifier: source.clone(),
-                                    imported,
-                                },
-                            );
-                        }
-                    }
+                if let Some(why) = record_import(decl, &mut imports) {
+                    effect(&mut table, decl.span.start, &why);
                 }
             }
             Statement::ExportFromDeclaration(decl) => {
@@ -243,33 +254,20 @@ pub fn table_of(path: &Path, text: &str) -> Table {
                 for s in &decl.specifiers {
                     let local = export_name(&s.local);
                     let exported = export_name(&s.exported);
-                    match imports.get(&local) {
-                        Some(from) => {
-                            table.named.insert(exported, from.clone());
-                        }
-                        None => {
-                            table.locals.insert(exported);
-                        }
-                    }
+                    pass_on(&mut table, &imports, exported, &local);
                 }
             }
             Statement::ExportDeclaration(decl) => {
                 declared_names(&decl.declaration, &mut table.locals);
             }
-            Statement::ExportDefaultDeclaration(decl) => {
-                let passed = match &decl.declaration {
-                    ExportDefaultDeclarationKind::Identifier(id) => imports.get(id.name.as_str()),
-                    _ => None,
-                };
-                match passed {
-                    Some(from) => {
-                        table.named.insert("default".into(), from.clone());
-                    }
-                    None => {
-                        table.locals.insert("default".into());
-                    }
+            Statement::ExportDefaultDeclaration(decl) => match &decl.declaration {
+                ExportDefaultDeclarationKind::Identifier(id) => {
+                    pass_on(&mut table, &imports, "default".into(), id.name.as_str());
                 }
-            }
+                _ => {
+                    table.locals.insert("default".into());
+                }
+            },
             Statement::TSExportAssignment(decl) => {
                 table.locals.insert("default".into());
                 effect(&mut table, decl.span.start, "uses `export =`");

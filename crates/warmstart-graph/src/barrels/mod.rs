@@ -20,6 +20,7 @@
 //! it is refused with the reason per name. Rewritten files are parsed again
 //! before they are offered.
 
+mod command;
 mod exports;
 mod rewrite;
 mod target;
@@ -32,6 +33,10 @@ use serde::Serialize;
 
 use crate::build::ModuleGraph;
 use crate::parse::EdgeKind;
+pub use command::{
+    AllEdits, Change, Checked, FixBarrels, FixBarrelsRequest, Planned, RouteEdit, RouteEdits,
+    RoutePrediction, fix_barrels, route_edits,
+};
 pub use exports::Imported;
 use rewrite::BarrelStatement;
 pub use rewrite::{Outcome, Placed};
@@ -49,6 +54,23 @@ pub struct Options {
     pub only: Option<Vec<String>>,
 }
 
+/// What fix-barrels does with a barrel import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportStatus {
+    Rewrite,
+    Refused,
+}
+
+impl std::fmt::Display for ImportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            ImportStatus::Rewrite => "rewrite",
+            ImportStatus::Refused => "refused",
+        })
+    }
+}
+
 /// One barrel import and what fix-barrels does with it.
 #[derive(Debug, Clone, Serialize)]
 pub struct BarrelImport {
@@ -56,8 +78,7 @@ pub struct BarrelImport {
     pub line: u32,
     pub specifier: String,
     pub barrel: String,
-    /// `rewrite` or `refused`.
-    pub status: &'static str,
+    pub status: ImportStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -97,14 +118,14 @@ impl Plan {
     pub fn rewrites(&self) -> usize {
         self.imports
             .iter()
-            .filter(|i| i.status == "rewrite")
+            .filter(|i| i.status == ImportStatus::Rewrite)
             .count()
     }
 
     pub fn refused(&self) -> usize {
         self.imports
             .iter()
-            .filter(|i| i.status == "refused")
+            .filter(|i| i.status == ImportStatus::Refused)
             .count()
     }
 
@@ -314,7 +335,7 @@ pub fn plan(graph: &ModuleGraph, options: &Options) -> Plan {
                 line: *line,
                 specifier: statement.specifier.clone(),
                 barrel,
-                status: "refused",
+                status: ImportStatus::Refused,
                 replacement: None,
                 reasons: Vec::new(),
                 modules: Vec::new(),
@@ -330,7 +351,7 @@ pub fn plan(graph: &ModuleGraph, options: &Options) -> Plan {
                     modules,
                 } => {
                     rewrites += 1;
-                    entry.status = "rewrite";
+                    entry.status = ImportStatus::Rewrite;
                     entry.replacement = Some(replacement);
                     entry.modules = modules
                         .iter()

@@ -157,7 +157,44 @@ impl Edits {
 }
 
 /// The function that places a name: (barrel, its specifier, name) → where.
-pub type PlaceFn<'p> = dyn FnMut(u32, &str, &str) -> Result<Placed, String> + 'p;
+pub(crate) type PlaceFn<'p> = dyn FnMut(u32, &str, &str) -> Result<Placed, String> + 'p;
+
+/// What one statement's names became, before merging with the file's
+/// other rewrites.
+#[derive(Default)]
+struct Work {
+    local: Edits,
+    reasons: Vec<String>,
+    modules: Vec<u32>,
+}
+
+impl Work {
+    /// Places `name` of the statement's barrel, or records why not.
+    fn place(
+        &mut self,
+        place: &mut PlaceFn<'_>,
+        input: &BarrelStatement,
+        name: &str,
+    ) -> Option<Placed> {
+        if !is_identifier(name) && name != "default" {
+            self.reasons.push(format!("`{name}` is not an identifier"));
+            return None;
+        }
+        match place(input.barrel, &input.specifier, name) {
+            Ok(p) => {
+                self.modules.push(p.module);
+                Some(p)
+            }
+            Err(e) => {
+                self.reasons.push(e);
+                None
+            }
+        }
+    }
+}
+
+/// Why a statement that reads the barrel at run time is left whole.
+const DYNAMIC: &str = "a dynamic `import()` or `require()` takes the whole barrel";
 
 /// Rewrites the barrel statements of one file. Returns the new text and
 /// the outcome of each statement (by start offset).
@@ -192,179 +229,190 @@ pub fn rewrite_file(
         let Some(input) = wanted.get(&start) else {
             continue;
         };
-        let mut local = Edits::default();
-        let mut reasons: Vec<String> = Vec::new();
-        let mut modules: Vec<u32> = Vec::new();
-        let mut place_one = |name: &str, reasons: &mut Vec<String>| -> Option<Placed> {
-            if !is_identifier(name) && name != "default" {
-                reasons.push(format!("`{name}` is not an identifier"));
-                return None;
-            }
-            match place(input.barrel, &input.specifier, name) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    reasons.push(e);
-                    None
-                }
-            }
-        };
-        let is_import = match stmt {
-            Statement::ImportDeclaration(decl) => {
-                if decl.import_kind == ImportOrExportKind::Type {
-                    outcomes.push((start, Outcome::Skipped));
-                    continue;
-                }
-                // `import "x"` and `import {} from "x"` are kept for their
-                // side effects.
-                let Some(specifiers) = decl.specifiers.as_ref().filter(|s| !s.is_empty()) else {
-                    outcomes.push((start, Outcome::Skipped));
-                    continue;
-                };
-                for s in specifiers {
-                    match s {
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
-                            reasons.push(format!(
-                                "a namespace import (`* as {}`) takes every name",
-                                s.local.name
-                            ))
-                        }
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
-                            if let Some(p) = place_one("default", &mut reasons) {
-                                modules.push(p.module);
-                                add_import(&mut local, &p, s.local.name.as_str());
-                            }
-                        }
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                            let imported = s.imported.name().to_string();
-                            let alias = s.local.name.to_string();
-                            if s.import_kind == ImportOrExportKind::Type {
-                                local
-                                    .type_imports
-                                    .entry(input.specifier.clone())
-                                    .or_default()
-                                    .insert((imported, alias));
-                            } else if let Some(p) = place_one(&imported, &mut reasons) {
-                                modules.push(p.module);
-                                add_import(&mut local, &p, &alias);
-                            }
-                        }
-                    }
-                }
-                true
-            }
-            Statement::ExportFromDeclaration(decl) => {
-                if decl.export_kind == ImportOrExportKind::Type || decl.specifiers.is_empty() {
-                    outcomes.push((start, Outcome::Skipped));
-                    continue;
-                }
-                for s in &decl.specifiers {
-                    let name = s.local.name().to_string();
-                    let exported = s.exported.name().to_string();
-                    if !is_identifier(&exported) && exported != "default" {
-                        reasons.push(format!("`{exported}` is not an identifier"));
-                        continue;
-                    }
-                    if s.export_kind == ImportOrExportKind::Type {
-                        local
-                            .type_exports
-                            .entry(input.specifier.clone())
-                            .or_default()
-                            .insert((name, exported));
-                    } else if let Some(p) = place_one(&name, &mut reasons) {
-                        modules.push(p.module);
-                        let group = local.exports.entry(p.specifier.clone()).or_default();
-                        match &p.name {
-                            Imported::Namespace => {
-                                group.namespaces.insert(exported);
-                            }
-                            Imported::Name(n) => {
-                                group.named.insert((n.clone(), exported));
-                            }
-                        }
-                    }
-                }
-                false
-            }
-            Statement::ExportAllDeclaration(decl) => {
-                if decl.export_kind == ImportOrExportKind::Type {
-                    outcomes.push((start, Outcome::Skipped));
-                    continue;
-                }
-                let why = match &decl.exported {
-                    Some(ns) => format!("`export * as {}` takes every name of the barrel", ns.name()),
-                    None => "`export *` passes on every name of the barrel: fix the files that import this one instead".to_string(),
-                };
-                outcomes.push((start, Outcome::Refused(vec![why])));
-                continue;
-            }
-            _ => {
-                // `import()`, `require()` inside a statement: the whole
-                // module is taken at run time.
-                outcomes.push((
-                    start,
-                    Outcome::Refused(vec![
-                        "a dynamic `import()` or `require()` takes the whole barrel".into(),
-                    ]),
-                ));
+        let (mut work, is_import) = match plan_statement(stmt, input, place) {
+            Ok(planned) => planned,
+            Err(outcome) => {
+                outcomes.push((start, outcome));
                 continue;
             }
         };
-        if !reasons.is_empty() {
-            outcomes.push((start, Outcome::Refused(reasons)));
+        if !work.reasons.is_empty() {
+            outcomes.push((start, Outcome::Refused(work.reasons)));
             continue;
         }
-        let source_start = match stmt {
-            Statement::ImportDeclaration(d) => d.source.span.start,
-            Statement::ExportFromDeclaration(d) => d.source.span.start,
-            _ => start,
-        };
-        let st = style.get_or_insert_with(|| Style {
-            quote: if text.as_bytes().get(source_start as usize) == Some(&b'\'') {
-                '\''
-            } else {
-                '"'
-            },
-            semi: if text[..end as usize].ends_with(';') {
-                ";"
-            } else {
-                ""
-            },
-        });
+        let st = style.get_or_insert_with(|| style_of(text, stmt, start, end));
         let lines = if is_import {
-            local.import_text(st)
+            work.local.import_text(st)
         } else {
-            local.export_text(st)
+            work.local.export_text(st)
         };
-        modules.sort_unstable();
-        modules.dedup();
+        work.modules.sort_unstable();
+        work.modules.dedup();
         outcomes.push((
             start,
             Outcome::Rewritten {
                 replacement: lines.join("\n"),
-                modules,
+                modules: work.modules,
             },
         ));
-        merge(&mut edits, local);
+        merge(&mut edits, work.local);
         spans.push((start, end, is_import));
     }
     // Statements not found at top level (inside a function: `require`).
     for s in statements {
         if !outcomes.iter().any(|(start, _)| *start == s.start) {
-            outcomes.push((
-                s.start,
-                Outcome::Refused(vec![
-                    "a dynamic `import()` or `require()` takes the whole barrel".into(),
-                ]),
-            ));
+            outcomes.push((s.start, Outcome::Refused(vec![DYNAMIC.into()])));
         }
     }
-    let Some(style) = style else {
-        return (text.to_string(), outcomes);
+    match style {
+        Some(style) => (apply(text, &spans, &edits, &style), outcomes),
+        None => (text.to_string(), outcomes),
+    }
+}
+
+/// The names of one barrel statement placed (with reasons for those that
+/// cannot be) and whether it is an import; `Err` for a statement left
+/// alone or refused whole.
+fn plan_statement(
+    stmt: &Statement,
+    input: &BarrelStatement,
+    place: &mut PlaceFn<'_>,
+) -> Result<(Work, bool), Outcome> {
+    let mut work = Work::default();
+    match stmt {
+        Statement::ImportDeclaration(decl) => {
+            if decl.import_kind == ImportOrExportKind::Type {
+                return Err(Outcome::Skipped);
+            }
+            // `import "x"` and `import {} from "x"` are kept for their
+            // side effects.
+            let Some(specifiers) = decl.specifiers.as_ref().filter(|s| !s.is_empty()) else {
+                return Err(Outcome::Skipped);
+            };
+            for s in specifiers {
+                plan_import_specifier(s, input, place, &mut work);
+            }
+            Ok((work, true))
+        }
+        Statement::ExportFromDeclaration(decl) => {
+            if decl.export_kind == ImportOrExportKind::Type || decl.specifiers.is_empty() {
+                return Err(Outcome::Skipped);
+            }
+            for s in &decl.specifiers {
+                plan_export_specifier(s, input, place, &mut work);
+            }
+            Ok((work, false))
+        }
+        Statement::ExportAllDeclaration(decl) => {
+            if decl.export_kind == ImportOrExportKind::Type {
+                return Err(Outcome::Skipped);
+            }
+            let why = match &decl.exported {
+                Some(ns) => format!("`export * as {}` takes every name of the barrel", ns.name()),
+                None => "`export *` passes on every name of the barrel: fix the files that import this one instead".to_string(),
+            };
+            Err(Outcome::Refused(vec![why]))
+        }
+        // `import()`, `require()` inside a statement: the whole module is
+        // taken at run time.
+        _ => Err(Outcome::Refused(vec![DYNAMIC.into()])),
+    }
+}
+
+fn plan_import_specifier(
+    s: &ImportDeclarationSpecifier,
+    input: &BarrelStatement,
+    place: &mut PlaceFn<'_>,
+    work: &mut Work,
+) {
+    match s {
+        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => work.reasons.push(format!(
+            "a namespace import (`* as {}`) takes every name",
+            s.local.name
+        )),
+        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+            if let Some(p) = work.place(place, input, "default") {
+                add_import(&mut work.local, &p, s.local.name.as_str());
+            }
+        }
+        ImportDeclarationSpecifier::ImportSpecifier(s) => {
+            let imported = s.imported.name().to_string();
+            let alias = s.local.name.to_string();
+            if s.import_kind == ImportOrExportKind::Type {
+                work.local
+                    .type_imports
+                    .entry(input.specifier.clone())
+                    .or_default()
+                    .insert((imported, alias));
+            } else if let Some(p) = work.place(place, input, &imported) {
+                add_import(&mut work.local, &p, &alias);
+            }
+        }
+    }
+}
+
+fn plan_export_specifier(
+    s: &oxc_ast::ast::ExportSpecifier,
+    input: &BarrelStatement,
+    place: &mut PlaceFn<'_>,
+    work: &mut Work,
+) {
+    let name = s.local.name().to_string();
+    let exported = s.exported.name().to_string();
+    if !is_identifier(&exported) && exported != "default" {
+        work.reasons
+            .push(format!("`{exported}` is not an identifier"));
+        return;
+    }
+    if s.export_kind == ImportOrExportKind::Type {
+        work.local
+            .type_exports
+            .entry(input.specifier.clone())
+            .or_default()
+            .insert((name, exported));
+    } else if let Some(p) = work.place(place, input, &name) {
+        let group = work.local.exports.entry(p.specifier.clone()).or_default();
+        match &p.name {
+            Imported::Namespace => {
+                group.namespaces.insert(exported);
+            }
+            Imported::Name(n) => {
+                group.named.insert((n.clone(), exported));
+            }
+        }
+    }
+}
+
+/// The file's quoting and semicolon style, from its first rewritten
+/// statement.
+fn style_of(text: &str, stmt: &Statement, start: u32, end: u32) -> Style {
+    let source_start = match stmt {
+        Statement::ImportDeclaration(d) => d.source.span.start,
+        Statement::ExportFromDeclaration(d) => d.source.span.start,
+        _ => start,
     };
+    Style {
+        quote: if text.as_bytes().get(source_start as usize) == Some(&b'\'') {
+            '\''
+        } else {
+            '"'
+        },
+        semi: if text[..end as usize].ends_with(';') {
+            ";"
+        } else {
+            ""
+        },
+    }
+}
+
+/// The merged statements in place of the first rewritten statement of
+/// their kind; the other rewritten statements removed (with their line
+/// when alone on it).
+fn apply(text: &str, spans: &[(u32, u32, bool)], edits: &Edits, style: &Style) -> String {
     let mut replacements: Vec<(usize, usize, String)> = Vec::new();
     let first_import = spans.iter().find(|s| s.2).map(|s| s.0);
     let first_export = spans.iter().find(|s| !s.2).map(|s| s.0);
-    for &(start, end, is_import) in &spans {
+    for &(start, end, is_import) in spans {
         let first = if is_import {
             first_import
         } else {
@@ -372,9 +420,9 @@ pub fn rewrite_file(
         };
         let text_here = if Some(start) == first {
             let lines = if is_import {
-                edits.import_text(&style)
+                edits.import_text(style)
             } else {
-                edits.export_text(&style)
+                edits.export_text(style)
             };
             lines.join("\n")
         } else {
@@ -403,7 +451,7 @@ pub fn rewrite_file(
     for (s, e, with) in replacements {
         out.replace_range(s..e, &with);
     }
-    (out, outcomes)
+    out
 }
 
 fn add_import(edits: &mut Edits, p: &Placed, local: &str) {

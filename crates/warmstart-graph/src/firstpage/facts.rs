@@ -16,7 +16,8 @@ use oxc_allocator::Allocator;
 use oxc_ast::AstKind;
 use oxc_ast::ast::{
     Argument, CallExpression, Declaration, ExportDefaultDeclarationKind, Expression,
-    ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind, ModuleExportName, Statement,
+    ImportDeclaration, ImportDeclarationSpecifier, ImportExpression, ImportOrExportKind,
+    ModuleExportName, Statement,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::Parser;
@@ -114,181 +115,87 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
         .with_build_nodes(true)
         .build(&program)
         .semantic;
-    let scoping = semantic.scoping();
-    let nodes = semantic.nodes();
-    let lines = line_starts(source);
-    let line = |offset: u32| lines.partition_point(|&s| s <= offset) as u32;
-    let mut f = Facts {
-        esm: ret.module_record.has_module_syntax,
-        ..Facts::default()
+    let mut c = Collector {
+        f: Facts {
+            esm: ret.module_record.has_module_syntax,
+            ..Facts::default()
+        },
+        lines: line_starts(source),
+        bindings: BTreeMap::new(),
+        reexport_only: BTreeSet::new(),
+        value_refs: BTreeMap::new(),
     };
     for d in &program.directives {
         match d.directive.as_str() {
-            "use client" => f.client = true,
-            "use server" => f.server = true,
+            "use client" => c.f.client = true,
+            "use server" => c.f.server = true,
             _ => {}
         }
     }
-    // Import bindings: local name → (import index, imported name or None
-    // for a namespace), to turn `export { a }` of an import into a forward.
-    let mut bindings: BTreeMap<String, (usize, Option<String>)> = BTreeMap::new();
-    // Imports only re-exported: not needed by the module's own code.
-    let mut reexport_only = BTreeSet::new();
-    let mut value_refs: BTreeMap<usize, usize> = BTreeMap::new();
     for stmt in &program.body {
+        c.statement(stmt, &semantic);
+    }
+    let exported_refs = c.local_exports(&program.body);
+    c.own_imports(exported_refs);
+    // Calls anywhere: `import("x")` and `require("x")`.
+    let mut calls = Calls {
+        source,
+        env,
+        found: Vec::new(),
+        jsx: false,
+    };
+    calls.visit_program(&program);
+    c.f.jsx = calls.jsx;
+    for (specifier, kind, span) in calls.found {
+        c.f.own.push(c.f.imports.len());
+        let line = c.line(span.0);
+        c.f.imports.push(Import {
+            specifier,
+            kind,
+            names: Names::All,
+            line,
+            span,
+        });
+    }
+    Some(c.f)
+}
+
+/// The facts of one module as its statements are read.
+struct Collector {
+    f: Facts,
+    lines: Vec<u32>,
+    /// Import bindings: local name → (import index, imported name or None
+    /// for a namespace), to turn `export { a }` of an import into a forward.
+    bindings: BTreeMap<String, (usize, Option<String>)>,
+    /// Imports only re-exported: not needed by the module's own code.
+    reexport_only: BTreeSet<usize>,
+    /// Value references per import.
+    value_refs: BTreeMap<usize, usize>,
+}
+
+impl Collector {
+    fn line(&self, offset: u32) -> u32 {
+        self.lines.partition_point(|&s| s <= offset) as u32
+    }
+
+    /// Phase 1: one top-level statement.
+    fn statement(&mut self, stmt: &Statement, semantic: &oxc_semantic::Semantic) {
         match stmt {
-            Statement::ImportDeclaration(decl) => {
-                if decl.import_kind == ImportOrExportKind::Type {
-                    continue;
-                }
-                let span = (decl.span.start, decl.span.end);
-                let specifier = decl.source.value.to_string();
-                let Some(specifiers) = &decl.specifiers else {
-                    f.own.push(f.imports.len());
-                    f.imports.push(Import {
-                        specifier,
-                        kind: ImportKind::Static,
-                        names: Names::none(),
-                        line: line(span.0),
-                        span,
-                    });
-                    continue;
-                };
-                let index = f.imports.len();
-                let mut names = BTreeSet::new();
-                let mut all = false;
-                let mut kept = 0;
-                for s in specifiers {
-                    let (local, symbol) = match s {
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                            if s.import_kind == ImportOrExportKind::Type {
-                                continue;
-                            }
-                            (s.local.name.to_string(), s.local.symbol_id.get())
-                        }
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
-                            (s.local.name.to_string(), s.local.symbol_id.get())
-                        }
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
-                            (s.local.name.to_string(), s.local.symbol_id.get())
-                        }
-                    };
-                    let Some(symbol) = symbol else {
-                        continue;
-                    };
-                    let refs: Vec<_> = scoping
-                        .get_resolved_references(symbol)
-                        .filter(|r| r.is_value())
-                        .collect();
-                    if refs.is_empty() {
-                        // Used only as a type (or not at all): elided.
-                        continue;
-                    }
-                    kept += 1;
-                    *value_refs.entry(index).or_default() += refs.len();
-                    match s {
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                            let imported = export_name(&s.imported);
-                            bindings.insert(local, (index, Some(imported.clone())));
-                            names.insert(imported);
-                        }
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(_) => {
-                            bindings.insert(local, (index, Some("default".into())));
-                            names.insert("default".into());
-                        }
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(_) => {
-                            bindings.insert(local, (index, None));
-                            // `ns.a`, `<ns.A />`: only those names.
-                            for r in &refs {
-                                match nodes.parent_kind(r.node_id()) {
-                                    AstKind::StaticMemberExpression(m) => {
-                                        names.insert(m.property.name.to_string());
-                                    }
-                                    AstKind::JSXMemberExpression(m) => {
-                                        names.insert(m.property.name.to_string());
-                                    }
-                                    _ => all = true,
-                                }
-                            }
-                        }
-                    }
-                }
-                if !specifiers.is_empty() && kept == 0 {
-                    continue;
-                }
-                // Re-exported only when every kept binding is referenced
-                // only by `export { … }` specifiers (checked below).
-                reexport_only.insert(index);
-                f.imports.push(Import {
-                    specifier,
-                    kind: ImportKind::Static,
-                    names: if all { Names::All } else { Names::Some(names) },
-                    line: line(span.0),
-                    span,
-                });
+            Statement::ImportDeclaration(decl) if decl.import_kind != ImportOrExportKind::Type => {
+                self.import(decl, semantic);
             }
-            Statement::ExportFromDeclaration(decl) => {
-                if decl.export_kind == ImportOrExportKind::Type {
-                    continue;
-                }
-                let index = f.imports.len();
-                let mut names = BTreeSet::new();
-                for s in &decl.specifiers {
-                    if s.export_kind == ImportOrExportKind::Type {
-                        continue;
-                    }
-                    let local = export_name(&s.local);
-                    f.forwards.insert(
-                        export_name(&s.exported),
-                        Forward {
-                            import: index,
-                            name: Some(local.clone()),
-                        },
-                    );
-                    names.insert(local);
-                }
-                if names.is_empty() && !decl.specifiers.is_empty() {
-                    continue;
-                }
-                f.imports.push(Import {
-                    specifier: decl.source.value.to_string(),
-                    kind: ImportKind::Reexport,
-                    names: Names::Some(names),
-                    line: line(decl.span.start),
-                    span: (decl.span.start, decl.span.end),
-                });
+            Statement::ExportFromDeclaration(decl)
+                if decl.export_kind != ImportOrExportKind::Type =>
+            {
+                self.export_from(decl);
             }
-            Statement::ExportAllDeclaration(decl) => {
-                if decl.export_kind == ImportOrExportKind::Type {
-                    continue;
-                }
-                let index = f.imports.len();
-                let names = match &decl.exported {
-                    Some(name) => {
-                        f.forwards.insert(
-                            export_name(name),
-                            Forward {
-                                import: index,
-                                name: None,
-                            },
-                        );
-                        Names::All
-                    }
-                    None => {
-                        f.stars.push(index);
-                        Names::none()
-                    }
-                };
-                f.imports.push(Import {
-                    specifier: decl.source.value.to_string(),
-                    kind: ImportKind::Reexport,
-                    names,
-                    line: line(decl.span.start),
-                    span: (decl.span.start, decl.span.end),
-                });
+            Statement::ExportAllDeclaration(decl)
+                if decl.export_kind != ImportOrExportKind::Type =>
+            {
+                self.export_all(decl);
             }
             Statement::ExportDeclaration(decl) => {
-                declared_names(&decl.declaration, &mut f.locals);
+                declared_names(&decl.declaration, &mut self.f.locals);
             }
             Statement::ExportDefaultDeclaration(decl)
                 if !matches!(
@@ -296,15 +203,138 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
                     ExportDefaultDeclarationKind::TSInterfaceDeclaration(_)
                 ) =>
             {
-                f.locals.insert("default".into());
+                self.f.locals.insert("default".into());
             }
             _ => {}
         }
     }
-    // `export { a as b }` without `from`: a local, or an import passed on.
-    let mut exported_refs: BTreeMap<usize, usize> = BTreeMap::new();
-    for stmt in &program.body {
-        if let Statement::ExportNamedDeclaration(decl) = stmt {
+
+    /// A value import: the names its bindings are read as values under
+    /// (bindings used only as types are elided).
+    fn import(&mut self, decl: &ImportDeclaration, semantic: &oxc_semantic::Semantic) {
+        let span = (decl.span.start, decl.span.end);
+        let specifier = decl.source.value.to_string();
+        let line = self.line(span.0);
+        let Some(specifiers) = &decl.specifiers else {
+            self.f.own.push(self.f.imports.len());
+            self.f.imports.push(Import {
+                specifier,
+                kind: ImportKind::Static,
+                names: Names::none(),
+                line,
+                span,
+            });
+            return;
+        };
+        let index = self.f.imports.len();
+        let mut names = BTreeSet::new();
+        let mut all = false;
+        let mut kept = 0;
+        for s in specifiers {
+            let Some(refs) = value_references(s, semantic) else {
+                // Used only as a type (or not at all): elided.
+                continue;
+            };
+            kept += 1;
+            *self.value_refs.entry(index).or_default() += refs.len();
+            let local = s.local().name.to_string();
+            match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let imported = export_name(&s.imported);
+                    self.bindings.insert(local, (index, Some(imported.clone())));
+                    names.insert(imported);
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(_) => {
+                    self.bindings.insert(local, (index, Some("default".into())));
+                    names.insert("default".into());
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(_) => {
+                    self.bindings.insert(local, (index, None));
+                    all |= namespace_names(&refs, semantic, &mut names);
+                }
+            }
+        }
+        if !specifiers.is_empty() && kept == 0 {
+            return;
+        }
+        // Re-exported only when every kept binding is referenced only by
+        // `export { … }` specifiers (checked in `own_imports`).
+        self.reexport_only.insert(index);
+        self.f.imports.push(Import {
+            specifier,
+            kind: ImportKind::Static,
+            names: if all { Names::All } else { Names::Some(names) },
+            line,
+            span,
+        });
+    }
+
+    /// `export { a as b } from "m"`: forwards.
+    fn export_from(&mut self, decl: &oxc_ast::ast::ExportFromDeclaration) {
+        let index = self.f.imports.len();
+        let mut names = BTreeSet::new();
+        for s in &decl.specifiers {
+            if s.export_kind == ImportOrExportKind::Type {
+                continue;
+            }
+            let local = export_name(&s.local);
+            self.f.forwards.insert(
+                export_name(&s.exported),
+                Forward {
+                    import: index,
+                    name: Some(local.clone()),
+                },
+            );
+            names.insert(local);
+        }
+        if names.is_empty() && !decl.specifiers.is_empty() {
+            return;
+        }
+        self.f.imports.push(Import {
+            specifier: decl.source.value.to_string(),
+            kind: ImportKind::Reexport,
+            names: Names::Some(names),
+            line: self.line(decl.span.start),
+            span: (decl.span.start, decl.span.end),
+        });
+    }
+
+    /// `export * from "m"` (a star) and `export * as ns from "m"`.
+    fn export_all(&mut self, decl: &oxc_ast::ast::ExportAllDeclaration) {
+        let index = self.f.imports.len();
+        let names = match &decl.exported {
+            Some(name) => {
+                self.f.forwards.insert(
+                    export_name(name),
+                    Forward {
+                        import: index,
+                        name: None,
+                    },
+                );
+                Names::All
+            }
+            None => {
+                self.f.stars.push(index);
+                Names::none()
+            }
+        };
+        self.f.imports.push(Import {
+            specifier: decl.source.value.to_string(),
+            kind: ImportKind::Reexport,
+            names,
+            line: self.line(decl.span.start),
+            span: (decl.span.start, decl.span.end),
+        });
+    }
+
+    /// Phase 2: `export { a as b }` without `from`: a local, or an import
+    /// passed on. Returns the `export { … }` references per import.
+    fn local_exports(&mut self, body: &[Statement]) -> BTreeMap<usize, usize> {
+        let mut exported_refs: BTreeMap<usize, usize> = BTreeMap::new();
+        for stmt in body {
+            let Statement::ExportNamedDeclaration(decl) = stmt else {
+                continue;
+            };
             if decl.export_kind == ImportOrExportKind::Type {
                 continue;
             }
@@ -314,10 +344,10 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
                 }
                 let local = export_name(&s.local);
                 let exported = export_name(&s.exported);
-                match bindings.get(&local) {
+                match self.bindings.get(&local) {
                     Some((import, name)) => {
                         *exported_refs.entry(*import).or_default() += 1;
-                        f.forwards.insert(
+                        self.f.forwards.insert(
                             exported,
                             Forward {
                                 import: *import,
@@ -326,45 +356,74 @@ pub fn facts(path: &Path, source: &str, env: Env) -> Option<Facts> {
                         );
                     }
                     None => {
-                        f.locals.insert(exported);
+                        self.f.locals.insert(exported);
                     }
                 }
             }
         }
+        exported_refs
     }
-    // An import is the module's own when some binding is read outside
-    // `export { … }`.
-    for (import, refs) in value_refs {
-        if refs > exported_refs.get(&import).copied().unwrap_or(0) {
-            reexport_only.remove(&import);
+
+    /// Phase 3: an import is the module's own when some binding is read
+    /// outside `export { … }`.
+    fn own_imports(&mut self, exported_refs: BTreeMap<usize, usize>) {
+        for (import, refs) in &self.value_refs {
+            if *refs > exported_refs.get(import).copied().unwrap_or(0) {
+                self.reexport_only.remove(import);
+            }
+        }
+        for (i, import) in self.f.imports.iter().enumerate() {
+            if import.kind == ImportKind::Static
+                && !self.reexport_only.contains(&i)
+                && !self.f.own.contains(&i)
+            {
+                self.f.own.push(i);
+            }
+        }
+        self.f.own.sort_unstable();
+    }
+}
+
+/// The value references of an import binding; `None` for an inline `type`
+/// specifier or a binding read only as a type (or not at all).
+fn value_references<'s>(
+    s: &ImportDeclarationSpecifier,
+    semantic: &'s oxc_semantic::Semantic,
+) -> Option<Vec<&'s oxc_semantic::Reference>> {
+    if let ImportDeclarationSpecifier::ImportSpecifier(s) = s
+        && s.import_kind == ImportOrExportKind::Type
+    {
+        return None;
+    }
+    let symbol = s.local().symbol_id.get()?;
+    let refs: Vec<_> = semantic
+        .scoping()
+        .get_resolved_references(symbol)
+        .filter(|r| r.is_value())
+        .collect();
+    (!refs.is_empty()).then_some(refs)
+}
+
+/// The names a namespace import is read by (`ns.a`, `<ns.A />`) into
+/// `names`; true when it is also used whole.
+fn namespace_names(
+    refs: &[&oxc_semantic::Reference],
+    semantic: &oxc_semantic::Semantic,
+    names: &mut BTreeSet<String>,
+) -> bool {
+    let mut all = false;
+    for r in refs {
+        match semantic.nodes().parent_kind(r.node_id()) {
+            AstKind::StaticMemberExpression(m) => {
+                names.insert(m.property.name.to_string());
+            }
+            AstKind::JSXMemberExpression(m) => {
+                names.insert(m.property.name.to_string());
+            }
+            _ => all = true,
         }
     }
-    for (i, import) in f.imports.iter().enumerate() {
-        if import.kind == ImportKind::Static && !reexport_only.contains(&i) && !f.own.contains(&i) {
-            f.own.push(i);
-        }
-    }
-    f.own.sort_unstable();
-    // Calls anywhere: `import("x")` and `require("x")`.
-    let mut calls = Calls {
-        source,
-        env,
-        found: Vec::new(),
-        jsx: false,
-    };
-    calls.visit_program(&program);
-    f.jsx = calls.jsx;
-    for (specifier, kind, span) in calls.found {
-        f.own.push(f.imports.len());
-        f.imports.push(Import {
-            specifier,
-            kind,
-            names: Names::All,
-            line: line(span.0),
-            span,
-        });
-    }
-    Some(f)
+    all
 }
 
 fn declared_names(decl: &Declaration, out: &mut BTreeSet<String>) {

@@ -446,7 +446,7 @@ fn turbopack_suggestions(
     top: usize,
 ) {
     out.suggestions.retain(|s| {
-        s.kind == "optimizePackageImports"
+        s.kind == super::SuggestionKind::OptimizePackageImports
             && s.package
                 .as_deref()
                 .is_some_and(|p| !packages.contains_key(resolve::package_name(p)))
@@ -508,7 +508,7 @@ fn turbopack_suggestions(
                     )
                 });
             Suggestion {
-                kind: "fixBarrels",
+                kind: super::SuggestionKind::FixBarrels,
                 package: None,
                 file: Some(rel(root, file)),
                 line: Some(line),

@@ -211,126 +211,100 @@ pub fn rules(
         list.dedup();
         list
     };
-    match (bundler, runtime) {
+    let (main_fields, browser_field, externals, early_return) = match (bundler, runtime) {
         // webpack's server compiler: `resolve.mainFields` ["main", "module"]
-        // (`mainFieldsPerCompiler`), webpack's node-target conditions; the
-        // externals check resolves with NODE_ESM_RESOLVE_OPTIONS
-        // (["node", "import"]) or NODE_RESOLVE_OPTIONS (["node", "require"]).
-        (Bundler::Webpack, Runtime::NodeJs) => Rules {
-            bundler,
-            runtime,
-            import_conditions: vec![
-                "node",
-                "import",
-                "module",
-                "webpack",
-                "development",
-                "default",
-            ],
-            require_conditions: vec![
-                "node",
-                "require",
-                "module",
-                "webpack",
-                "development",
-                "default",
-            ],
-            main_fields: vec!["main", "module"],
-            browser_field: false,
-            externals: if next.instrument_layer && !config.bundle_pages_router_dependencies {
+        // (`mainFieldsPerCompiler`); the externals check resolves with
+        // NODE_ESM_RESOLVE_OPTIONS or NODE_RESOLVE_OPTIONS.
+        (Bundler::Webpack, Runtime::NodeJs) => (
+            vec!["main", "module"],
+            false,
+            if next.instrument_layer && !config.bundle_pages_router_dependencies {
                 Externals::Only(opt_out())
             } else {
                 Externals::NodeModulesExcept(config.transpile_packages.clone())
             },
-            early_return: false,
-        },
+            false,
+        ),
+        // webpack's edge compiler: main fields like its conditions, the
+        // `browser` alias field of the web target.
+        (Bundler::Webpack, Runtime::Edge) => (
+            vec!["edge-light", "worker", "browser", "module", "main"],
+            true,
+            Externals::Nothing,
+            false,
+        ),
+        (Bundler::Turbopack, Runtime::NodeJs) => (
+            vec!["module", "main"],
+            false,
+            Externals::Only(opt_out()),
+            true,
+        ),
+        // Turbopack's edge context (`crates/next-core/src/next_edge/context.rs`):
+        // `browser: true`, `module: true`.
+        (Bundler::Turbopack, Runtime::Edge) => (
+            vec!["browser", "module", "main"],
+            true,
+            Externals::Nothing,
+            true,
+        ),
+    };
+    Rules {
+        bundler,
+        runtime,
+        import_conditions: conditions(bundler, runtime, "import"),
+        require_conditions: conditions(bundler, runtime, "require"),
+        main_fields,
+        browser_field,
+        externals,
+        early_return,
+    }
+}
+
+/// The resolve conditions of a compile, `kind` (`import` or `require`) in
+/// its place.
+fn conditions(bundler: Bundler, runtime: Runtime, kind: &'static str) -> Vec<&'static str> {
+    match (bundler, runtime) {
+        // webpack's node-target conditions (["node", "import"] /
+        // ["node", "require"]).
+        (Bundler::Webpack, Runtime::NodeJs) => {
+            vec!["node", kind, "module", "webpack", "development", "default"]
+        }
         // webpack's edge compiler: `edgeConditionNames` ["edge-light",
-        // "worker", "..."] over the web target's defaults, main fields
-        // likewise, the `browser` alias field of the web target.
-        (Bundler::Webpack, Runtime::Edge) => Rules {
-            bundler,
-            runtime,
-            import_conditions: vec![
-                "edge-light",
-                "worker",
-                "browser",
-                "import",
-                "module",
-                "webpack",
-                "development",
-                "default",
-            ],
-            require_conditions: vec![
-                "edge-light",
-                "worker",
-                "browser",
-                "require",
-                "module",
-                "webpack",
-                "development",
-                "default",
-            ],
-            main_fields: vec!["edge-light", "worker", "browser", "module", "main"],
-            browser_field: true,
-            externals: Externals::Nothing,
-            early_return: false,
-        },
+        // "worker", "..."] over the web target's defaults.
+        (Bundler::Webpack, Runtime::Edge) => vec![
+            "edge-light",
+            "worker",
+            "browser",
+            kind,
+            "module",
+            "webpack",
+            "development",
+            "default",
+        ],
         // Turbopack's server context for middleware/instrumentation: the
         // mode's condition ("development"), NextRuntime::NodeJs's ["node"],
         // "react-server" (`should_use_react_server_condition`).
-        (Bundler::Turbopack, Runtime::NodeJs) => Rules {
-            bundler,
-            runtime,
-            import_conditions: vec![
+        (Bundler::Turbopack, Runtime::NodeJs) => {
+            vec![
                 "development",
                 "node",
                 "react-server",
-                "import",
+                kind,
                 "module",
                 "default",
-            ],
-            require_conditions: vec![
-                "development",
-                "node",
-                "react-server",
-                "require",
-                "module",
-                "default",
-            ],
-            main_fields: vec!["module", "main"],
-            browser_field: false,
-            externals: Externals::Only(opt_out()),
-            early_return: true,
-        },
-        // Turbopack's edge context (`crates/next-core/src/next_edge/context.rs`):
-        // "development", NextRuntime::Edge's ["edge-light"], `browser: true`,
-        // `module: true`, "react-server" for middleware/instrumentation.
-        (Bundler::Turbopack, Runtime::Edge) => Rules {
-            bundler,
-            runtime,
-            import_conditions: vec![
-                "development",
-                "edge-light",
-                "react-server",
-                "browser",
-                "import",
-                "module",
-                "default",
-            ],
-            require_conditions: vec![
-                "development",
-                "edge-light",
-                "react-server",
-                "browser",
-                "require",
-                "module",
-                "default",
-            ],
-            main_fields: vec!["browser", "module", "main"],
-            browser_field: true,
-            externals: Externals::Nothing,
-            early_return: true,
-        },
+            ]
+        }
+        // Turbopack's edge context: "development", NextRuntime::Edge's
+        // ["edge-light"], "react-server" for middleware/instrumentation.
+        (Bundler::Turbopack, Runtime::Edge) => vec![
+            "development",
+            "edge-light",
+            "react-server",
+            "browser",
+            kind,
+            "module",
+            "default",
+        ],
     }
 }
 

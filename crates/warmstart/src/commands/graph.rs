@@ -1,17 +1,17 @@
 //! `warmstart graph`: cycles per view with where to cut, `import type`
 //! rewrites, shortest import paths and eager closures.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use miette::IntoDiagnostic;
-use warmstart_graph::memo::{Memo, MemoCheck};
-use warmstart_graph::report::{AnalysisOptions, analyse};
-use warmstart_graph::{BuildOptions, DEFAULT_MAX_FILE_BYTES, ModuleGraph, View, format};
+use warmstart_graph::check::{self, BaselineMode, CyclesOutput, CyclesRequest};
+use warmstart_graph::fix_types::{self, FixTypes};
+use warmstart_graph::route::{self, RouteRequest};
+use warmstart_graph::session::GraphSession;
+use warmstart_graph::{View, format, query};
 
 use crate::cli::{CmdResult, GlobalArgs, Status};
-use crate::printer::{Paint, Printer};
+use crate::printer::Printer;
 use crate::settings::Workspace;
 
 #[derive(Debug, Subcommand)]
@@ -199,599 +199,137 @@ pub enum BundlerArg {
 
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResult {
     let workspace = Workspace::load(global)?;
+    let mut session = GraphSession::new(&workspace.root, workspace.config.cache.clone());
+    session.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     match cmd {
-        GraphCommand::Cycles(args) => cycles(&workspace, printer, args),
-        GraphCommand::FixTypes(args) => fix_types(&workspace, printer, args),
-        GraphCommand::FixBarrels(args) => crate::commands::barrels::run(&workspace, printer, args),
-        GraphCommand::Why(args) => why(&workspace, printer, args),
-        GraphCommand::Closure(args) => closure(&workspace, printer, args),
+        GraphCommand::Cycles(args) => cycles(&session, printer, args),
+        GraphCommand::FixTypes(args) => fix_types(&session, printer, args),
+        GraphCommand::FixBarrels(args) => super::barrels::run(&workspace, &session, printer, args),
+        GraphCommand::Why(args) => why(&session, printer, args),
+        GraphCommand::Closure(args) => closure(&session, printer, args),
         GraphCommand::Ready(args) => super::graph_ready::run(&workspace, printer, args),
     }
 }
 
-/// Builds the graph of `paths` (relative to the current folder, or to the
-/// root when run elsewhere) and reports problems on stderr. With a cache,
-/// unchanged files are not parsed again; its statistics come back for
-/// `--json`.
-pub fn load_graph(
-    workspace: &Workspace,
-    printer: &Printer,
-    paths: &[PathBuf],
-    use_cache: bool,
-) -> (ModuleGraph, Vec<warmstart_cache::BucketStats>) {
-    load_graph_with(workspace, printer, paths, &[], use_cache)
+fn status(failed: bool) -> Status {
+    if failed { Status::Failed } else { Status::Ok }
 }
 
-/// [`load_graph`], with files given on the command line that are modules
-/// even where the walk does not find them (gitignored, outside `paths`).
-pub fn load_graph_with(
-    workspace: &Workspace,
-    printer: &Printer,
-    paths: &[PathBuf],
-    entries: &[PathBuf],
-    use_cache: bool,
-) -> (ModuleGraph, Vec<warmstart_cache::BucketStats>) {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
-    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
-    let mut options = BuildOptions::new(&root);
-    options.paths = paths.iter().map(|p| absolute(&cwd, p)).collect();
-    options.entries = entries
-        .iter()
-        .flat_map(|p| [absolute(&cwd, p), root.join(p)])
-        .filter(|p| p.is_file())
-        .collect();
-    options.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (graph, stats) = if use_cache {
-        let cache = warmstart_cache::Cache::open(&root, &workspace.config.cache);
-        let events = printer.clone();
-        cache.on_event(move |event| events.status(format!("warmstart: {event}")));
-        let graph = warmstart_graph::cache::build_cached(&options, &cache);
-        (graph, cache.run_stats())
-    } else {
-        (warmstart_graph::build(&options), Vec::new())
-    };
-    for warning in &graph.warnings {
-        printer.status(format!("warning: {warning}"));
-    }
-    for p in &graph.problems {
-        printer.status(format!(
-            "{}: {}:{}:{}: {}",
-            printer.paint("parse error", Paint::Yellow),
-            p.file,
-            p.line,
-            p.column,
-            p.message
-        ));
-    }
-    (graph, stats)
-}
-
-fn absolute(cwd: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        cwd.join(p)
-    }
-}
-
-/// The result cache of `cycles --json` and the key of this invocation, when
-/// it applies: JSON output, no baseline, cache on.
-fn result_memo(
-    workspace: &Workspace,
-    printer: &Printer,
-    args: &CyclesArgs,
-) -> Option<(Memo, u128)> {
-    if !printer.json && args.format != FormatArg::Json
-        || args.baseline.is_some()
-        || args.scope.no_cache
-    {
-        return None;
-    }
-    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
-    let cache = warmstart_cache::Cache::open(&root, &workspace.config.cache);
-    let dir = cache.dir()?;
-    let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
-    let mut key = warmstart_cache::ContextHasher::new();
-    key.str("graph cycles --json")
-        .str(&args.max_cycles.to_string())
-        .str(if args.unresolved { "unresolved" } else { "" })
-        .str(&DEFAULT_MAX_FILE_BYTES.to_string());
-    for path in &args.scope.paths {
-        let abs = absolute(&cwd, path);
-        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
-        key.str(&warmstart_fs::to_unix_relative(&root, &abs).unwrap_or_default());
-    }
-    let granularity = Duration::from_millis(workspace.config.cache.mtime_granularity_ms);
-    let memo = Memo::new(dir, &root, granularity, DEFAULT_MAX_FILE_BYTES);
-    Some((memo, key.finish()))
-}
-
-fn memo_stats(hits: u64, misses: u64, reparsed: usize) -> serde_json::Value {
-    serde_json::json!({
-        "bucket": "graph-result-v1",
-        "hits": hits,
-        "misses": misses,
-        "hitRate": if hits + misses == 0 { 0.0 } else { hits as f64 / (hits + misses) as f64 },
-        "reparsed": reparsed,
-    })
-}
-
-fn cycles(workspace: &Workspace, printer: &Printer, args: CyclesArgs) -> CmdResult {
-    let started = Instant::now();
-    let started_wall = SystemTime::now();
+fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdResult {
     let view: View = args.view.into();
-    let memo = result_memo(workspace, printer, &args);
-    if let Some((memo, key)) = &memo {
-        match memo.check(*key) {
-            MemoCheck::Hit { output, reparsed } => {
-                let mut value: serde_json::Value =
-                    serde_json::from_str(&output).into_diagnostic()?;
-                let failed = value["views"][view.name()]["groups"]
-                    .as_u64()
-                    .is_some_and(|g| g > 0);
-                if let Some(obj) = value.as_object_mut() {
-                    obj.insert(
-                        "cache".into(),
-                        serde_json::json!([memo_stats(1, 0, reparsed)]),
-                    );
-                    obj.insert(
-                        "timings_ms".into(),
-                        serde_json::json!({ "total": started.elapsed().as_millis() as u64 }),
-                    );
-                }
-                let text = serde_json::to_string_pretty(&value).into_diagnostic()?;
-                println!("{text}");
-                return Ok(if failed { Status::Failed } else { Status::Ok });
-            }
-            MemoCheck::Miss(reason) => printer.verbose(format!("graph result cache: {reason}")),
-        }
-    }
-    let (graph, cache_stats) =
-        load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
-    let built = started.elapsed();
-    let options = AnalysisOptions {
-        max_cycles: args.max_cycles,
-        details: true,
-    };
-    let report = analyse(&graph, options);
     let format = if printer.json {
         FormatArg::Json
     } else {
         args.format
     };
-    let mut status = if report.views.get(view).groups > 0 {
-        Status::Failed
-    } else {
-        Status::Ok
-    };
-    if let Some(file) = &args.baseline {
-        let current = format::baseline_lines(&report, view);
-        if args.update_baseline {
-            let text = format::baseline_text(view, &current);
-            warmstart_fs::write_if_changed(file, text.as_bytes()).into_diagnostic()?;
-            printer.status(format!(
-                "wrote {} cycle edges of the {} view to {}",
-                current.len(),
-                view.name(),
-                file.display()
-            ));
-            status = Status::Ok;
-        } else {
-            let text = std::fs::read_to_string(file)
-                .into_diagnostic()
-                .map_err(|e| e.wrap_err(format!("cannot read baseline {}", file.display())))?;
-            let known = format::parse_baseline(&text);
-            let new: Vec<&String> = current.iter().filter(|l| !known.contains(*l)).collect();
-            let gone = known.iter().filter(|l| !current.contains(*l)).count();
-            for line in &new {
-                printer.status(format!("new cycle edge: {line}"));
-            }
-            if gone > 0 {
-                printer.status(format!(
-                    "{gone} baseline edges are no longer on cycles: run --update-baseline to ratchet"
-                ));
-            }
-            status = if new.is_empty() {
-                Status::Ok
+    let request = CyclesRequest {
+        paths: args.scope.paths,
+        use_cache: !args.scope.no_cache,
+        view,
+        max_cycles: args.max_cycles,
+        unresolved: args.unresolved,
+        json: format == FormatArg::Json,
+        baseline: args.baseline.map(|file| {
+            if args.update_baseline {
+                BaselineMode::Update(file)
             } else {
-                Status::Failed
-            };
-        }
-    }
-    let elapsed = started.elapsed();
-    match format {
-        FormatArg::Json => {
-            let mut value = serde_json::to_value(&report).into_diagnostic()?;
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert(
-                    "problems".into(),
-                    serde_json::to_value(&graph.problems).into_diagnostic()?,
-                );
-                obj.insert(
-                    "unresolved".into(),
-                    format::unresolved_json(&graph, args.unresolved),
-                );
-                if let Some((memo, key)) = &memo {
-                    // Stored without the run's own figures (cache, timings).
-                    let stored = serde_json::to_string(&obj).into_diagnostic()?;
-                    memo.record(*key, &graph, &stored, started_wall);
-                }
-                let mut stats = serde_json::to_value(&cache_stats).into_diagnostic()?;
-                if memo.is_some()
-                    && let Some(list) = stats.as_array_mut()
-                {
-                    list.push(memo_stats(0, 1, 0));
-                }
-                obj.insert("cache".into(), stats);
-                obj.insert(
-                    "timings_ms".into(),
-                    serde_json::json!({
-                        "walk": graph.stats.walk_ms,
-                        "parse": graph.stats.parse_ms,
-                        "resolve": graph.stats.resolve_ms,
-                        "build": built.as_millis() as u64,
-                        "total": elapsed.as_millis() as u64,
-                    }),
-                );
+                BaselineMode::Check(file)
             }
-            // `--format json` without the global `--json` still prints.
-            let text = serde_json::to_string_pretty(&value).into_diagnostic()?;
-            println!("{text}");
-        }
-        FormatArg::Human => {
-            if !printer.quiet {
-                let text = format::human(&graph, &report, view, elapsed, printer.color);
-                print!("{text}");
-                if args.unresolved {
-                    print!("{}", format::unresolved_human(&graph));
+        }),
+    };
+    let run = check::cycles(session, &request, &printer.graph_observer())?;
+    if let Some(outcome) = &run.baseline {
+        printer.cycles_baseline(outcome);
+    }
+    match (run.output, format) {
+        // `--format json` without the global `--json` still prints.
+        (CyclesOutput::Json(document), _) => printer.document(&document),
+        (
+            CyclesOutput::Analysed {
+                graph,
+                report,
+                elapsed,
+            },
+            format,
+        ) => match format {
+            FormatArg::Human | FormatArg::Json => {
+                if !printer.quiet {
+                    printer.raw(format::human(&graph, &report, view, elapsed, printer.color));
+                    if args.unresolved {
+                        printer.raw(format::unresolved_human(&graph));
+                    }
                 }
             }
-        }
-        FormatArg::Dot => print!("{}", format::dot(&report, view)),
-        FormatArg::Mermaid => print!("{}", format::mermaid(&report, view)),
-        FormatArg::Sarif => {
-            let value = format::sarif(&graph, &report, view);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).into_diagnostic()?
-            );
-        }
+            FormatArg::Dot => printer.raw(format::dot(&report, view)),
+            FormatArg::Mermaid => printer.raw(format::mermaid(&report, view)),
+            FormatArg::Sarif => printer.document(&format::sarif(&graph, &report, view)),
+        },
     }
-    Ok(status)
+    Ok(status(run.failed))
 }
 
-/// Finds a module by a path given on the command line (relative to the
-/// current folder, or repo-relative).
-fn module_index(workspace: &Workspace, graph: &ModuleGraph, given: &Path) -> miette::Result<u32> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| workspace.root.clone());
-    let candidates = [absolute(&cwd, given), workspace.root.join(given)];
-    for candidate in candidates {
-        let candidate = std::fs::canonicalize(&candidate).unwrap_or(candidate);
-        if let Some(rel) = warmstart_fs::to_unix_relative(&graph.root, &candidate)
-            && let Some(i) = graph.find(&rel)
-        {
-            return Ok(i);
-        }
-    }
-    Err(miette::miette!(
-        help = "give an existing JS/TS file of the repository (not inside node_modules), relative to the current folder or the repository root",
-        "{} is not a module of the graph",
-        given.display()
-    ))
-}
-
-fn why(workspace: &Workspace, printer: &Printer, args: WhyArgs) -> CmdResult {
+fn why(session: &GraphSession, printer: &Printer, args: WhyArgs) -> CmdResult {
     let entries = [args.from.clone(), args.to.clone()];
-    let (graph, _) = load_graph_with(workspace, printer, &args.within, &entries, !args.no_cache);
-    let from = module_index(workspace, &graph, &args.from)?;
-    let to = module_index(workspace, &graph, &args.to)?;
+    let observer = printer.graph_observer();
+    let graph = session
+        .load(&args.within, &entries, !args.no_cache, &observer)
+        .graph;
+    let from = session.module_index(&graph, &args.from)?;
+    let to = session.module_index(&graph, &args.to)?;
     let view: View = args.view.into();
-    let hops = warmstart_graph::query::why(&graph, view, from, to);
+    let hops = query::why(&graph, view, from, to);
     printer.json(&serde_json::json!({ "view": view.name(), "path": hops }));
-    match hops {
-        Some(hops) => {
-            printer.line(format!(
-                "{} imports {} in {} step(s) ({} view):",
-                graph.modules[from as usize].path,
-                graph.modules[to as usize].path,
-                hops.len().saturating_sub(1),
-                view.name()
-            ));
-            for hop in &hops {
-                match (&hop.line, &hop.specifier, hop.kind) {
-                    (Some(line), Some(spec), Some(kind)) => printer.line(format!(
-                        "  {}:{line}  imports \"{spec}\" ({kind})",
-                        hop.file
-                    )),
-                    _ => printer.line(format!("  {}", hop.file)),
-                }
-            }
-            Ok(Status::Ok)
-        }
-        None => {
-            printer.line(format!(
-                "{} does not import {} ({} view)",
-                graph.modules[from as usize].path,
-                graph.modules[to as usize].path,
-                view.name()
-            ));
-            Ok(Status::Failed)
-        }
-    }
+    printer.why(&graph, view.name(), from, to, hops.as_deref());
+    Ok(status(hops.is_none()))
 }
 
-fn closure(workspace: &Workspace, printer: &Printer, args: ClosureArgs) -> CmdResult {
+fn closure(session: &GraphSession, printer: &Printer, args: ClosureArgs) -> CmdResult {
     if args.by_package {
-        return first_page(workspace, printer, &args);
+        return first_page(session, printer, args);
     }
     let entries = [args.entry.clone()];
-    let (graph, _) = load_graph_with(workspace, printer, &args.within, &entries, !args.no_cache);
-    let entry = module_index(workspace, &graph, &args.entry)?;
+    let observer = printer.graph_observer();
+    let graph = session
+        .load(&args.within, &entries, !args.no_cache, &observer)
+        .graph;
+    let entry = session.module_index(&graph, &args.entry)?;
     let view: View = args.view.into();
-    let closure = warmstart_graph::query::closure(&graph, view, entry, args.top);
+    let closure = query::closure(&graph, view, entry, args.top);
     printer.json(&closure);
-    printer.line(format!(
-        "{} loads {} modules, {} bytes eagerly ({} view; import() excluded)",
-        closure.entry,
-        closure.modules,
-        closure.bytes,
-        view.name()
-    ));
-    printer.line("\nby folder:");
-    for share in closure.by_folder.iter().take(args.top) {
-        printer.line(format!(
-            "  {:>10} bytes {:>6} modules  {}",
-            share.bytes, share.modules, share.folder
-        ));
-    }
-    printer.line("\nlargest modules:");
-    for (path, bytes) in &closure.largest {
-        printer.line(format!("  {bytes:>10} bytes  {path}"));
-    }
+    printer.closure(&closure, view.name(), args.top);
     Ok(Status::Ok)
 }
 
 /// `closure ENTRY --by-package`: the first-page analysis.
-fn first_page(workspace: &Workspace, printer: &Printer, args: &ClosureArgs) -> CmdResult {
-    let root = std::fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
-    let entry = args.entry.to_string_lossy();
-    printer.status(format!("warmstart: following {entry} into its packages…"));
-    let bundler = args.bundler.map(|b| match b {
-        BundlerArg::Webpack => warmstart_graph::firstpage::Bundler::Webpack,
-        BundlerArg::Turbopack => warmstart_graph::firstpage::Bundler::Turbopack,
-    });
-    let mut report = warmstart_graph::firstpage::analyse_with(&root, &entry, args.top, bundler)
-        .map_err(|e| {
-            miette::miette!(
-                help = "give a route such as /auth/login or a page file",
-                "{e}"
-            )
-        })?;
-    if let Some(file) = &args.write_suggestions {
-        let list: Vec<serde_json::Value> = report
-            .suggestions
-            .iter()
-            .filter(|s| {
-                s.kind == "optimizePackageImports"
-                    && s.saving as f64 >= args.min_saving / 100.0 * report.client.modules as f64
-            })
-            .map(
-                |s| serde_json::json!({ "kind": s.kind, "package": s.package, "saving": s.saving }),
-            )
-            .collect();
-        let text =
-            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "suggestions": list }))
-                .into_diagnostic()?;
-        warmstart_fs::write_if_changed(file, format!("{text}\n").as_bytes()).into_diagnostic()?;
-        printer.status(format!(
-            "wrote {} suggestions to {}",
-            list.len(),
-            file.display()
-        ));
-    }
-    if !args.list_modules {
-        for layer in &mut report.layers {
-            layer.list.clear();
-        }
-    }
-    let edits = crate::commands::barrels::route_edits(workspace, printer, &root, &entry, &report)?;
-    let mut value = serde_json::to_value(&report).into_diagnostic()?;
-    if let (Some(obj), Some(edits)) = (value.as_object_mut(), &edits) {
-        obj.insert("fix_barrels".into(), edits.clone());
-    }
-    printer.json(&value);
-    printer.line(format!(
-        "{}: client {} modules ({} bytes), server {} modules{}",
-        report.entries.join(" + "),
-        report.client.modules,
-        report.client.bytes,
-        report.server.modules,
-        if report.node_modules {
-            ""
-        } else {
-            " (no node_modules: workspace part only)"
-        }
-    ));
-    if let Some(bundler) = report.bundler {
-        printer.line(format!("bundler: {}", bundler.name()));
-    }
-    if let Some(route) = &report.route {
-        printer.line(format!("app router ({}):", route.app_dir));
-        for f in &route.files {
-            let slot = f
-                .slot
-                .as_deref()
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default();
-            printer.line(format!("  {:<13} {}{slot}", f.kind, f.path));
-        }
-        if !route.client_boundaries.is_empty() {
-            printer.line(format!(
-                "  \"use client\" boundaries: {}",
-                route.client_boundaries.join(", ")
-            ));
-        }
-    }
-    if !report.layers.is_empty() {
-        let parts: Vec<String> = report
-            .layers
-            .iter()
-            .map(|l| {
-                let mut extra = Vec::new();
-                if l.client_references > 0 {
-                    extra.push(format!("{} client references", l.client_references));
-                }
-                if l.externals > 0 {
-                    extra.push(format!("{} externals", l.externals));
-                }
-                if extra.is_empty() {
-                    format!("{} {}", l.layer, l.modules)
-                } else {
-                    format!("{} {} ({})", l.layer, l.modules, extra.join(", "))
-                }
-            })
-            .collect();
-        printer.line(format!("layers: {}", parts.join(", ")));
-    }
-    if let Some(after) = &report.after_fix_barrels {
-        printer.line(format!(
-            "after `warmstart graph fix-barrels --write` ({} imports rewritten): client {} modules, server {} (predicted)",
-            after.edits, after.client, after.server
-        ));
-    }
-    printer.line("\nlargest groups:");
-    for g in &report.groups {
-        let via = if g.via.is_empty() {
-            String::new()
-        } else {
-            format!("  via {}", g.via.join(" → "))
-        };
-        printer.line(format!(
-            "  {:>6} {:<6} {}{via}",
-            g.modules, g.side, g.package
-        ));
-    }
-    printer.line("\nbarrel imports that cost the most (client modules only they bring):");
-    for o in &report.offenders {
-        printer.line(format!(
-            "  {:>6}  {}:{}  {}{}",
-            o.modules,
-            o.file,
-            o.line,
-            o.specifier,
-            if o.reexport { "  (re-export)" } else { "" }
-        ));
-        if let Some(direct) = &o.replace_with {
-            printer.line(format!("          instead: {direct}"));
-        }
-    }
-    printer.line("\nsuggestions (predicted saving is an upper bound):");
-    for s in &report.suggestions {
-        let what = match (&s.package, &s.file) {
-            (Some(p), _) => format!("{}: \"{p}\"", s.kind),
-            (_, Some(f)) => format!("{}: {f}:{}", s.kind, s.line.unwrap_or(0)),
-            _ => s.kind.to_string(),
-        };
-        printer.line(format!("  -{:<6} {what} — {}", s.saving, s.why));
-    }
-    if let Some(edits) = &edits {
-        crate::commands::barrels::print_route_edits(printer, edits);
-    }
+fn first_page(session: &GraphSession, printer: &Printer, args: ClosureArgs) -> CmdResult {
+    let request = RouteRequest {
+        route: args.entry.to_string_lossy().into_owned(),
+        top: args.top,
+        bundler: args.bundler.map(|b| match b {
+            BundlerArg::Webpack => warmstart_graph::firstpage::Bundler::Webpack,
+            BundlerArg::Turbopack => warmstart_graph::firstpage::Bundler::Turbopack,
+        }),
+        suggestions_file: args.write_suggestions,
+        min_saving: args.min_saving,
+        list_modules: args.list_modules,
+    };
+    printer.route(&route::by_package(
+        session,
+        &request,
+        &printer.graph_observer(),
+    )?);
     Ok(Status::Ok)
 }
 
-fn fix_types(workspace: &Workspace, printer: &Printer, args: FixTypesArgs) -> CmdResult {
-    let (graph, _) = load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
-    let quick = AnalysisOptions {
-        max_cycles: 0,
-        details: false,
-    };
-    let before = analyse(&graph, quick);
-    let plan = warmstart_graph::fix::plan(&graph);
-    for s in &plan.skipped {
-        printer.status(format!("skipped {}:{}: {}", s.path, s.line, s.reason));
-    }
-    let runtime_before = &before.views.runtime;
-    if !args.write {
-        if !printer.json {
-            for file in &plan.files {
-                print!("{}", warmstart_graph::fix::diff(file));
-            }
+fn fix_types(session: &GraphSession, printer: &Printer, args: FixTypesArgs) -> CmdResult {
+    let observer = printer.graph_observer();
+    let paths = &args.scope.paths;
+    match fix_types::fix_types(session, paths, !args.scope.no_cache, args.write, &observer)? {
+        FixTypes::Planned(planned) => printer.fix_types_planned(&planned),
+        FixTypes::Rewritten(rewritten) => {
+            printer.fix_types_rewritten(&rewritten);
+            rewritten.check()?;
         }
-        let predicted = &before.views.runtime_semantic;
-        printer.line(format!(
-            "{} imports in {} files can become `import type`; runtime cycles would go from {} groups / {} files to {} groups / {} files (run with --write)",
-            plan.rewrites(),
-            plan.files.len(),
-            runtime_before.groups,
-            runtime_before.files_in_cycles,
-            predicted.groups,
-            predicted.files_in_cycles
-        ));
-        printer.json(&serde_json::json!({
-            "written": false,
-            "files": plan.files,
-            "skipped": plan.skipped,
-            "rewrites": plan.rewrites(),
-            "runtime_before": { "groups": runtime_before.groups, "files_in_cycles": runtime_before.files_in_cycles },
-            "runtime_predicted": { "groups": predicted.groups, "files_in_cycles": predicted.files_in_cycles },
-        }));
-        return Ok(Status::Ok);
     }
-    for file in &plan.files {
-        let path = graph.root.join(&file.path);
-        warmstart_fs::write_if_changed(&path, file.after.as_bytes()).into_diagnostic()?;
-    }
-    // Build again from disk: re-parses every rewritten file and shows the
-    // cycles that are left.
-    let (after_graph, _) = load_graph(workspace, printer, &args.scope.paths, !args.scope.no_cache);
-    let broken: Vec<&str> = plan
-        .files
-        .iter()
-        .filter(|f| after_graph.problems.iter().any(|p| p.file == f.path))
-        .map(|f| f.path.as_str())
-        .collect();
-    let after = analyse(&after_graph, quick);
-    let runtime_after = &after.views.runtime;
-    let still: std::collections::HashSet<&str> = runtime_after
-        .group_list
-        .iter()
-        .flat_map(|g| g.files.iter().map(String::as_str))
-        .collect();
-    let dissolved: Vec<&warmstart_graph::report::Group> = runtime_before
-        .group_list
-        .iter()
-        .filter(|g| g.files.iter().all(|f| !still.contains(f.as_str())))
-        .collect();
-    printer.line(format!(
-        "rewrote {} imports in {} files; runtime cycles: {} groups / {} files → {} groups / {} files",
-        plan.rewrites(),
-        plan.files.len(),
-        runtime_before.groups,
-        runtime_before.files_in_cycles,
-        runtime_after.groups,
-        runtime_after.files_in_cycles
-    ));
-    for g in &dissolved {
-        printer.line(format!(
-            "  dissolved: {} files ({} …)",
-            g.size,
-            g.files.first().map_or("", String::as_str)
-        ));
-    }
-    printer.json(&serde_json::json!({
-        "written": true,
-        "files": plan.files,
-        "skipped": plan.skipped,
-        "rewrites": plan.rewrites(),
-        "reparse_errors": broken,
-        "runtime_before": { "groups": runtime_before.groups, "files_in_cycles": runtime_before.files_in_cycles },
-        "runtime_after": { "groups": runtime_after.groups, "files_in_cycles": runtime_after.files_in_cycles },
-        "dissolved": dissolved.iter().map(|g| &g.files).collect::<Vec<_>>(),
-    }));
-    if broken.is_empty() {
-        Ok(Status::Ok)
-    } else {
-        miette::bail!("rewritten files no longer parse: {}", broken.join(", "))
-    }
+    Ok(Status::Ok)
 }

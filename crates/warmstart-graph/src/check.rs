@@ -1,0 +1,319 @@
+//! `warmstart graph cycles` as one call: the stored answer when nothing
+//! changed (`--json`), else build, analyse, ratchet against a baseline and
+//! hand back either the JSON document (schema in docs/graph.md) or the
+//! graph and its analysis to render.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Serialize;
+use serde_json::Value;
+use warmstart_cache::BucketStats;
+
+use crate::baseline::{Baseline, BaselineDiff};
+use crate::build::{DEFAULT_MAX_FILE_BYTES, FileProblem, ModuleGraph};
+use crate::error::GraphError;
+use crate::format;
+use crate::memo::{Memo, MemoCheck};
+use crate::report::{AnalysisOptions, CyclesReport, analyse};
+use crate::session::{GraphSession, Observer};
+use crate::view::View;
+
+/// The name and version of the result cache's bucket, as `--json` reports it.
+pub const RESULT_BUCKET: &str = "graph-result-v1";
+
+/// What to do with a baseline file.
+#[derive(Debug, Clone)]
+pub enum BaselineMode {
+    /// Write the current cycle edges to the file.
+    Update(PathBuf),
+    /// Fail only for cycle edges the file does not list.
+    Check(PathBuf),
+}
+
+/// One `graph cycles` invocation.
+#[derive(Debug, Clone)]
+pub struct CyclesRequest {
+    /// Command-line paths (empty: the whole repository).
+    pub paths: Vec<PathBuf>,
+    /// Reuse unchanged parse results and the stored answer.
+    pub use_cache: bool,
+    /// The view checked for the exit code and the baseline.
+    pub view: View,
+    pub max_cycles: usize,
+    /// List every unresolved import, not only counts.
+    pub unresolved: bool,
+    /// The JSON document is wanted (only then can the stored answer serve).
+    pub json: bool,
+    pub baseline: Option<BaselineMode>,
+}
+
+/// What the baseline step did.
+#[derive(Debug, Clone)]
+pub enum BaselineOutcome {
+    /// The file now lists these edges.
+    Updated {
+        edges: usize,
+        view: View,
+        path: PathBuf,
+    },
+    /// The current edges against the file.
+    Checked(BaselineDiff),
+}
+
+/// The result of [`cycles`].
+pub struct CyclesRun {
+    /// The check failed (exit 1): cycles in the view, or new ones against
+    /// the baseline.
+    pub failed: bool,
+    pub baseline: Option<BaselineOutcome>,
+    pub output: CyclesOutput,
+}
+
+/// What [`cycles`] hands back to render.
+pub enum CyclesOutput {
+    /// The `--json` document.
+    Json(Box<CyclesDocument>),
+    /// The graph and its analysis (human, dot, mermaid, SARIF).
+    Analysed {
+        graph: Box<ModuleGraph>,
+        report: Box<CyclesReport>,
+        elapsed: Duration,
+    },
+}
+
+/// The `graph cycles --json` document (docs/graph.md).
+#[derive(Debug, Serialize)]
+pub struct CyclesDocument {
+    #[serde(flatten)]
+    pub answer: Answer,
+    /// The cache buckets of this run, the result cache last.
+    pub cache: Vec<CacheStat>,
+    pub timings_ms: Timings,
+}
+
+/// The deterministic part of the document: what the result cache stores.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Fresh(Box<FreshAnswer>),
+    /// The stored answer of an earlier run, as stored.
+    Stored(serde_json::Map<String, Value>),
+}
+
+/// The answer computed by this run.
+#[derive(Debug, Serialize)]
+pub struct FreshAnswer {
+    #[serde(flatten)]
+    pub report: CyclesReport,
+    pub problems: Vec<FileProblem>,
+    pub unresolved: Value,
+}
+
+/// One cache's statistics in the document.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum CacheStat {
+    Bucket(BucketStats),
+    Result(ResultCacheStats),
+}
+
+/// The result cache's line in `cache`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultCacheStats {
+    pub bucket: &'static str,
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_rate: f64,
+    pub reparsed: usize,
+}
+
+impl ResultCacheStats {
+    fn new(hits: u64, misses: u64, reparsed: usize) -> ResultCacheStats {
+        let lookups = hits + misses;
+        ResultCacheStats {
+            bucket: RESULT_BUCKET,
+            hits,
+            misses,
+            hit_rate: if lookups == 0 {
+                0.0
+            } else {
+                hits as f64 / lookups as f64
+            },
+            reparsed,
+        }
+    }
+}
+
+/// `timings_ms`: phases of a fresh run; a stored answer has `total` only.
+#[derive(Debug, Serialize)]
+pub struct Timings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walk: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolve: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build: Option<u64>,
+    pub total: u64,
+}
+
+/// Runs `graph cycles`.
+pub fn cycles(
+    session: &GraphSession,
+    request: &CyclesRequest,
+    observer: &std::sync::Arc<dyn Observer>,
+) -> Result<CyclesRun, GraphError> {
+    let started = Instant::now();
+    let started_wall = SystemTime::now();
+    let memo = result_memo(session, request);
+    if let Some((memo, key)) = &memo {
+        match memo.check(*key) {
+            MemoCheck::Hit { output, reparsed } => {
+                return stored_answer(request.view, &output, reparsed, started);
+            }
+            MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
+        }
+    }
+    let loaded = session.load(&request.paths, &[], request.use_cache, observer);
+    let built = started.elapsed();
+    let options = AnalysisOptions {
+        max_cycles: request.max_cycles,
+        details: true,
+    };
+    let report = analyse(&loaded.graph, options);
+    let mut failed = report.views.get(request.view).groups > 0;
+    let baseline = match &request.baseline {
+        Some(mode) => Some(ratchet(&report, request.view, mode)?),
+        None => None,
+    };
+    if let Some(outcome) = &baseline {
+        failed = match outcome {
+            BaselineOutcome::Updated { .. } => false,
+            BaselineOutcome::Checked(diff) => !diff.passes(),
+        };
+    }
+    let elapsed = started.elapsed();
+    let graph = loaded.graph;
+    let output = if request.json {
+        let answer = FreshAnswer {
+            unresolved: format::unresolved_json(&graph, request.unresolved),
+            problems: graph.problems.clone(),
+            report,
+        };
+        let mut cache: Vec<CacheStat> = loaded
+            .cache_stats
+            .into_iter()
+            .map(CacheStat::Bucket)
+            .collect();
+        if let Some((memo, key)) = &memo {
+            // Stored without the run's own figures (cache, timings).
+            let stored = serde_json::to_string(&answer).map_err(GraphError::StoredResult)?;
+            memo.record(*key, &graph, &stored, started_wall);
+            cache.push(CacheStat::Result(ResultCacheStats::new(0, 1, 0)));
+        }
+        CyclesOutput::Json(Box::new(CyclesDocument {
+            answer: Answer::Fresh(Box::new(answer)),
+            cache,
+            timings_ms: Timings {
+                walk: Some(graph.stats.walk_ms),
+                parse: Some(graph.stats.parse_ms),
+                resolve: Some(graph.stats.resolve_ms),
+                build: Some(built.as_millis() as u64),
+                total: elapsed.as_millis() as u64,
+            },
+        }))
+    } else {
+        CyclesOutput::Analysed {
+            graph: Box::new(graph),
+            report: Box::new(report),
+            elapsed,
+        }
+    };
+    Ok(CyclesRun {
+        failed,
+        baseline,
+        output,
+    })
+}
+
+/// The document of a result-cache hit.
+fn stored_answer(
+    view: View,
+    output: &str,
+    reparsed: usize,
+    started: Instant,
+) -> Result<CyclesRun, GraphError> {
+    let stored: serde_json::Map<String, Value> =
+        serde_json::from_str(output).map_err(GraphError::StoredResult)?;
+    let failed = stored
+        .get("views")
+        .and_then(|v| v.get(view.name()))
+        .and_then(|v| v.get("groups"))
+        .and_then(Value::as_u64)
+        .is_some_and(|g| g > 0);
+    let document = CyclesDocument {
+        answer: Answer::Stored(stored),
+        cache: vec![CacheStat::Result(ResultCacheStats::new(1, 0, reparsed))],
+        timings_ms: Timings {
+            walk: None,
+            parse: None,
+            resolve: None,
+            build: None,
+            total: started.elapsed().as_millis() as u64,
+        },
+    };
+    Ok(CyclesRun {
+        failed,
+        baseline: None,
+        output: CyclesOutput::Json(Box::new(document)),
+    })
+}
+
+/// Writes or checks the baseline of `view`.
+fn ratchet(
+    report: &CyclesReport,
+    view: View,
+    mode: &BaselineMode,
+) -> Result<BaselineOutcome, GraphError> {
+    let current = format::baseline_lines(report, view);
+    match mode {
+        BaselineMode::Update(path) => {
+            let text = format::baseline_text(view, &current);
+            warmstart_fs::write_if_changed(path, text.as_bytes())?;
+            Ok(BaselineOutcome::Updated {
+                edges: current.len(),
+                view,
+                path: path.clone(),
+            })
+        }
+        BaselineMode::Check(path) => Ok(BaselineOutcome::Checked(
+            Baseline::read(path)?.diff(&current),
+        )),
+    }
+}
+
+/// The result cache of `cycles --json` and the key of this invocation, when
+/// it applies: JSON output, no baseline, cache on.
+fn result_memo(session: &GraphSession, request: &CyclesRequest) -> Option<(Memo, u128)> {
+    if !request.json || request.baseline.is_some() || !request.use_cache {
+        return None;
+    }
+    let cache = session.open_cache();
+    let dir = cache.dir()?;
+    let mut key = warmstart_cache::ContextHasher::new();
+    key.str("graph cycles --json")
+        .str(&request.max_cycles.to_string())
+        .str(if request.unresolved { "unresolved" } else { "" })
+        .str(&DEFAULT_MAX_FILE_BYTES.to_string());
+    for path in &request.paths {
+        let abs = session.absolute(path);
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+        key.str(&warmstart_fs::to_unix_relative(&session.root, &abs).unwrap_or_default());
+    }
+    let granularity = Duration::from_millis(session.cache.mtime_granularity_ms);
+    let memo = Memo::new(dir, &session.root, granularity, DEFAULT_MAX_FILE_BYTES);
+    Some((memo, key.finish()))
+}
