@@ -183,7 +183,7 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
     demo.step("apps build", || {
         let config = warmstart_appstore::AppsConfig::preset(warmstart_workspace::Preset::Calcom);
         let built =
-            warmstart_appstore::Build::new(&dir, &config).run(&|k| std::env::var(k).ok())?;
+            warmstart_appstore::Build::new(&dir, &config).run(&crate::settings::process_env)?;
         let report = warmstart_appstore::write(&built)?;
         let written = report
             .iter()

@@ -162,7 +162,7 @@ fn check_registries(ws: &Workspace) -> Check {
     if apps.registries.is_empty() || !ws.root.join(&apps.dir).is_dir() {
         return pass("registries", "no app store configured");
     }
-    let env = |k: &str| std::env::var(k).ok();
+    let env = crate::settings::process_env;
     // With `apps.lazy` the build also makes the lazy registries and the
     // route shards: a stale one of those is as wrong as a stale registry.
     let build = warmstart_appstore::Build::new(&ws.root, apps);
