@@ -120,7 +120,7 @@ impl EnvLog {
     }
 }
 
-struct Stamping {
+struct NoChange {
     files: ResultFiles,
     dir: PathBuf,
     key: u128,
@@ -132,7 +132,7 @@ pub struct Workflow<'c> {
     root: PathBuf,
     config: &'c AppsConfig,
     mode: Mode,
-    stamp: Option<Stamping>,
+    stamp: Option<NoChange>,
 }
 
 impl<'c> Workflow<'c> {
@@ -158,7 +158,7 @@ impl<'c> Workflow<'c> {
             {
                 key.str(&format!("{:?} {}", meta.modified().ok(), meta.len()));
             }
-            Stamping {
+            NoChange {
                 files: ResultFiles::new(dir, STAMP),
                 dir: dir.to_path_buf(),
                 key: key.finish(),

@@ -274,6 +274,49 @@ impl DevSettings {
     }
 }
 
+/// `apps build`'s settings: the workspace, with `apps.coreApps` from
+/// `--usage`/`--usage-db` when given, and the mode (flag, else `apps.lazy`).
+pub struct AppsSettings {
+    pub workspace: Workspace,
+    pub mode: warmstart_appstore::Mode,
+    /// Where `apps.coreApps` came from, when not from `warmstart.json`.
+    pub core_apps_from: Option<String>,
+}
+
+impl AppsSettings {
+    pub fn resolve(
+        global: &GlobalArgs,
+        args: &crate::commands::apps::BuildArgs,
+    ) -> miette::Result<AppsSettings> {
+        use crate::commands::apps::Mode;
+        use warmstart_appstore::usage;
+        let mut workspace = Workspace::load(global)?;
+        let lazy = match args.mode {
+            Some(mode) => mode == Mode::Lazy,
+            None => workspace.config.apps.lazy,
+        };
+        let mut core_apps_from = None;
+        if let Some(file) = &args.usage {
+            let display = file.display().to_string();
+            workspace.config.apps.core_apps = usage::top_apps(file, &display, args.core)?;
+            core_apps_from = Some(display);
+        }
+        if let Some(url) = &args.usage_db {
+            workspace.config.apps.core_apps = usage::top_apps_from_db(url, args.core)?;
+            core_apps_from = Some("the database".to_string());
+        }
+        Ok(AppsSettings {
+            workspace,
+            mode: if lazy {
+                warmstart_appstore::Mode::Lazy
+            } else {
+                warmstart_appstore::Mode::Compat
+            },
+            core_apps_from,
+        })
+    }
+}
+
 /// Reads `warmstart.json`, lays it over its preset and validates it; every
 /// error points at line:column of the file.
 pub fn load_config(root: &Path, path: &Path) -> miette::Result<(Config, Preset)> {

@@ -8,7 +8,7 @@ use warmstart_appstore::{CheckOutcome, FileStatus, Report, StampOutcome, Workflo
 
 use crate::cli::{CmdResult, GlobalArgs, Status};
 use crate::printer::{Paint, Printer};
-use crate::settings::{Workspace, process_env};
+use crate::settings::{AppsSettings, Workspace, process_env};
 
 #[derive(Debug, Subcommand)]
 pub enum AppsCommand {
@@ -61,15 +61,6 @@ pub enum Mode {
     Lazy,
 }
 
-impl From<Mode> for warmstart_appstore::Mode {
-    fn from(mode: Mode) -> Self {
-        match mode {
-            Mode::Compat => warmstart_appstore::Mode::Compat,
-            Mode::Lazy => warmstart_appstore::Mode::Lazy,
-        }
-    }
-}
-
 pub fn run(global: &GlobalArgs, printer: &Printer, cmd: AppsCommand) -> CmdResult {
     match cmd {
         AppsCommand::Build(args) => build(global, printer, args),
@@ -78,22 +69,14 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: AppsCommand) -> CmdResul
 }
 
 fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
-    let mut ws = Workspace::load(global)?;
-    let mode = args.mode.unwrap_or(if ws.config.apps.lazy {
-        Mode::Lazy
-    } else {
-        Mode::Compat
-    });
-    if let Some(usage) = &args.usage {
-        let display = usage.display().to_string();
-        let top = warmstart_appstore::usage::top_apps(usage, &display, args.core)?;
-        printer.verbose(format!("core apps from {display}: {}", top.join(", ")));
-        ws.config.apps.core_apps = top;
-    }
-    if let Some(url) = &args.usage_db {
-        let top = warmstart_appstore::usage::top_apps_from_db(url, args.core)?;
-        printer.verbose(format!("core apps from the database: {}", top.join(", ")));
-        ws.config.apps.core_apps = top;
+    let AppsSettings {
+        workspace: ws,
+        mode,
+        core_apps_from,
+    } = AppsSettings::resolve(global, &args)?;
+    if let Some(from) = core_apps_from {
+        let top = ws.config.apps.core_apps.join(", ");
+        printer.verbose(format!("core apps from {from}: {top}"));
     }
     let config = &ws.config.apps;
     if config.registries.is_empty() {
@@ -110,7 +93,7 @@ fn build(global: &GlobalArgs, printer: &Printer, args: BuildArgs) -> CmdResult {
     } else {
         Some(ws.write_lock(printer)?)
     };
-    let workflow = Workflow::new(&ws.root, &ws.config.apps, mode.into()).with_stamp(&ws.cache());
+    let workflow = Workflow::new(&ws.root, &ws.config.apps, mode).with_stamp(&ws.cache());
     if args.check {
         return check(printer, &workflow);
     }
@@ -211,10 +194,10 @@ fn print_report(printer: &Printer, report: &Report) {
     print_unsettled(printer, &report.stamp);
 }
 
-fn watch(ws: &Workspace, printer: &Printer, mode: Mode) -> CmdResult {
+fn watch(ws: &Workspace, printer: &Printer, mode: warmstart_appstore::Mode) -> CmdResult {
     let config = ws.config.apps.clone();
     let store = ws.root.join(&config.dir);
-    let workflow = Workflow::new(&ws.root, &config, mode.into());
+    let workflow = Workflow::new(&ws.root, &config, mode);
     let rebuild = || match workflow.build(&process_env) {
         Ok(report) => print_report(printer, &report),
         Err(err) => printer.error(&miette::Report::new(err)),
