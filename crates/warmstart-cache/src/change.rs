@@ -168,13 +168,16 @@ impl Inputs {
     /// the work *started*, so anything changed while it ran is unsettled.
     /// `root` resolves relative keys.
     pub fn record(root: &Path, keys: Vec<String>, follow: Follow, recorded: SystemTime) -> Inputs {
-        let paths = keys
-            .into_par_iter()
-            .map(|key| {
-                let stamp = stat(&root.join(&key), follow);
-                (key, stamp)
-            })
-            .collect();
+        let stamp = |key: String| {
+            let stamp = stat(&root.join(&key), follow);
+            (key, stamp)
+        };
+        // Fewer stats than it takes to wake the thread pool: in order.
+        let paths = if keys.len() < 1024 {
+            keys.into_iter().map(stamp).collect()
+        } else {
+            keys.into_par_iter().map(stamp).collect()
+        };
         Inputs {
             recorded_ns: unix_ns(recorded),
             follow,
