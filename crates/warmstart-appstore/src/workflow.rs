@@ -7,7 +7,7 @@
 //! app-store folder and group folders, each app folder and the sub-folders
 //! the maps look into, each metadata file and JSON it imports, the outputs
 //! themselves) and the environment variables metadata read are stored with
-//! the report as `apps-stamp-v2` in the cache folder. When every one of
+//! the report as `apps-stamp-v2.json` in the cache folder. When every one of
 //! them is unchanged and settled, the outputs are unchanged too and a run
 //! ends after ~400 `stat`s, without reading or printing anything. A build
 //! whose inputs changed within the file system's timestamp granularity is
@@ -171,12 +171,12 @@ impl<'c> Workflow<'c> {
     /// The stored report, when nothing the outputs depend on changed.
     fn fresh(&self, env: EnvFn) -> Option<Stored> {
         let stamp = self.stamp.as_ref()?;
-        let index = stamp.files.index::<()>(stamp.key).ok()?;
+        let index = stamp.files.index::<Stored>(stamp.key).ok()?;
         let env = |name: &str| env(name);
         if index.inputs.check(Path::new("/"), stamp.granularity, &env) != Change::Unchanged {
             return None;
         }
-        serde_json::from_str(&stamp.files.output(&index).ok()?).ok()
+        Some(index.meta)
     }
 
     fn run(&self, env: EnvFn) -> Result<BuildOutput, AppsError> {
@@ -309,8 +309,7 @@ impl<'c> Workflow<'c> {
             apps: output.apps,
             files: files.to_vec(),
         };
-        let text = serde_json::to_string(&stored).unwrap_or_default();
-        stamp.files.store(stamp.key, &text, inputs, ());
+        stamp.files.store_index(stamp.key, inputs, stored);
         StampOutcome::Saved
     }
 }

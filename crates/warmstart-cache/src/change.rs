@@ -402,6 +402,25 @@ impl ResultFiles {
         self.update_index(&index);
     }
 
+    /// Stores a result small enough to live in the index itself (`meta`):
+    /// one file, one sync; read back with [`ResultFiles::index`].
+    pub fn store_index<M: Serialize>(&self, key: u128, inputs: Inputs, meta: M) {
+        let index = ResultIndex {
+            version: self.version,
+            warmstart: env!("CARGO_PKG_VERSION").to_string(),
+            key: format!("{key:032x}"),
+            output: String::new(),
+            inputs,
+            meta,
+        };
+        if let Some(dir) = self.index.parent()
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            return;
+        }
+        self.update_index(&index);
+    }
+
     /// Forgets the stored result (a caller that cannot vouch for it).
     pub fn remove(&self) {
         let _ = std::fs::remove_file(&self.index);
