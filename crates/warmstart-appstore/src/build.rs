@@ -50,6 +50,19 @@ pub struct GeneratedFile {
     pub contents: String,
     /// Entries over all maps of the file.
     pub entries: usize,
+    /// A registry app-store-cli also writes, or one of warmstart's own.
+    pub kind: FileKind,
+}
+
+/// Who else would write a generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// One of `apps.registries`: the files app-store-cli writes.
+    Registry,
+    /// Lazy mode's own files (lazy registries, route shards), recorded in
+    /// the manifest that `apps clean` reads.
+    Lazy,
 }
 
 /// What happened (or would happen) to one file.
@@ -181,6 +194,7 @@ impl<'c> Build<'c> {
                 abs: store.join(file_name),
                 contents,
                 entries,
+                kind: FileKind::Registry,
             });
         }
         // An app folder removed while we were reading would make the output

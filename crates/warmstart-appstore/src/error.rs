@@ -15,7 +15,7 @@ pub enum AppsError {
 
     #[error("cannot read {path}: {source}")]
     #[diagnostic(
-        code(apps::read),
+        code(warmstart::apps::read),
         help("check the file's permissions, or that it is a file and not a folder")
     )]
     Read {
@@ -26,7 +26,7 @@ pub enum AppsError {
 
     #[error("app folder {path} disappeared while warmstart was reading it")]
     #[diagnostic(
-        code(apps::vanished),
+        code(warmstart::apps::vanished),
         help(
             "something removed or renamed it during the build (or it is a dangling link); run the command again"
         )
@@ -35,7 +35,7 @@ pub enum AppsError {
 
     #[error("app folder name {name:?} in {parent} is not a safe path segment")]
     #[diagnostic(
-        code(apps::unsafe_name),
+        code(warmstart::apps::unsafe_name),
         help(
             "rename the folder: app names may not contain `/`, `\\`, `\"` or control characters, must be UTF-8, and may not be `.` or `..`"
         )
@@ -44,7 +44,7 @@ pub enum AppsError {
 
     #[error("apps {first} and {second} would both be imported as `{identifier}`")]
     #[diagnostic(
-        code(apps::name_collision),
+        code(warmstart::apps::name_collision),
         help(
             "app-store-cli turns `-` and `.` into `_`, so the generated file would declare `{identifier}` twice and not compile; rename one of the folders"
         )
@@ -57,6 +57,8 @@ pub enum AppsError {
 
     #[error("--usage-db {url}: {what}: {detail}")]
     #[diagnostic(
+        // Older than the `warmstart::<area>::<code>` scheme, and pinned by
+        // the usage-db snapshots.
         code(apps::usage_db),
         help(
             "check that the server runs and listens there, the user and password, and that the database is Cal.com's (it needs the \"Credential\" table); or list core apps in warmstart.json (`apps.coreApps`) or pass --usage FILE"
@@ -70,14 +72,14 @@ pub enum AppsError {
 
     #[error("the app store folder {path} does not exist")]
     #[diagnostic(
-        code(apps::no_store),
+        code(warmstart::apps::no_store),
         help("set `apps.dir` in warmstart.json to the app-store folder")
     )]
     NoStore { path: String },
 
     #[error("registry {file} › {map}: {message}")]
     #[diagnostic(
-        code(apps::config),
+        code(warmstart::apps::config),
         help("fix `apps.registries` in warmstart.json; see docs/apps.md")
     )]
     Config {
@@ -87,7 +89,7 @@ pub enum AppsError {
     },
 
     #[error(transparent)]
-    #[diagnostic(code(apps::write))]
+    #[diagnostic(code(warmstart::apps::write))]
     Fs(#[from] warmstart_fs::FsError),
 }
 

@@ -116,6 +116,53 @@ fn evaluate(
 ) -> Result<EvaluatedModule, AppsError> {
     allocator.reset();
     let allocator = &*allocator;
+    let program = parse(allocator, path, display, text)?;
+    let mut scope = Scope {
+        text,
+        env,
+        runtime_env,
+        consts: HashMap::new(),
+        json: HashMap::new(),
+        imported: HashMap::new(),
+    };
+    let mut found = Found::default();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for stmt in &program.body {
+        found.statement(stmt, &mut scope, dir, display)?;
+    }
+    let metadata = match (found.metadata_expr, found.metadata_local) {
+        (Some(expr), _) => scope.eval(expr, 0, false),
+        (None, Some(local)) => match scope.consts.get(local) {
+            Some(expr) => scope.eval(expr, 0, false),
+            None => JsValue::Opaque(Opaque {
+                span: 0..0,
+                reason: format!("`metadata` re-exports `{local}`, which is not a local constant"),
+                expr: 0..0,
+            }),
+        },
+        (None, None) => JsValue::empty_object(),
+    };
+    let cast = match found.metadata_expr {
+        Some(Expression::TSAsExpression(e)) => Some(range(e.type_annotation.span())),
+        _ => None,
+    };
+    Ok(EvaluatedModule {
+        metadata,
+        local_imports: found.local_imports,
+        json_files: found.json_files,
+        imports: found.imports,
+        cast,
+    })
+}
+
+/// Parses `text` (refusing what would make the parser backtrack without
+/// end); a syntax error is the file's error, at its place.
+fn parse<'a>(
+    allocator: &'a Allocator,
+    path: &Path,
+    display: &str,
+    text: &'a str,
+) -> Result<Program<'a>, AppsError> {
     if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
         return Err(
             SourceError::new(Path::new(display), text, 0..0, message, "here")
@@ -146,79 +193,29 @@ fn evaluate(
         .with_help("app-store-cli would fail to load this file too; fix the syntax")
         .into());
     }
+    Ok(ret.program)
+}
 
-    let mut scope = Scope {
-        text,
-        env,
-        runtime_env,
-        consts: HashMap::new(),
-        json: HashMap::new(),
-        imported: HashMap::new(),
-    };
-    let mut local_imports = Vec::new();
-    let mut json_files = Vec::new();
-    let mut imports = Vec::new();
-    let mut metadata_local: Option<&str> = None;
-    let mut metadata_expr: Option<&Expression> = None;
-    let dir = path.parent().unwrap_or(Path::new("."));
+/// What the top-level statements of a metadata file say.
+#[derive(Default)]
+struct Found<'a> {
+    local_imports: Vec<String>,
+    json_files: Vec<std::path::PathBuf>,
+    imports: Vec<ImportBinding>,
+    metadata_local: Option<&'a str>,
+    metadata_expr: Option<&'a Expression<'a>>,
+}
 
-    for stmt in &ret.program.body {
+impl<'a> Found<'a> {
+    fn statement(
+        &mut self,
+        stmt: &'a Statement<'a>,
+        scope: &mut Scope<'_, 'a>,
+        dir: &Path,
+        display: &str,
+    ) -> Result<(), AppsError> {
         match stmt {
-            Statement::ImportDeclaration(import) => {
-                let source = import.source.value.as_str();
-                if source.starts_with('.') {
-                    local_imports.push(source.to_string());
-                }
-                let Some(specifiers) = &import.specifiers else {
-                    continue;
-                };
-                for spec in specifiers {
-                    let is_json = source.starts_with('.') && source.ends_with(".json");
-                    let (local, imported, spec_type) = match spec {
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => (
-                            s.local.name.as_str(),
-                            Some(s.imported.name().to_string()),
-                            s.import_kind.is_type(),
-                        ),
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
-                            (d.local.name.as_str(), None, false)
-                        }
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
-                            (n.local.name.as_str(), Some("*".to_string()), false)
-                        }
-                    };
-                    let type_only = import.import_kind.is_type() || spec_type;
-                    if !is_json {
-                        imports.push(ImportBinding {
-                            local: local.to_string(),
-                            imported,
-                            source: source.to_string(),
-                            type_only,
-                        });
-                    }
-                    if type_only {
-                        continue;
-                    }
-                    match spec {
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d)
-                            if source.starts_with('.') && source.ends_with(".json") =>
-                        {
-                            let value = load_json(dir, source, display, text, import.source.span)?;
-                            json_files.push(dir.join(source));
-                            scope.json.insert(d.local.name.as_str(), value);
-                        }
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
-                            scope.imported.insert(s.local.name.as_str(), source);
-                        }
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
-                            scope.imported.insert(d.local.name.as_str(), source);
-                        }
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
-                            scope.imported.insert(n.local.name.as_str(), source);
-                        }
-                    }
-                }
-            }
+            Statement::ImportDeclaration(import) => self.import(import, scope, dir, display)?,
             Statement::VariableDeclaration(decl) => scope.declare(decl),
             Statement::ExportDeclaration(export) => {
                 if let Declaration::VariableDeclaration(decl) = &export.declaration {
@@ -228,7 +225,7 @@ fn evaluate(
                             (&d.id, &d.init)
                             && id.name == "metadata"
                         {
-                            metadata_expr = Some(init);
+                            self.metadata_expr = Some(init);
                         }
                     }
                 }
@@ -236,36 +233,76 @@ fn evaluate(
             Statement::ExportNamedDeclaration(export) => {
                 for spec in &export.specifiers {
                     if spec.exported.name() == "metadata" {
-                        metadata_local = Some(spec.local.name().as_str());
+                        self.metadata_local = Some(spec.local.name().as_str());
                     }
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    let metadata = match (metadata_expr, metadata_local) {
-        (Some(expr), _) => scope.eval(expr, 0, false),
-        (None, Some(local)) => match scope.consts.get(local) {
-            Some(expr) => scope.eval(expr, 0, false),
-            None => JsValue::Opaque(Opaque {
-                span: 0..0,
-                reason: format!("`metadata` re-exports `{local}`, which is not a local constant"),
-                expr: 0..0,
-            }),
-        },
-        (None, None) => JsValue::empty_object(),
-    };
-    let cast = match metadata_expr {
-        Some(Expression::TSAsExpression(e)) => Some(range(e.type_annotation.span())),
-        _ => None,
-    };
-    Ok(EvaluatedModule {
-        metadata,
-        local_imports,
-        json_files,
-        imports,
-        cast,
-    })
+
+    /// An import: recorded as a binding, and a local JSON file loaded.
+    fn import(
+        &mut self,
+        import: &'a ImportDeclaration<'a>,
+        scope: &mut Scope<'_, 'a>,
+        dir: &Path,
+        display: &str,
+    ) -> Result<(), AppsError> {
+        let source = import.source.value.as_str();
+        if source.starts_with('.') {
+            self.local_imports.push(source.to_string());
+        }
+        let Some(specifiers) = &import.specifiers else {
+            return Ok(());
+        };
+        for spec in specifiers {
+            let is_json = source.starts_with('.') && source.ends_with(".json");
+            let (local, imported, spec_type) = match spec {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => (
+                    s.local.name.as_str(),
+                    Some(s.imported.name().to_string()),
+                    s.import_kind.is_type(),
+                ),
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
+                    (d.local.name.as_str(), None, false)
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
+                    (n.local.name.as_str(), Some("*".to_string()), false)
+                }
+            };
+            let type_only = import.import_kind.is_type() || spec_type;
+            if !is_json {
+                self.imports.push(ImportBinding {
+                    local: local.to_string(),
+                    imported,
+                    source: source.to_string(),
+                    type_only,
+                });
+            }
+            if type_only {
+                continue;
+            }
+            match spec {
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(d) if is_json => {
+                    let value = load_json(dir, source, display, scope.text, import.source.span)?;
+                    self.json_files.push(dir.join(source));
+                    scope.json.insert(d.local.name.as_str(), value);
+                }
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    scope.imported.insert(s.local.name.as_str(), source);
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(d) => {
+                    scope.imported.insert(d.local.name.as_str(), source);
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(n) => {
+                    scope.imported.insert(n.local.name.as_str(), source);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn load_json(

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::build::{Build, BuildOutput, GeneratedFile, eval_filter};
+use crate::build::{Build, BuildOutput, FileKind, GeneratedFile, eval_filter};
 use crate::config::{ImportStyle, RegistryMap};
 use crate::discover::discover;
 use crate::error::{AppsError, json_error};
@@ -108,43 +108,10 @@ impl Build<'_> {
                 message: format!("invalid regular expression {p:?}: {e}"),
             })?;
         let dirs = discover(&store, &display, &self.config.group_dirs)?;
-        let mut loaded = Vec::new();
-        for dir in &dirs {
-            let abs = store.join(&dir.path);
-            let shown = |f: &str| format!("{display}/{}/{f}", dir.path);
-            let mut entry = Entry {
-                value: JsValue::empty_object(),
-                text: None,
-                cast: None,
-            };
-            let mut imports = Vec::new();
-            if let Ok(text) = std::fs::read_to_string(abs.join("config.json")) {
-                let value: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| json_error(&shown("config.json"), &text, &e))?;
-                entry.value = value.into();
-            } else if let Ok(text) = std::fs::read_to_string(abs.join("_metadata.ts")) {
-                let module = evaluate_metadata_runtime(
-                    &abs.join("_metadata.ts"),
-                    &shown("_metadata.ts"),
-                    &text,
-                )?;
-                entry.value = module.metadata;
-                entry.cast = module.cast.map(|r| text[r].to_string());
-                for b in module.imports {
-                    let source = if b.source.starts_with('.') {
-                        let joined = warmstart_fs::normalize_lexically(
-                            &Path::new(&dir.path).join(&b.source),
-                        );
-                        format!("./{}", joined.to_string_lossy().replace('\\', "/"))
-                    } else {
-                        b.source.clone()
-                    };
-                    imports.push((b.local.clone(), b.statement(&source)));
-                }
-                entry.text = Some(text);
-            }
-            loaded.push((dir, entry, imports));
-        }
+        let loaded = dirs
+            .iter()
+            .map(|dir| self.load_entry(&store, &display, dir))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut files = Vec::new();
         for (file_name, registry) in self.config.registries.iter() {
             if registry.maps.iter().any(|(_, m)| !is_metadata_map(m)) {
@@ -224,11 +191,55 @@ impl Build<'_> {
                 abs: store.join(&name),
                 contents,
                 entries,
+                kind: FileKind::Lazy,
             });
         }
         files.push(self.app_registry(&store, &display, &loaded)?);
         files.extend(self.category_maps(&store, &display, &loaded)?);
         Ok(files)
+    }
+
+    /// One app's metadata for the lazy registries: `config.json`, else
+    /// `_metadata.ts` evaluated (with its imports, rebased on the store).
+    fn load_entry<'d>(
+        &self,
+        store: &Path,
+        display: &str,
+        dir: &'d crate::discover::AppDir,
+    ) -> Result<Loaded<'d>, AppsError> {
+        let abs = store.join(&dir.path);
+        let shown = |f: &str| format!("{display}/{}/{f}", dir.path);
+        let mut entry = Entry {
+            value: JsValue::empty_object(),
+            text: None,
+            cast: None,
+        };
+        let mut imports = Vec::new();
+        if let Ok(text) = std::fs::read_to_string(abs.join("config.json")) {
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| json_error(&shown("config.json"), &text, &e))?;
+            entry.value = value.into();
+        } else if let Ok(text) = std::fs::read_to_string(abs.join("_metadata.ts")) {
+            let module = evaluate_metadata_runtime(
+                &abs.join("_metadata.ts"),
+                &shown("_metadata.ts"),
+                &text,
+            )?;
+            entry.value = module.metadata;
+            entry.cast = module.cast.map(|r| text[r].to_string());
+            for b in module.imports {
+                let source = if b.source.starts_with('.') {
+                    let joined =
+                        warmstart_fs::normalize_lexically(&Path::new(&dir.path).join(&b.source));
+                    format!("./{}", joined.to_string_lossy().replace('\\', "/"))
+                } else {
+                    b.source.clone()
+                };
+                imports.push((b.local.clone(), b.statement(&source)));
+            }
+            entry.text = Some(text);
+        }
+        Ok((dir, entry, imports))
     }
 
     /// Folder name → the app's entry module (`./alby` for `alby/index.ts`).
@@ -351,6 +362,7 @@ impl Build<'_> {
             abs: store.join(name),
             contents: t,
             entries: loaders.len(),
+            kind: FileKind::Lazy,
         })
     }
 
@@ -408,6 +420,7 @@ impl Build<'_> {
                 abs: store.join(&name),
                 contents: t,
                 entries: apps.len(),
+                kind: FileKind::Lazy,
             });
         }
         Ok(files)

@@ -23,12 +23,14 @@ mod natural_sort;
 mod ordered;
 mod print;
 mod shards;
-pub mod stamp;
 pub mod usage;
 mod value;
 pub mod watch;
+pub mod workflow;
 
-pub use build::{Build, BuildOutput, CheckedFile, FileStatus, GeneratedFile, check, write};
+pub use build::{
+    Build, BuildOutput, CheckedFile, FileKind, FileStatus, GeneratedFile, check, write,
+};
 pub use config::{
     AppsConfig, Filter, ImportStyle, ImportTarget, RegistryFile, RegistryMap, RouteShards,
 };
@@ -41,3 +43,4 @@ pub use eval::{
 pub use lazy::lazy_name;
 pub use ordered::OrderedMap;
 pub use value::{JsValue, Opaque};
+pub use workflow::{CheckOutcome, FileReport, Mode, Report, StampOutcome, Workflow};

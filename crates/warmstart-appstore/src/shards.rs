@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::build::{Build, GeneratedFile};
+use crate::build::{Build, FileKind, GeneratedFile};
 use crate::config::RouteShards;
 use crate::error::AppsError;
 use crate::print::{Value, print_key};
@@ -87,6 +87,7 @@ impl Build<'_> {
                 abs,
                 contents: text,
                 entries: 1,
+                kind: FileKind::Lazy,
             });
         }
         Ok(files)

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub enum AssetsError {
     #[error("no asset rules are configured")]
     #[diagnostic(
-        code(assets::no_rules),
+        code(warmstart::assets::no_rules),
         help(
             "add rules to warmstart.json, e.g. \"assets\": {{ \"rules\": [{{ \"from\": \"packages/*/static/**\", \"to\": \"apps/web/public/{{dir}}/[name][ext]\" }}] }}, or use the calcom preset"
         )
@@ -18,7 +18,7 @@ pub enum AssetsError {
 
     #[error("bad glob {glob:?} in assets.{field}: {message}")]
     #[diagnostic(
-        code(assets::bad_glob),
+        code(warmstart::assets::bad_glob),
         help("globs are repo-relative and use `/`, `*`, `**`, `?`, `[..]`, `{{a,b}}`")
     )]
     BadGlob {
@@ -29,7 +29,7 @@ pub enum AssetsError {
 
     #[error("two sources map to {dest}: {first} and {second}")]
     #[diagnostic(
-        code(assets::collision),
+        code(warmstart::assets::collision),
         help("`[name][ext]` flattens folders; rename one file or add an `exclude` glob")
     )]
     Collision {
@@ -40,20 +40,20 @@ pub enum AssetsError {
 
     #[error("refused {path}: {why}")]
     #[diagnostic(
-        code(assets::outside_root),
+        code(warmstart::assets::outside_root),
         help("sources and destinations must stay inside the repository root")
     )]
     OutsideRoot { path: String, why: String },
 
     #[error("source {source_path} gives an empty `{{dir}}` for rule {from:?}")]
     #[diagnostic(
-        code(assets::empty_dir),
+        code(warmstart::assets::empty_dir),
         help("the first `**` of `from` must match at least one folder")
     )]
     EmptyDir { source_path: String, from: String },
 
     #[error("{action} {}: {source}", path.display())]
-    #[diagnostic(code(assets::io))]
+    #[diagnostic(code(warmstart::assets::io))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -63,7 +63,7 @@ pub enum AssetsError {
 
     #[error("cannot read the assets manifest {}: {message}", path.display())]
     #[diagnostic(
-        code(assets::manifest),
+        code(warmstart::assets::manifest),
         help(
             "it is only a record of what warmstart made; if it is damaged, remove it and the files it listed by hand"
         )
@@ -71,7 +71,7 @@ pub enum AssetsError {
     Manifest { path: PathBuf, message: String },
 
     #[error(transparent)]
-    #[diagnostic(code(assets::write))]
+    #[diagnostic(code(warmstart::assets::write))]
     Fs(#[from] warmstart_fs::FsError),
 }
 

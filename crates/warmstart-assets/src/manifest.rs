@@ -85,6 +85,10 @@ pub struct ScanCache {
     pub key: String,
     pub dirs: Vec<DirInfo>,
     pub files: Vec<String>,
+    /// Every walked folder's stamp, as of the walk's start: the walk is
+    /// reused while they are unchanged and settled.
+    #[serde(default)]
+    pub inputs: warmstart_cache::Inputs,
     /// Entries whose names are not UTF-8 (shown lossily): they cannot be
     /// named in the manifest or in a URL, so they are left out, and their
     /// folder is linked file by file.
@@ -96,8 +100,6 @@ pub struct ScanCache {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DirInfo {
     pub path: String,
-    /// mtime in ns: any entry added, removed or renamed changes it.
-    pub mtime: i64,
     /// Plain files directly inside (not hidden, not excluded).
     pub files: u32,
     /// Only plain files inside: a whole-folder link shows exactly them.

@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use warmstart_cache::Change;
 
 use crate::config::AssetsConfig;
 use crate::error::{AssetsError, Result};
@@ -202,63 +205,14 @@ pub fn link_target(dest: &str, source: &str) -> PathBuf {
     out
 }
 
+/// The assets have no cache settings: their walk is trusted as soon as no
+/// folder changed after it started (recorded then, see `walk`).
+const SETTLE: Duration = Duration::ZERO;
+
 fn cache_is_fresh(root: &Path, rules: &Rules, cached: &ScanCache) -> bool {
-    cached.key == rules.key && !cached.dirs.is_empty() && dir_mtimes_unchanged(root, &cached.dirs)
-}
-
-/// Stats every walked folder. On Unix the paths are looked up relative to
-/// an open handle on their common parent: most of a `stat`'s cost is the
-/// path walk, and this is the no-change run's hottest loop.
-#[cfg(unix)]
-fn dir_mtimes_unchanged(root: &Path, dirs: &[DirInfo]) -> bool {
-    use rustix::fs::{AtFlags, Mode, OFlags};
-    let common = common_dir(dirs);
-    let base = root.join(common);
-    let Ok(fd) = rustix::fs::open(
-        &base,
-        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) else {
-        return false;
-    };
-    dirs.iter().all(|d| {
-        let rel = d.path[common.len()..].trim_start_matches('/');
-        let rel = if rel.is_empty() { "." } else { rel };
-        rustix::fs::statat(&fd, rel, AtFlags::empty()).is_ok_and(|st| {
-            #[allow(clippy::unnecessary_cast)]
-            let ns = st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64;
-            ns == d.mtime
-        })
-    })
-}
-
-#[cfg(not(unix))]
-fn dir_mtimes_unchanged(root: &Path, dirs: &[DirInfo]) -> bool {
-    dirs.iter().all(|d| {
-        std::fs::metadata(root.join(&d.path))
-            .is_ok_and(|m| crate::manifest::mtime_ns(&m) == d.mtime)
-    })
-}
-
-/// The longest folder prefix shared by every path (the Unix scan opens it once).
-#[cfg(any(unix, test))]
-fn common_dir(dirs: &[DirInfo]) -> &str {
-    let first = dirs[0].path.as_str();
-    let mut len = first.len();
-    for d in &dirs[1..] {
-        let p = d.path.as_str();
-        len = len.min(p.len());
-        while !(p.as_bytes()[..len] == first.as_bytes()[..len]
-            && (p.len() == len || p.as_bytes()[len] == b'/')
-            && (first.len() == len || first.as_bytes()[len] == b'/'))
-        {
-            match first[..len].rfind('/') {
-                Some(i) => len = i,
-                None => return "",
-            }
-        }
-    }
-    &first[..len]
+    cached.key == rules.key
+        && !cached.inputs.paths.is_empty()
+        && cached.inputs.check(root, SETTLE, &|_| None) == Change::Unchanged
 }
 
 #[cfg(test)]
@@ -279,25 +233,6 @@ mod tests {
             render("p/{dir}/[name][ext]", "a", "x/a/static/LICENSE"),
             "p/a/LICENSE"
         );
-    }
-
-    #[test]
-    fn common_folder_of_the_walk() {
-        let dirs = |paths: &[&str]| -> Vec<DirInfo> {
-            paths
-                .iter()
-                .map(|p| DirInfo {
-                    path: p.to_string(),
-                    mtime: 0,
-                    files: 0,
-                    pure: true,
-                })
-                .collect()
-        };
-        assert_eq!(common_dir(&dirs(&["a/b", "a/b/c", "a/b/d/e"])), "a/b");
-        assert_eq!(common_dir(&dirs(&["a/bc", "a/b"])), "a");
-        assert_eq!(common_dir(&dirs(&["x/y", "z"])), "");
-        assert_eq!(common_dir(&dirs(&["a/b"])), "a/b");
     }
 
     #[test]

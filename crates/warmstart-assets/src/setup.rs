@@ -16,7 +16,7 @@ use crate::config::ModeChoice;
 use crate::error::{AssetsError, Result};
 use crate::link::{Linker, Mode, dir_mode, file_chain, min_rank};
 use crate::manifest::{Entry, Manifest};
-use crate::plan::{Plan, parent};
+use crate::plan::{Group, Plan, parent};
 use crate::verify::{Check, links_to_source, settle_pending, verify};
 
 /// How `setup` runs.
@@ -286,6 +286,8 @@ fn repair(root: &Path, m: &mut Manifest, report: &mut SetupReport) -> bool {
     true
 }
 
+/// Compares the plan with the manifest and the disk: what to remove, which
+/// folders to make, what to link (in that order).
 fn decide(
     assets: &Assets,
     plan: &Plan,
@@ -294,190 +296,266 @@ fn decide(
     opts: &SetupOptions<'_>,
     report: &mut SetupReport,
 ) -> Result<Vec<Op>> {
-    let root = assets.root.as_path();
-    let rank = min_rank(opts.mode);
-    let mut removes = Vec::new();
-    let mut mkdirs: BTreeSet<String> = BTreeSet::new();
-    let mut links = Vec::new();
-    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut decision = Decision {
+        assets,
+        plan,
+        opts,
+        root: assets.root.as_path(),
+        rank: min_rank(opts.mode),
+        removes: Vec::new(),
+        mkdirs: BTreeSet::new(),
+        links: Vec::new(),
+        touched: BTreeSet::new(),
+    };
     for (gi, g) in plan.groups.iter().enumerate() {
+        decision.group(gi, g, m, stat, report)?;
+    }
+    decision.obsolete(m);
+    let mut ops = decision.removes;
+    ops.extend(decision.mkdirs.into_iter().map(|path| Op::MakeDir { path }));
+    ops.extend(decision.links);
+    Ok(ops)
+}
+
+/// What [`decide`] gathers, group by group.
+struct Decision<'a, 'o> {
+    assets: &'a Assets,
+    plan: &'a Plan,
+    opts: &'a SetupOptions<'o>,
+    root: &'a Path,
+    /// The least link rank that is good enough (a copy is not when links work).
+    rank: u8,
+    removes: Vec<Op>,
+    mkdirs: BTreeSet<String>,
+    links: Vec<Op>,
+    /// Destinations the plan still has (the others are obsolete).
+    touched: BTreeSet<String>,
+}
+
+impl Decision<'_, '_> {
+    /// One destination folder: kept as a whole, linked as a whole, or
+    /// made and filled file by file.
+    fn group(
+        &mut self,
+        gi: usize,
+        g: &Group,
+        m: &mut Manifest,
+        stat: &mut Stat<'_>,
+        report: &mut SetupReport,
+    ) -> Result<()> {
         let d = g.dest_dir.as_str();
-        check_ancestors(assets, stat, d, &mut mkdirs)?;
+        check_ancestors(self.assets, stat, d, &mut self.mkdirs)?;
         if let Some(e) = m.entries.get(d)
             && e.source == g.link_source
-            && e.mode.rank() >= rank
-            && links_to_source(root, d, e)
+            && e.mode.rank() >= self.rank
+            && links_to_source(self.root, d, e)
         {
             report.kept += g.assets.len();
-            touched.insert(d.to_string());
-            continue;
+            self.touched.insert(d.to_string());
+            return Ok(());
         }
-        let mut d_meta = if mkdirs.iter().any(|p| d.starts_with(&format!("{p}/"))) {
+        let mut d_meta = if self.mkdirs.iter().any(|p| d.starts_with(&format!("{p}/"))) {
             None
         } else {
             stat.get(d)
         };
-        if let Some(e) = m.entries.get(d).cloned() {
-            if e.mode.is_link() {
-                let check = d_meta.as_ref().map(|meta| verify(root, d, &e, meta));
-                let same_source = e.source == g.link_source;
-                if check == Some(Check::Valid) && same_source && e.mode.rank() >= rank {
-                    report.kept += g.assets.len();
-                    touched.insert(d.to_string());
-                    continue;
-                }
-                match check {
-                    Some(Check::Foreign) => {
-                        m.entries.remove(d);
-                    }
-                    Some(_) => {
-                        removes.push(Op::Remove {
-                            path: d.to_string(),
-                            mode: e.mode,
-                        });
-                        d_meta = None;
-                    }
-                    None => {
-                        m.entries.remove(d);
-                    }
-                }
-            } else if e.mode == Mode::Dir && d_meta.is_none() {
-                m.entries.remove(d);
-            }
+        if self.recorded_folder(g, m, &mut d_meta) {
+            report.kept += g.assets.len();
+            self.touched.insert(d.to_string());
+            return Ok(());
         }
         let exists_as_dir = d_meta.as_ref().is_some_and(|meta| meta.is_dir());
         if let Some(meta) = &d_meta
             && !meta.is_dir()
+            && !self.replace_foreign_folder(g, meta, report)
         {
-            {
-                let reason = format!(
-                    "{d} is a {} that warmstart did not make",
-                    if meta.is_symlink() { "link" } else { "file" }
-                );
-                // A link that points exactly where warmstart's own would is
-                // one a `kill -9` made before the manifest recorded it:
-                // replacing it loses nothing.
-                let ours = meta.is_symlink()
-                    && g.link_source.as_deref().is_some_and(|s| {
-                        fs::read_link(root.join(d))
-                            .is_ok_and(|t| t == crate::plan::link_target(d, s))
-                    });
-                if !opts.force && !ours {
-                    for &i in &g.assets {
-                        report.conflicts.push(Problem {
-                            path: plan.assets[i].dest.clone(),
-                            source: Some(plan.assets[i].source.clone()),
-                            reason: reason.clone(),
-                        });
-                    }
-                    continue;
-                }
-                removes.push(Op::Remove {
-                    path: d.to_string(),
-                    mode: Mode::Symlink,
-                });
-            }
+            return Ok(());
         }
         if !exists_as_dir {
-            if let (Some(src), Some(mode), false) = (&g.link_source, dir_mode(opts.mode), opts.lazy)
+            if let (Some(src), Some(mode), false) =
+                (&g.link_source, dir_mode(self.opts.mode), self.opts.lazy)
             {
-                links.push(Op::LinkGroup {
+                self.links.push(Op::LinkGroup {
                     group: gi,
                     source: src.clone(),
                     mode,
                 });
-                touched.insert(d.to_string());
-                continue;
+                self.touched.insert(d.to_string());
+                return Ok(());
             }
-            mkdirs.insert(d.to_string());
+            self.mkdirs.insert(d.to_string());
         }
-        touched.insert(d.to_string());
-        let links_before = links.len();
+        self.touched.insert(d.to_string());
+        let links_before = self.links.len();
         for &i in &g.assets {
-            let a = &plan.assets[i];
-            touched.insert(a.dest.clone());
-            let entry = m.entries.get(&a.dest).cloned();
-            if let Some(e) = &entry
-                && e.mode.rank() >= rank
-                && links_to_source(root, &a.dest, e)
-            {
-                report.kept += 1;
-                continue;
-            }
-            let meta = if exists_as_dir {
-                stat.get(&a.dest)
-            } else {
-                None
-            };
-            if opts.lazy && !a.critical && entry.is_none() && meta.is_none() {
-                report.deferred += 1;
-                continue;
-            }
-            let Some(meta) = meta else {
-                links.push(Op::Link { asset: i });
-                continue;
-            };
-            match entry.map(|e| (verify(root, &a.dest, &e, &meta), e)) {
-                Some((Check::Valid, e)) if e.mode.rank() >= rank => report.kept += 1,
-                Some((Check::Valid | Check::Stale(_) | Check::Dangling, e)) => {
-                    removes.push(Op::Remove {
-                        path: a.dest.clone(),
-                        mode: e.mode,
-                    });
-                    links.push(Op::Link { asset: i });
-                }
-                foreign => {
-                    if foreign.is_some() {
-                        m.entries.remove(&a.dest);
-                    }
-                    if opts.force {
-                        removes.push(Op::Remove {
-                            path: a.dest.clone(),
-                            mode: if meta.is_dir() {
-                                Mode::Dir
-                            } else {
-                                Mode::Symlink
-                            },
-                        });
-                        links.push(Op::Link { asset: i });
-                    } else {
-                        report.conflicts.push(Problem {
-                            path: a.dest.clone(),
-                            source: Some(a.source.clone()),
-                            reason:
-                                "exists and was not made by warmstart (use --force to replace it)"
-                                    .into(),
-                        });
-                    }
-                }
-            }
+            self.asset(i, exists_as_dir, m, stat, report);
         }
         // A folder for nothing (lazy mode, no critical file here) is not made.
-        if !exists_as_dir && links.len() == links_before {
-            mkdirs.remove(d);
+        if !exists_as_dir && self.links.len() == links_before {
+            self.mkdirs.remove(d);
+        }
+        Ok(())
+    }
+
+    /// What the manifest says of the folder `g` goes to. `true`: a valid
+    /// link to the right source, kept. Otherwise a stale one is removed
+    /// (and `d_meta` cleared) and a vanished or foreign one forgotten.
+    fn recorded_folder(
+        &mut self,
+        g: &Group,
+        m: &mut Manifest,
+        d_meta: &mut Option<fs::Metadata>,
+    ) -> bool {
+        let d = g.dest_dir.as_str();
+        let Some(e) = m.entries.get(d).cloned() else {
+            return false;
+        };
+        if e.mode.is_link() {
+            let check = d_meta.as_ref().map(|meta| verify(self.root, d, &e, meta));
+            let same_source = e.source == g.link_source;
+            if check == Some(Check::Valid) && same_source && e.mode.rank() >= self.rank {
+                return true;
+            }
+            match check {
+                Some(Check::Foreign) | None => {
+                    m.entries.remove(d);
+                }
+                Some(_) => {
+                    self.removes.push(Op::Remove {
+                        path: d.to_string(),
+                        mode: e.mode,
+                    });
+                    *d_meta = None;
+                }
+            }
+        } else if e.mode == Mode::Dir && d_meta.is_none() {
+            m.entries.remove(d);
+        }
+        false
+    }
+
+    /// A file or link where `g`'s folder goes, not warmstart's: replaced
+    /// with `--force` or when it is the link warmstart would make (a `kill
+    /// -9` made it before the manifest recorded it); else every asset of
+    /// the group is a conflict and `false` is returned.
+    fn replace_foreign_folder(
+        &mut self,
+        g: &Group,
+        meta: &fs::Metadata,
+        report: &mut SetupReport,
+    ) -> bool {
+        let d = g.dest_dir.as_str();
+        let reason = format!(
+            "{d} is a {} that warmstart did not make",
+            if meta.is_symlink() { "link" } else { "file" }
+        );
+        let ours = meta.is_symlink()
+            && g.link_source.as_deref().is_some_and(|s| {
+                fs::read_link(self.root.join(d)).is_ok_and(|t| t == crate::plan::link_target(d, s))
+            });
+        if !self.opts.force && !ours {
+            for &i in &g.assets {
+                report.conflicts.push(Problem {
+                    path: self.plan.assets[i].dest.clone(),
+                    source: Some(self.plan.assets[i].source.clone()),
+                    reason: reason.clone(),
+                });
+            }
+            return false;
+        }
+        self.removes.push(Op::Remove {
+            path: d.to_string(),
+            mode: Mode::Symlink,
+        });
+        true
+    }
+
+    /// One file of a folder made file by file.
+    fn asset(
+        &mut self,
+        i: usize,
+        exists_as_dir: bool,
+        m: &mut Manifest,
+        stat: &mut Stat<'_>,
+        report: &mut SetupReport,
+    ) {
+        let a = &self.plan.assets[i];
+        self.touched.insert(a.dest.clone());
+        let entry = m.entries.get(&a.dest).cloned();
+        if let Some(e) = &entry
+            && e.mode.rank() >= self.rank
+            && links_to_source(self.root, &a.dest, e)
+        {
+            report.kept += 1;
+            return;
+        }
+        let meta = if exists_as_dir {
+            stat.get(&a.dest)
+        } else {
+            None
+        };
+        if self.opts.lazy && !a.critical && entry.is_none() && meta.is_none() {
+            report.deferred += 1;
+            return;
+        }
+        let Some(meta) = meta else {
+            self.links.push(Op::Link { asset: i });
+            return;
+        };
+        match entry.map(|e| (verify(self.root, &a.dest, &e, &meta), e)) {
+            Some((Check::Valid, e)) if e.mode.rank() >= self.rank => report.kept += 1,
+            Some((Check::Valid | Check::Stale(_) | Check::Dangling, e)) => {
+                self.removes.push(Op::Remove {
+                    path: a.dest.clone(),
+                    mode: e.mode,
+                });
+                self.links.push(Op::Link { asset: i });
+            }
+            foreign => {
+                if foreign.is_some() {
+                    m.entries.remove(&a.dest);
+                }
+                if self.opts.force {
+                    self.removes.push(Op::Remove {
+                        path: a.dest.clone(),
+                        mode: if meta.is_dir() {
+                            Mode::Dir
+                        } else {
+                            Mode::Symlink
+                        },
+                    });
+                    self.links.push(Op::Link { asset: i });
+                } else {
+                    report.conflicts.push(Problem {
+                        path: a.dest.clone(),
+                        source: Some(a.source.clone()),
+                        reason: "exists and was not made by warmstart (use --force to replace it)"
+                            .into(),
+                    });
+                }
+            }
         }
     }
-    // Entries for assets that no longer exist: removed when still ours.
-    let obsolete: Vec<(String, Entry)> = m
-        .entries
-        .iter()
-        .filter(|(p, e)| e.mode != Mode::Dir && !touched.contains(p.as_str()))
-        .map(|(p, e)| (p.clone(), e.clone()))
-        .collect();
-    for (path, e) in obsolete {
-        match fs::symlink_metadata(root.join(&path)) {
-            Ok(meta) if verify(root, &path, &e, &meta) != Check::Foreign => {
-                removes.push(Op::Remove { path, mode: e.mode })
-            }
-            _ => {
-                m.entries.remove(&path);
+
+    /// Entries for assets that no longer exist: removed when still ours.
+    fn obsolete(&mut self, m: &mut Manifest) {
+        let obsolete: Vec<(String, Entry)> = m
+            .entries
+            .iter()
+            .filter(|(p, e)| e.mode != Mode::Dir && !self.touched.contains(p.as_str()))
+            .map(|(p, e)| (p.clone(), e.clone()))
+            .collect();
+        for (path, e) in obsolete {
+            match fs::symlink_metadata(self.root.join(&path)) {
+                Ok(meta) if verify(self.root, &path, &e, &meta) != Check::Foreign => {
+                    self.removes.push(Op::Remove { path, mode: e.mode })
+                }
+                _ => {
+                    m.entries.remove(&path);
+                }
             }
         }
     }
-    let mut ops = removes;
-    ops.extend(mkdirs.into_iter().map(|path| Op::MakeDir { path }));
-    ops.extend(links);
-    Ok(ops)
 }
 
 /// Every existing folder above a destination folder must be a real folder

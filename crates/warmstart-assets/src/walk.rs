@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{AssetsError, Result, io_err};
 use crate::manifest::{DirInfo, ScanCache};
 use crate::plan::Rules;
+use std::time::SystemTime;
+use warmstart_cache::change::time_ns;
+use warmstart_cache::{Follow, Inputs, Stamp};
 
 pub fn walk(root: &Path, rules: &Rules) -> Result<ScanCache> {
     let root_real = fs::canonicalize(root).map_err(io_err("cannot resolve", root))?;
@@ -23,6 +26,13 @@ pub fn walk(root: &Path, rules: &Rules) -> Result<ScanCache> {
         rules,
         scan: ScanCache {
             key: rules.key.clone(),
+            // Recorded as of the walk's start: a folder changed while it
+            // runs is not settled, and the next run walks again.
+            inputs: Inputs {
+                recorded_ns: time_ns(SystemTime::now()),
+                follow: Follow::Target,
+                ..Inputs::default()
+            },
             ..ScanCache::default()
         },
         seen: HashSet::new(),
@@ -45,6 +55,8 @@ pub fn walk(root: &Path, rules: &Rules) -> Result<ScanCache> {
     let mut scan = w.scan;
     scan.dirs.sort_by(|a, b| a.path.cmp(&b.path));
     scan.dirs.dedup_by(|a, b| a.path == b.path);
+    scan.inputs.paths.sort_by(|a, b| a.0.cmp(&b.0));
+    scan.inputs.paths.dedup_by(|a, b| a.0 == b.0);
     scan.files.sort();
     scan.files.dedup();
     Ok(scan)
@@ -131,9 +143,12 @@ impl Walker<'_> {
     fn walk_dir(&mut self, rel: &str) -> Result<()> {
         let abs = self.root.join(rel);
         let meta = fs::metadata(&abs).map_err(io_err("cannot read", &abs))?;
+        self.scan
+            .inputs
+            .paths
+            .push((rel.to_string(), Stamp::from_metadata(&meta)));
         let mut info = DirInfo {
             path: rel.to_string(),
-            mtime: crate::manifest::mtime_ns(&meta),
             files: 0,
             pure: true,
         };
@@ -187,11 +202,12 @@ impl Walker<'_> {
         // Owning the handle: `read_from` would reopen the folder.
         let mut dir = rustix::fs::Dir::new(fd).map_err(err)?;
         let st = dir.stat().map_err(err)?;
-        #[allow(clippy::unnecessary_cast)]
-        let mtime = st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64;
+        self.scan
+            .inputs
+            .paths
+            .push((rel.to_string(), Stamp::from_stat(&st)));
         let mut info = DirInfo {
             path: rel.to_string(),
-            mtime,
             files: 0,
             pure: true,
         };

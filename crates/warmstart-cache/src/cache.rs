@@ -117,6 +117,12 @@ impl Cache {
         self.inner.dir.as_deref()
     }
 
+    /// The file system's mtime granularity this cache assumes
+    /// (`cache.mtimeGranularityMs`).
+    pub fn granularity(&self) -> Duration {
+        self.inner.granularity
+    }
+
     /// The folder relative file keys are resolved against.
     pub fn root(&self) -> &Path {
         &self.inner.root

@@ -89,6 +89,7 @@
 
 mod bucket;
 mod cache;
+pub mod change;
 mod config;
 mod error;
 mod events;
@@ -104,6 +105,7 @@ mod stats;
 
 pub use bucket::{Bucket, BucketSpec, Saved};
 pub use cache::{CACHEDIR_TAG, Cache};
+pub use change::{Change, Follow, Inputs, ResultFiles, ResultIndex, ResultMiss, Stamp};
 pub use config::{CacheConfig, DEFAULT_DIR, ENV_DIR, ENV_DISABLE};
 pub use error::{CacheError, Result};
 pub use events::CacheEvent;

@@ -22,7 +22,7 @@ pub(crate) enum Slot<V> {
 impl<V: Serialize + DeserializeOwned + Clone> Slot<V> {
     /// The value; `Err` when stored bytes do not decode as `V` (the type
     /// cannot read what it wrote, see [`Codec`]).
-    pub fn get(&self, codec: Codec) -> Result<V, String> {
+    pub(crate) fn get(&self, codec: Codec) -> Result<V, String> {
         match self {
             Slot::Owned(v) => Ok(v.clone()),
             Slot::Raw(body, range) => decode_value(codec, &body[range.clone()]),
@@ -30,7 +30,7 @@ impl<V: Serialize + DeserializeOwned + Clone> Slot<V> {
     }
 
     /// The encoded bytes, for saving.
-    pub fn bytes(&self, codec: Codec) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    pub(crate) fn bytes(&self, codec: Codec) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         match self {
             Slot::Raw(body, range) => Ok(std::borrow::Cow::Borrowed(&body[range.clone()])),
             Slot::Owned(v) => encode_value(codec, v).map(std::borrow::Cow::Owned),

@@ -152,23 +152,29 @@ fn trend(
             );
         }
     }
-    if kinds.len() > 1 {
-        let mut lx = PAD_L + 70.0;
-        for (k, kind) in kinds.iter().enumerate() {
-            let _ = write!(
-                svg,
-                r#"<rect x="{lx:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" class="ax">{}</text>"#,
-                H - 15.0,
-                PALETTE[k % PALETTE.len()],
-                lx + 13.0,
-                H - 6.0,
-                escape(kind)
-            );
-            lx += 26.0 + 6.5 * kind.len() as f64;
-        }
-    }
+    legend(&mut svg, &kinds);
     svg.push_str("</svg></figure>");
     svg
+}
+
+/// Which color is which kind of run, when there is more than one.
+fn legend(svg: &mut String, kinds: &[String]) {
+    if kinds.len() < 2 {
+        return;
+    }
+    let mut lx = PAD_L + 70.0;
+    for (k, kind) in kinds.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="10" height="10" fill="{}"/><text x="{:.1}" y="{:.1}" class="ax">{}</text>"#,
+            H - 15.0,
+            PALETTE[k % PALETTE.len()],
+            lx + 13.0,
+            H - 6.0,
+            escape(kind)
+        );
+        lx += 26.0 + 6.5 * kind.len() as f64;
+    }
 }
 
 /// Stacked horizontal bars: where each run's time went.

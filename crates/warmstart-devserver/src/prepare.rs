@@ -99,8 +99,12 @@ impl StepOutcome {
     }
 }
 
+/// Why a step failed: the diagnostic of the crate that ran it (its
+/// message becomes the step's summary line).
+pub type StepError = miette::Report;
+
 /// The body of a step: re-runnable (the watcher calls it again).
-pub type StepFn = Box<dyn FnMut(&Optimizations) -> Result<StepOutcome, String> + Send>;
+pub type StepFn = Box<dyn FnMut(&Optimizations) -> Result<StepOutcome, StepError> + Send>;
 
 /// A named step of the prepare phase.
 pub struct Step {
@@ -113,7 +117,7 @@ impl Step {
     pub fn new(
         name: &'static str,
         optimization: Optimization,
-        run: impl FnMut(&Optimizations) -> Result<StepOutcome, String> + Send + 'static,
+        run: impl FnMut(&Optimizations) -> Result<StepOutcome, StepError> + Send + 'static,
     ) -> Step {
         Step {
             name,
@@ -157,7 +161,7 @@ pub fn run_steps(steps: &mut [Step], on: &Optimizations) -> Vec<StepTiming> {
                 name: step.name.to_string(),
                 optimization: step.optimization,
                 ms,
-                summary: e,
+                summary: e.to_string(),
                 ok: false,
                 cache: None,
             },
@@ -219,7 +223,9 @@ mod tests {
                     cache: Some((3, 1)),
                 })
             }),
-            Step::new("build", Optimization::Apps, |_| Err("broken".into())),
+            Step::new("build", Optimization::Apps, |_| {
+                Err(miette::miette!("broken"))
+            }),
         ];
         let t = run_steps(&mut steps, &Optimizations::default());
         assert_eq!(t.len(), 2);

@@ -2,9 +2,11 @@
 //! the graph changed, the last answer is the answer, and a warm run costs a
 //! `stat` per file instead of resolution and cycle analysis.
 //!
-//! Two files in the cache folder: `graph-result-v1.out` (the command's
+//! Stored with `warmstart_cache`'s change detection ([`ResultFiles`],
+//! [`Inputs`]) as [`RESULT_BUCKET`]: `graph-result-v1.out` (the command's
 //! output, opaque here) and `graph-result-v1.json` (the index: the key of
-//! the command's options, the xxh3 of the output, and a stamp per input).
+//! the command's options, the xxh3 of the output, a stamp per input, and
+//! per source file its stamp and parse hash).
 //! The inputs are every folder walked (adding, removing or renaming a file
 //! changes its folder's mtime), every ignore/JSON/YAML file the walk saw,
 //! the root's and each workspace package's manifests, lockfiles and
@@ -23,70 +25,24 @@
 //! miss.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use oxc_allocator::Allocator;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use warmstart_cache::change::time_ns;
+use warmstart_cache::{Change, Follow, Inputs, ResultFiles, ResultIndex, ResultMiss, Stamp};
 
 use crate::build::{ModuleGraph, parse_file};
 use crate::parse::ParsedFile;
 use crate::workspaces::WorkspacePackages;
 
-/// Bump when the index format or what a parse hash covers changes.
-const VERSION: u32 = 1;
-const INDEX_FILE: &str = "graph-result-v1.json";
-const OUTPUT_FILE: &str = "graph-result-v1.out";
+/// The result cache's name in the cache folder and in `--json` statistics:
+/// `<name>-v<version>`; bump the version when the index format or what a
+/// parse hash covers changes.
+pub const RESULT_BUCKET: &str = "graph-result-v1";
 /// More changed sources than this and a fresh run is as cheap.
 const MAX_REPARSE: usize = 64;
-
-/// What one `stat` says of an input; `exists: false` for a path that was
-/// absent when recorded (a lockfile that may appear later).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    exists: bool,
-    size: u64,
-    mtime_ns: i64,
-    ctime_ns: i64,
-    ino: u64,
-}
-
-impl Stamp {
-    fn of(path: &Path) -> Stamp {
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            return Stamp {
-                exists: false,
-                size: 0,
-                mtime_ns: 0,
-                ctime_ns: 0,
-                ino: 0,
-            };
-        };
-        let mtime_ns = meta.modified().map(unix_ns).unwrap_or(0);
-        #[cfg(unix)]
-        let (ctime_ns, ino) = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.ctime() * 1_000_000_000 + meta.ctime_nsec(), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (ctime_ns, ino) = (mtime_ns, 0);
-        Stamp {
-            exists: true,
-            size: if meta.is_dir() { 0 } else { meta.len() },
-            mtime_ns,
-            ctime_ns,
-            ino,
-        }
-    }
-
-    /// Was this stamp taken long enough after the last change that a second
-    /// change within the same mtime tick would have shown?
-    fn settled(&self, recorded_ns: i64, granularity_ns: i64) -> bool {
-        !self.exists
-            || (self.mtime_ns.saturating_add(granularity_ns) < recorded_ns
-                && self.ctime_ns.saturating_add(granularity_ns) < recorded_ns)
-    }
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Source {
@@ -97,18 +53,7 @@ struct Source {
     parse: u64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Index {
-    version: u32,
-    warmstart: String,
-    key: String,
-    output: String,
-    recorded_ns: i64,
-    inputs: Vec<(String, Stamp)>,
-    sources: Vec<Source>,
-}
-
-/// The answer of [`check`].
+/// The answer of [`Memo::check`].
 #[derive(Debug)]
 pub enum MemoCheck {
     /// The stored output holds; `reparsed` files changed without changing
@@ -118,114 +63,117 @@ pub enum MemoCheck {
     Miss(&'static str),
 }
 
+fn miss_reason(miss: ResultMiss) -> &'static str {
+    match miss {
+        ResultMiss::Missing => "no stored result",
+        ResultMiss::DamagedIndex => "the stored result's index is damaged",
+        ResultMiss::OtherVersion => "stored by another version",
+        ResultMiss::OtherKey => "stored for other options",
+        ResultMiss::MissingOutput => "the stored output is missing",
+        ResultMiss::DamagedOutput => "the stored output is damaged",
+    }
+}
+
 /// The result cache in cache folder `dir` for the repository at `root`.
 pub struct Memo {
-    dir: PathBuf,
+    files: ResultFiles,
     root: PathBuf,
-    granularity_ns: i64,
+    granularity: Duration,
     max_file_bytes: u64,
 }
 
 impl Memo {
     pub fn new(dir: &Path, root: &Path, granularity: Duration, max_file_bytes: u64) -> Memo {
         Memo {
-            dir: dir.to_path_buf(),
+            files: ResultFiles::new(dir, RESULT_BUCKET),
             root: root.to_path_buf(),
-            granularity_ns: i64::try_from(granularity.as_nanos()).unwrap_or(i64::MAX),
+            granularity,
             max_file_bytes,
         }
     }
 
     /// Is the output stored under `key` still the answer?
     pub fn check(&self, key: u128) -> MemoCheck {
-        let now = unix_ns(SystemTime::now());
-        let Ok(text) = std::fs::read(self.dir.join(INDEX_FILE)) else {
-            return MemoCheck::Miss("no stored result");
-        };
-        let Ok(mut index) = serde_json::from_slice::<Index>(&text) else {
-            return MemoCheck::Miss("the stored result's index is damaged");
-        };
-        if index.version != VERSION || index.warmstart != env!("CARGO_PKG_VERSION") {
-            return MemoCheck::Miss("stored by another version");
+        match self.check_inner(key) {
+            Ok(hit) => hit,
+            Err(reason) => MemoCheck::Miss(reason),
         }
-        if index.key != format!("{key:032x}") {
-            return MemoCheck::Miss("stored for other options");
+    }
+
+    fn check_inner(&self, key: u128) -> Result<MemoCheck, &'static str> {
+        let now = time_ns(SystemTime::now());
+        let mut index: ResultIndex<Vec<Source>> = self.files.index(key).map_err(miss_reason)?;
+        let latest = index.meta.iter().map(|s| s.recorded_ns).max();
+        if now < index.inputs.recorded_ns.max(latest.unwrap_or(0)) {
+            return Err("the clock went back");
         }
-        let latest = index.sources.iter().map(|s| s.recorded_ns).max();
-        if now < index.recorded_ns.max(latest.unwrap_or(0)) {
-            return MemoCheck::Miss("the clock went back");
+        match index.inputs.check(&self.root, self.granularity, &|_| None) {
+            Change::Unchanged => {}
+            Change::ClockWentBack => return Err("the clock went back"),
+            _ => return Err("a folder, manifest or config changed"),
         }
-        let g = self.granularity_ns;
-        let inputs_hold = index.inputs.par_iter().all(|(path, stamp)| {
-            stamp.settled(index.recorded_ns, g) && Stamp::of(&self.root.join(path)) == *stamp
-        });
-        if !inputs_hold {
-            return MemoCheck::Miss("a folder, manifest or config changed");
-        }
-        let stale: Vec<(usize, Stamp)> = index
-            .sources
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, source)| {
-                let now_stamp = Stamp::of(&self.root.join(&source.path));
-                let trusted =
-                    now_stamp == source.stamp && source.stamp.settled(source.recorded_ns, g);
-                (!trusted).then_some((i, now_stamp))
-            })
-            .collect();
+        let stale = self.stale_sources(&index.meta);
         if stale.len() > MAX_REPARSE {
-            return MemoCheck::Miss("many files changed");
+            return Err("many files changed");
         }
-        let same = stale.par_iter().all(|(i, stamp)| {
-            let source = &index.sources[*i];
-            let allocator = Allocator::default();
-            let path = self.root.join(&source.path);
-            let (_, parsed) = parse_file(&path, self.max_file_bytes, &allocator);
-            stamp.exists && parse_hash(&parsed) == source.parse
-        });
-        if !same {
-            return MemoCheck::Miss("an import changed");
+        if !self.same_imports(&index.meta, &stale) {
+            return Err("an import changed");
         }
-        let Ok(output) = std::fs::read(self.dir.join(OUTPUT_FILE)) else {
-            return MemoCheck::Miss("the stored output is missing");
-        };
-        if format!("{:032x}", warmstart_cache::hash_bytes(&output)) != index.output {
-            return MemoCheck::Miss("the stored output is damaged");
-        }
-        let Ok(output) = String::from_utf8(output) else {
-            return MemoCheck::Miss("the stored output is damaged");
-        };
+        let output = self.files.output(&index).map_err(miss_reason)?;
         if !stale.is_empty() {
             // Vouched for by parsing just now: next time the stamp alone
             // decides once it has settled.
             for (i, stamp) in &stale {
-                index.sources[*i].stamp = *stamp;
-                index.sources[*i].recorded_ns = now;
+                index.meta[*i].stamp = *stamp;
+                index.meta[*i].recorded_ns = now;
             }
-            self.write_index(&index);
+            self.files.update_index(&index);
         }
-        MemoCheck::Hit {
+        Ok(MemoCheck::Hit {
             output,
             reparsed: stale.len(),
-        }
+        })
+    }
+
+    /// The sources whose stamp changed or is not settled, with their stamp now.
+    fn stale_sources(&self, sources: &[Source]) -> Vec<(usize, Stamp)> {
+        sources
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, source)| {
+                let now_stamp = Stamp::of(&self.root.join(&source.path));
+                let trusted = now_stamp == source.stamp
+                    && source.stamp.settled(source.recorded_ns, self.granularity);
+                (!trusted).then_some((i, now_stamp))
+            })
+            .collect()
+    }
+
+    /// Does every stale source still contribute what it did?
+    fn same_imports(&self, sources: &[Source], stale: &[(usize, Stamp)]) -> bool {
+        stale.par_iter().all(|(i, stamp)| {
+            let source = &sources[*i];
+            let allocator = Allocator::default();
+            let path = self.root.join(&source.path);
+            let (_, parsed) = parse_file(&path, self.max_file_bytes, &allocator);
+            stamp.exists && parse_hash(&parsed) == source.parse
+        })
     }
 
     /// Stores `output` as the answer for `key` and `graph`. `started` is
     /// when the run began, before the walk: anything that changed after it
     /// is not settled and gets checked next time.
     pub fn record(&self, key: u128, graph: &ModuleGraph, output: &str, started: SystemTime) {
-        let recorded_ns = unix_ns(started);
+        let recorded_ns = time_ns(started);
         let mut paths: Vec<PathBuf> = graph.inputs.clone();
         paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
         paths.sort();
         paths.dedup();
-        let inputs: Vec<(String, Stamp)> = paths
-            .par_iter()
-            .filter_map(|p| {
-                let rel = warmstart_fs::to_unix_relative(&self.root, p)?;
-                Some((rel, Stamp::of(p)))
-            })
+        let keys: Vec<String> = paths
+            .iter()
+            .filter_map(|p| warmstart_fs::to_unix_relative(&self.root, p))
             .collect();
+        let inputs = Inputs::record(&self.root, keys, Follow::Path, started);
         let sources: Vec<Source> = graph
             .modules
             .par_iter()
@@ -237,28 +185,7 @@ impl Memo {
                 parse: parse_hash(parsed),
             })
             .collect();
-        let index = Index {
-            version: VERSION,
-            warmstart: env!("CARGO_PKG_VERSION").to_string(),
-            key: format!("{key:032x}"),
-            output: format!("{:032x}", warmstart_cache::hash_bytes(output.as_bytes())),
-            recorded_ns,
-            inputs,
-            sources,
-        };
-        if std::fs::create_dir_all(&self.dir).is_err()
-            || warmstart_fs::atomic_write(&self.dir.join(OUTPUT_FILE), output.as_bytes()).is_err()
-        {
-            return;
-        }
-        self.write_index(&index);
-    }
-
-    fn write_index(&self, index: &Index) {
-        if let Ok(text) = serde_json::to_vec(index) {
-            // A failed write only makes the next run a miss.
-            let _ = warmstart_fs::atomic_write(&self.dir.join(INDEX_FILE), &text);
-        }
+        self.files.store(key, output, inputs, sources);
     }
 }
 
@@ -292,11 +219,4 @@ pub(crate) fn fixed_inputs(root: &Path, packages: &WorkspacePackages) -> Vec<Pat
 fn parse_hash(parsed: &ParsedFile) -> u64 {
     let bytes = serde_json::to_vec(parsed).unwrap_or_default();
     warmstart_cache::hash_bytes(&bytes) as u64
-}
-
-fn unix_ns(t: SystemTime) -> i64 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_nanos()).unwrap_or(i64::MAX),
-    }
 }

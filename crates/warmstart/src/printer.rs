@@ -19,9 +19,7 @@ impl Printer {
         let color = match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
+            ColorChoice::Auto => std::io::stderr().is_terminal() && !crate::settings::no_color(),
         };
         let hook_color = color;
         let _ = miette::set_hook(Box::new(move |_| {

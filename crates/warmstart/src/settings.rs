@@ -1,14 +1,39 @@
 //! One resolved configuration from the preset, `warmstart.json` and the
 //! command line, in the spirit of uv's `settings.rs`.
 
+//!
+//! Environment variables are read here and nowhere else in the binary:
+//! `WARMSTART_DISABLE` (optimizations `dev` and `bench` skip), `NO_COLOR`,
+//! `WARMSTART_CACHE_DIR` / `WARMSTART_NO_CACHE` (through
+//! [`warmstart_cache::Cache::open`], see [`Workspace::cache`]), and the
+//! process environment `_metadata.ts` files read ([`process_env`]).
+
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use miette::{IntoDiagnostic, WrapErr};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use warmstart_workspace::{Preset, Root, find_root, jsonc};
+use warmstart_devserver::{
+    DevConfig, DevError, Launch, Optimizations, Readiness, RunRecord, metrics,
+};
+use warmstart_workspace::{Preset, Root, RootError, find_root, jsonc};
 
 use crate::cli::GlobalArgs;
+use crate::printer::Printer;
+
+/// Optimizations to skip, comma-separated (`WARMSTART_DISABLE=assets`).
+pub const ENV_DISABLE_OPTIMIZATIONS: &str = "WARMSTART_DISABLE";
+
+/// `NO_COLOR` is set (to anything): no colors unless asked for.
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some()
+}
+
+/// The process environment, as app metadata sees it (`process.env.X`).
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
 
 /// The whole of `warmstart.json`. Every section is optional; what a file
 /// leaves out comes from the preset (detected, or named by `preset`).
@@ -85,7 +110,7 @@ impl Workspace {
         &self,
         printer: &crate::printer::Printer,
     ) -> miette::Result<warmstart_fs::WriteLock> {
-        let cache = warmstart_cache::Cache::open(&self.root, &self.config.cache);
+        let cache = self.cache();
         // Inside the cache folder, made the cache's way (CACHEDIR.TAG,
         // .gitignore) so `cache clear` and `doctor` recognize it; with the
         // cache off, beside where it would be.
@@ -102,6 +127,12 @@ impl Workspace {
         .into_diagnostic()
     }
 
+    /// The repository's cache, as configured (and overridden by the
+    /// environment).
+    pub fn cache(&self) -> warmstart_cache::Cache {
+        warmstart_cache::Cache::open(&self.root, &self.config.cache)
+    }
+
     pub fn from_root(root: Root) -> miette::Result<Workspace> {
         let (config, preset) = match &root.config_file {
             Some(path) => load_config(&root.dir, path)?,
@@ -115,6 +146,169 @@ impl Workspace {
             preset,
             config,
             config_file: root.config_file,
+        })
+    }
+}
+
+/// The repository (when there is one) and the resolved `dev` section.
+pub struct DevSettings {
+    pub workspace: Option<Workspace>,
+    pub config: DevConfig,
+    pub optimizations: Optimizations,
+}
+
+impl DevSettings {
+    pub fn load(global: &GlobalArgs) -> miette::Result<DevSettings> {
+        // Outside any repository, dev and bench still run and measure.
+        if global.root.is_none() {
+            let cwd = std::env::current_dir().into_diagnostic()?;
+            if let Err(RootError::NotFound { .. }) = find_root(&cwd) {
+                return Self::with(None, DevConfig::preset(Preset::Generic));
+            }
+        }
+        let ws = Workspace::load(global)?;
+        let config = ws.config.dev.clone();
+        Self::with(Some(ws), config)
+    }
+
+    fn with(workspace: Option<Workspace>, config: DevConfig) -> miette::Result<DevSettings> {
+        let disable = std::env::var(ENV_DISABLE_OPTIMIZATIONS).unwrap_or_default();
+        let optimizations = config.optimizations.disable_from(&disable)?;
+        Ok(DevSettings {
+            workspace,
+            config,
+            optimizations,
+        })
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        self.workspace.as_ref().map(|w| w.root.as_path())
+    }
+
+    pub fn history(&self) -> Option<PathBuf> {
+        self.root().map(metrics::history_path)
+    }
+
+    /// The command and its folder: from the command line (run where the
+    /// user is), else from config (run at the root or `dev.cwd`).
+    pub fn command(&self, given: &[String]) -> miette::Result<(Vec<String>, PathBuf)> {
+        let cwd = std::env::current_dir().into_diagnostic()?;
+        if !given.is_empty() {
+            return Ok((given.to_vec(), cwd));
+        }
+        if self.config.command.is_empty() {
+            return Err(DevError::NoCommand.into());
+        }
+        let base = self.root().map_or(cwd, Path::to_path_buf);
+        let dir = match &self.config.cwd {
+            Some(sub) => base.join(sub),
+            None => base,
+        };
+        Ok((self.config.command.clone(), dir))
+    }
+
+    pub fn launch(
+        &self,
+        command: Vec<String>,
+        cwd: PathBuf,
+        p: &crate::commands::dev::ProbeArgs,
+        echo: bool,
+    ) -> miette::Result<Launch> {
+        let pattern = p
+            .ready_pattern
+            .as_deref()
+            .unwrap_or(&self.config.ready_pattern);
+        let ready_url = p.ready_url.as_deref().or(self.config.ready_url.as_deref());
+        let first_page_url = p.first_page.clone().or(self.config.first_page_url.clone());
+        let hmr = match &p.probe_hmr {
+            Some(file) => {
+                let url = p
+                    .hmr_url
+                    .clone()
+                    .or(first_page_url.clone())
+                    .ok_or_else(|| {
+                        miette::miette!(
+                            help = "pass --first-page URL or --hmr-url URL",
+                            "--probe-hmr needs a URL to poll"
+                        )
+                    })?;
+                if !file.is_file() {
+                    miette::bail!("--probe-hmr {}: no such file", file.display());
+                }
+                Some((std::path::absolute(file).into_diagnostic()?, url))
+            }
+            None => None,
+        };
+        Ok(Launch {
+            command,
+            cwd,
+            readiness: Readiness::new(pattern, ready_url)?,
+            timeout: Duration::from_secs(p.timeout.unwrap_or(self.config.ready_timeout_secs)),
+            echo,
+            first_page_url,
+            hmr,
+        })
+    }
+
+    /// The prepare steps of the repository's preset, in the order they run.
+    pub fn steps(&self) -> Vec<warmstart_devserver::Step> {
+        match &self.workspace {
+            Some(ws) => crate::commands::dev_prepare::steps(ws),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn record(&self, global_printer: &Printer, record: &RunRecord, no_history: bool) {
+        if no_history {
+            return;
+        }
+        if let Some(path) = self.history()
+            && let Err(e) = metrics::append(&path, record, self.config.history_limit)
+        {
+            global_printer.status(format!("warning: {e}"));
+        }
+    }
+}
+
+/// `apps build`'s settings: the workspace, with `apps.coreApps` from
+/// `--usage`/`--usage-db` when given, and the mode (flag, else `apps.lazy`).
+pub struct AppsSettings {
+    pub workspace: Workspace,
+    pub mode: warmstart_appstore::Mode,
+    /// Where `apps.coreApps` came from, when not from `warmstart.json`.
+    pub core_apps_from: Option<String>,
+}
+
+impl AppsSettings {
+    pub fn resolve(
+        global: &GlobalArgs,
+        args: &crate::commands::apps::BuildArgs,
+    ) -> miette::Result<AppsSettings> {
+        use crate::commands::apps::Mode;
+        use warmstart_appstore::usage;
+        let mut workspace = Workspace::load(global)?;
+        let lazy = match args.mode {
+            Some(mode) => mode == Mode::Lazy,
+            None => workspace.config.apps.lazy,
+        };
+        let mut core_apps_from = None;
+        if let Some(file) = &args.usage {
+            let display = file.display().to_string();
+            workspace.config.apps.core_apps = usage::top_apps(file, &display, args.core)?;
+            core_apps_from = Some(display);
+        }
+        if let Some(url) = &args.usage_db {
+            workspace.config.apps.core_apps = usage::top_apps_from_db(url, args.core)?;
+            core_apps_from = Some("the database".to_string());
+        }
+        Ok(AppsSettings {
+            workspace,
+            mode: if lazy {
+                warmstart_appstore::Mode::Lazy
+            } else {
+                warmstart_appstore::Mode::Compat
+            },
+            core_apps_from,
         })
     }
 }

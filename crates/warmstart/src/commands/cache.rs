@@ -32,7 +32,7 @@ pub enum CacheCommand {
 /// environment, printing lock waits and damaged-file warnings on stderr.
 /// Every command that caches calls this once and shares the handle.
 pub fn open(ws: &Workspace, printer: &Printer) -> Cache {
-    let cache = Cache::open(&ws.root, &ws.config.cache);
+    let cache = ws.cache();
     let printer = printer.clone();
     cache.on_event(move |event| {
         let tag = printer.paint("warmstart:", Paint::Yellow);

@@ -182,17 +182,14 @@ pub fn run(printer: &Printer, args: DemoArgs) -> CmdResult {
     // runs them.
     demo.step("apps build", || {
         let config = warmstart_appstore::AppsConfig::preset(warmstart_workspace::Preset::Calcom);
-        let built =
-            warmstart_appstore::Build::new(&dir, &config).run(&|k| std::env::var(k).ok())?;
-        let report = warmstart_appstore::write(&built)?;
-        let written = report
-            .iter()
-            .filter(|(_, s)| *s != warmstart_appstore::FileStatus::Unchanged)
-            .count();
-        let entries: usize = built.files.iter().map(|f| f.entries).sum();
+        let workflow =
+            warmstart_appstore::Workflow::new(&dir, &config, warmstart_appstore::Mode::Compat);
+        let report = workflow.build(&crate::settings::process_env)?;
+        let entries: usize = report.files.iter().map(|f| f.entries).sum();
         Ok(format!(
-            "{} app folders, {written} registry files written ({entries} entries)",
-            built.apps
+            "{} app folders, {} registry files written ({entries} entries)",
+            report.apps,
+            report.written()
         ))
     })?;
     demo.step("assets setup", || {

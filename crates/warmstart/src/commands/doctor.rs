@@ -158,23 +158,25 @@ fn check_copy_plugin(root: &Path) -> Check {
 }
 
 fn check_registries(ws: &Workspace) -> Check {
+    use warmstart_appstore::{CheckOutcome, Mode, Workflow};
     let apps = &ws.config.apps;
     if apps.registries.is_empty() || !ws.root.join(&apps.dir).is_dir() {
         return pass("registries", "no app store configured");
     }
-    let env = |k: &str| std::env::var(k).ok();
     // With `apps.lazy` the build also makes the lazy registries and the
     // route shards: a stale one of those is as wrong as a stale registry.
-    let build = warmstart_appstore::Build::new(&ws.root, apps);
-    let (built, what) = if apps.lazy {
+    let (mode, what) = if apps.lazy {
         (
-            build.run_lazy(&env),
+            Mode::Lazy,
             "generated registry and route shard files (apps.lazy)",
         )
     } else {
-        (build.run(&env), "generated registry files")
+        (Mode::Compat, "generated registry files")
     };
-    let checked = built.and_then(|out| warmstart_appstore::check(&out));
+    let checked = match Workflow::new(&ws.root, apps, mode).check(&crate::settings::process_env) {
+        Ok(CheckOutcome::Checked { files, .. }) => Ok(files),
+        Ok(CheckOutcome::Invalid(e)) | Err(e) => Err(e),
+    };
     match checked {
         Ok(files) => {
             let stale: Vec<&str> = files
