@@ -48,7 +48,7 @@ for TREE in "$@"; do
   TREE=$(cd "$TREE" && pwd)
   cd "$TREE"
   installed=no
-  [ -d node_modules ] && installed=yes
+  [ -d node_modules/.bin ] && installed=yes # a cache folder alone is not an install
   CACHE="$OUT/cache"
   OXLINT="$B/oxlint --import-plugin -A all -D import/no-cycle apps packages"
   BIOME="$B/biome lint --only=suspicious/noImportCycles --vcs-enabled=true --vcs-client-kind=git --vcs-use-ignore-file=true --max-diagnostics=0 apps packages"

@@ -217,56 +217,13 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
 }
 
 /// Builds the graph, parsing through `parse` and answering resolutions
-/// from `resolutions` where it can: four phases, each its own function.
+/// from `resolutions` where it can.
 pub fn build_with_caches(
     options: &BuildOptions,
     parse: &ParseFn<'_>,
     resolutions: Option<&dyn ResolutionCache>,
 ) -> ModuleGraph {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
-    let mut stats = BuildStats::default();
-    let found = walk_and_parse(&root, options, parse, &mut stats);
-    let packages = workspaces::discover(&root);
-    let resolver = resolve::resolver(&root, &packages);
-    if let Some(cache) = resolutions {
-        cache.prepare(&found.walked_inputs, &packages);
-    }
-    let resolve_started = Instant::now();
-    let reached = resolve_rounds(
-        &root,
-        found,
-        options.max_file_bytes,
-        parse,
-        &resolver,
-        &packages,
-        resolutions,
-        &mut stats,
-    );
-    let linked = link(&root, &reached);
-    stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
-    assemble(root, reached, linked, packages, stats)
-}
-
-/// Files the walk found (and entries it did not), parsed, sorted by path.
-struct Found {
-    files: Vec<PathBuf>,
-    parsed: Vec<(u64, ParsedFile)>,
-    /// What the walk saw (the resolution cache is valid for these).
-    walked_inputs: Vec<PathBuf>,
-    /// Those plus the folders of files found outside the walk.
-    inputs: Vec<PathBuf>,
-    warnings: Vec<String>,
-}
-
-/// Phase 1: the walk, parsing each source on the walking thread as soon as
-/// it is found (the walk and the parse overlap), then the entries the walk
-/// did not find.
-fn walk_and_parse(
-    root: &Path,
-    options: &BuildOptions,
-    parse: &ParseFn<'_>,
-    stats: &mut BuildStats,
-) -> Found {
     let absolute = |p: &PathBuf| {
         let p = if p.is_absolute() {
             p.clone()
@@ -276,107 +233,44 @@ fn walk_and_parse(
         std::fs::canonicalize(&p).unwrap_or(p)
     };
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
-        vec![root.to_path_buf()]
+        vec![root.clone()]
     } else {
         options.paths.iter().map(absolute).collect()
     };
-    let bar = progress_bar(options.progress);
     let started = Instant::now();
-    let max = options.max_file_bytes;
-    let (walked, mut parsed) = walk::walk_with(root, &paths, &|path: &Path| {
-        let out = with_arena(|arena| parse(path, max, arena));
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        out
-    });
-    // The walk and the parse ran together: `walk` is their time, `parse`
-    // the time of the parses outside the walk (entries, reached files).
-    stats.walk_ms = started.elapsed().as_millis() as u64;
-    let started = Instant::now();
-    let mut files = walked.files;
+    let walked = walk::walk(&root, &paths);
+    let mut stats = BuildStats {
+        walk_ms: started.elapsed().as_millis() as u64,
+        ..BuildStats::default()
+    };
+    let mut files = walked.files.clone();
     let mut inputs = walked.inputs.clone();
     // Entries the walk did not find are modules too.
     let mut given: Vec<PathBuf> = options
         .entries
         .iter()
         .map(absolute)
-        .filter(|p| reach::can_be_module(root, p) && p.is_file())
+        .filter(|p| reach::can_be_module(&root, p) && p.is_file())
         .collect();
     given.sort();
     given.dedup();
     given.retain(|p| files.binary_search(p).is_err());
     stats.reached += given.len();
     reach::add_folders(&mut inputs, &given);
-    parsed.extend(parse_all(&given, max, parse, None));
     files.extend(given);
-    let mut order: Vec<usize> = (0..files.len()).collect();
-    order.sort_by(|&a, &b| files[a].cmp(&files[b]));
-    let mut parsed: Vec<Option<(u64, ParsedFile)>> = parsed.into_iter().map(Some).collect();
-    let parsed = order.iter().filter_map(|&i| parsed[i].take()).collect();
-    let files = order.iter().map(|&i| files[i].clone()).collect();
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    stats.parse_ms = started.elapsed().as_millis() as u64;
-    Found {
-        files,
-        parsed,
-        walked_inputs: walked.inputs,
-        inputs,
-        warnings: walked.warnings,
-    }
-}
+    files.sort();
 
-/// Runs `f` with this thread's parse arena, reset afterwards.
-fn with_arena<T>(f: impl FnOnce(&Allocator) -> T) -> T {
-    thread_local! {
-        static ARENA: std::cell::RefCell<Allocator> = std::cell::RefCell::new(Allocator::default());
+    let bar = progress_bar(options.progress, files.len());
+    let parse_started = Instant::now();
+    let mut parsed = parse_all(&files, options.max_file_bytes, parse, bar.as_ref());
+    let mut parse_ms = parse_started.elapsed().as_millis() as u64;
+
+    let packages = workspaces::discover(&root);
+    let resolver = resolve::resolver(&root, &packages);
+    if let Some(cache) = resolutions {
+        cache.prepare(&walked.inputs, &packages);
     }
-    ARENA.with(|arena| match arena.try_borrow_mut() {
-        Ok(mut arena) => {
-            let out = f(&arena);
-            arena.reset();
-            out
-        }
-        // Re-entered on this thread (a parse that builds a graph): a
-        // scratch arena.
-        Err(_) => f(&Allocator::default()),
-    })
-}
-
-/// Every module (walked, given and reached), parsed, with the distinct
-/// resolution answers and, per module and import, the index of its answer.
-struct Reached {
-    files: Vec<PathBuf>,
-    parsed: Vec<(u64, ParsedFile)>,
-    index: HashMap<PathBuf, u32>,
-    answers: Vec<Resolved>,
-    links: Vec<Vec<u32>>,
-    inputs: Vec<PathBuf>,
-    warnings: Vec<String>,
-}
-
-/// Phase 2: resolution in rounds until no new module is reached (a module
-/// reached in one round is parsed and resolved in the next).
-#[allow(clippy::too_many_arguments)]
-fn resolve_rounds(
-    root: &Path,
-    found: Found,
-    max_file_bytes: u64,
-    parse: &ParseFn<'_>,
-    resolver: &resolve::WorkspaceResolver,
-    packages: &WorkspacePackages,
-    resolutions: Option<&dyn ResolutionCache>,
-    stats: &mut BuildStats,
-) -> Reached {
-    let Found {
-        mut files,
-        mut parsed,
-        mut inputs,
-        warnings,
-        ..
-    } = found;
+    let resolve_started = Instant::now();
     let mut index: HashMap<PathBuf, u32> = files
         .iter()
         .enumerate()
@@ -392,8 +286,8 @@ fn resolve_rounds(
         let round = reach::resolve_round(
             &files[round_start..],
             &parsed[round_start..],
-            resolver,
-            packages,
+            &resolver,
+            &packages,
             cache,
         );
         let offset = answers.len() as u32;
@@ -403,7 +297,7 @@ fn resolve_rounds(
                 .into_iter()
                 .map(|l| l.into_iter().map(|a| a + offset).collect()),
         );
-        let new = reach::new_modules(root, &round.answers, &index);
+        let new = reach::new_modules(&root, &round.answers, &index);
         answers.extend(round.answers);
         if new.is_empty() {
             break;
@@ -415,48 +309,20 @@ fn resolve_rounds(
             index.insert(path.clone(), (files.len() + i) as u32);
         }
         let more_started = Instant::now();
-        parsed.extend(parse_all(&new, max_file_bytes, parse, None));
-        stats.parse_ms += more_started.elapsed().as_millis() as u64;
+        parsed.extend(parse_all(&new, options.max_file_bytes, parse, None));
+        parse_ms += more_started.elapsed().as_millis() as u64;
         files.extend(new);
     }
-    Reached {
-        files,
-        parsed,
-        index,
-        answers,
-        links,
-        inputs,
-        warnings,
+    stats.parse_ms = parse_ms;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-}
 
-/// The edges and unresolved imports, modules numbered in path order.
-struct Linked {
-    rels: Vec<String>,
-    /// Module numbers in repo-relative path order.
-    order: Vec<usize>,
-    edges: Vec<Edge>,
-    unresolved: Vec<Unresolved>,
-    builtin: usize,
-    outside: usize,
-}
-
-/// Phase 3: modules sorted by repo-relative path (so `find` can
-/// binary-search), and every import turned into an edge, a built-in, a
-/// file outside the graph or an unresolved import.
-fn link(root: &Path, reached: &Reached) -> Linked {
-    let Reached {
-        files,
-        parsed,
-        index,
-        answers,
-        links,
-        ..
-    } = reached;
+    // Modules sorted by repo-relative path, so `find` can binary-search.
     let rels: Vec<String> = files
         .iter()
         .map(|p| {
-            warmstart_fs::to_unix_relative(root, p)
+            warmstart_fs::to_unix_relative(&root, p)
                 .unwrap_or_else(|| p.to_string_lossy().into_owned())
         })
         .collect();
@@ -502,43 +368,25 @@ fn link(root: &Path, reached: &Reached) -> Linked {
             (edges, unresolved, builtin, outside)
         })
         .collect();
-    let mut linked = Linked {
-        rels,
-        order,
-        edges: Vec::new(),
-        unresolved: Vec::new(),
-        builtin: 0,
-        outside: 0,
-    };
-    for (e, u, b, o) in per_file {
-        linked.edges.extend(e);
-        linked.unresolved.extend(u);
-        linked.builtin += b;
-        linked.outside += o;
-    }
-    linked
-}
+    stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
 
-/// Phase 4: the graph, modules and their parses in path order, with the
-/// problems of every file that did not parse cleanly.
-fn assemble(
-    root: PathBuf,
-    reached: Reached,
-    linked: Linked,
-    packages: WorkspacePackages,
-    mut stats: BuildStats,
-) -> ModuleGraph {
-    stats.builtin += linked.builtin;
-    stats.outside += linked.outside;
+    let mut edges = Vec::new();
+    let mut unresolved = Vec::new();
+    for (e, u, b, o) in per_file {
+        edges.extend(e);
+        unresolved.extend(u);
+        stats.builtin += b;
+        stats.outside += o;
+    }
     let mut problems = Vec::new();
-    let mut modules = Vec::with_capacity(reached.files.len());
-    let mut parsed_files = Vec::with_capacity(reached.files.len());
-    let mut parsed: Vec<Option<(u64, ParsedFile)>> = reached.parsed.into_iter().map(Some).collect();
-    for &old in &linked.order {
+    let mut modules = Vec::with_capacity(files.len());
+    let mut parsed_files = Vec::with_capacity(files.len());
+    let mut parsed: Vec<Option<(u64, ParsedFile)>> = parsed.into_iter().map(Some).collect();
+    for &old in &order {
         let Some((bytes, file)) = parsed[old].take() else {
             continue;
         };
-        let path = linked.rels[old].clone();
+        let path = rels[old].clone();
         stats.imports += file.imports.len();
         for e in &file.errors {
             problems.push(FileProblem {
@@ -551,18 +399,17 @@ fn assemble(
         modules.push(Module { path, bytes });
         parsed_files.push(file);
     }
-    stats.unresolved = linked.unresolved.len();
-    let mut inputs = reached.inputs;
+    stats.unresolved = unresolved.len();
     inputs.sort();
     inputs.dedup();
     ModuleGraph {
         root,
         modules,
         parsed: parsed_files,
-        edges: linked.edges,
-        unresolved: linked.unresolved,
+        edges,
+        unresolved,
         problems,
-        warnings: reached.warnings,
+        warnings: walked.warnings,
         workspace_packages: packages,
         stats,
         inputs,
@@ -589,15 +436,14 @@ fn parse_all(
         .collect()
 }
 
-fn progress_bar(enabled: bool) -> Option<indicatif::ProgressBar> {
-    if !enabled {
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    if !enabled || len < 500 {
         return None;
     }
-    // The walk finds files as it parses them: no total to show.
-    let bar = indicatif::ProgressBar::new_spinner();
+    let bar = indicatif::ProgressBar::new(len as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} parsing: {pos} files")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
 }

@@ -10,7 +10,7 @@
 //! assert_eq!(elementary_cycles(&adj, 10).cycles, vec![vec![0, 1, 2]]);
 //! ```
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -54,8 +54,7 @@ pub struct Cycles {
 pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
     let mut out = Cycles::default();
     let mut component = vec![usize::MAX; adj.len()];
-    let all = groups(adj);
-    for (i, group) in all.iter().enumerate() {
+    for (i, group) in groups(adj).iter().enumerate() {
         for &n in group {
             component[n as usize] = i;
         }
@@ -63,7 +62,6 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
     let n = adj.len();
     let mut blocked = vec![false; n];
     let mut block_map: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut in_block_map: HashSet<u64> = HashSet::new();
     let mut stack: Vec<u32> = Vec::new();
     for start in 0..n {
         if component[start] == usize::MAX {
@@ -75,22 +73,19 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
             adj,
             blocked: &mut blocked,
             block_map: &mut block_map,
-            in_block_map: &mut in_block_map,
             stack: &mut stack,
             start: start as u32,
             cap,
             out: &mut out,
         };
         state.circuit(start as u32, &allowed);
-        // Reset the bookkeeping of the nodes this start touched: the
-        // members of its group from `start` on (members are sorted).
-        let group = &all[component[start]];
-        let from = group.partition_point(|&v| (v as usize) < start);
-        for &v in &group[from..] {
-            blocked[v as usize] = false;
-            block_map[v as usize].clear();
+        // Reset the bookkeeping of the nodes this start touched.
+        for v in start..n {
+            if component[v] == component[start] {
+                blocked[v] = false;
+                block_map[v].clear();
+            }
         }
-        in_block_map.clear();
         if out.capped {
             break;
         }
@@ -102,9 +97,6 @@ struct Johnson<'a> {
     adj: &'a [Vec<u32>],
     blocked: &'a mut Vec<bool>,
     block_map: &'a mut Vec<Vec<u32>>,
-    /// `w << 32 | v` for every `v` in `block_map[w]`: membership in O(1)
-    /// (a hub's list grows to thousands on Cal.com's largest group).
-    in_block_map: &'a mut HashSet<u64>,
     stack: &'a mut Vec<u32>,
     start: u32,
     cap: usize,
@@ -135,7 +127,7 @@ impl Johnson<'_> {
             self.unblock(v);
         } else {
             for &w in &self.adj[v as usize] {
-                if allowed(w) && self.in_block_map.insert(u64::from(w) << 32 | u64::from(v)) {
+                if allowed(w) && !self.block_map[w as usize].contains(&v) {
                     self.block_map[w as usize].push(v);
                 }
             }
@@ -151,10 +143,6 @@ impl Johnson<'_> {
                 continue;
             }
             self.blocked[u as usize] = false;
-            for &x in &self.block_map[u as usize] {
-                self.in_block_map
-                    .remove(&(u64::from(u) << 32 | u64::from(x)));
-            }
             work.append(&mut self.block_map[u as usize]);
         }
     }

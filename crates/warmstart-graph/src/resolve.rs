@@ -47,22 +47,8 @@ impl VirtualFs {
         }
     }
 
-    /// Whether `path` is `<root>/node_modules` or below it: a byte prefix
-    /// test, so the resolver's many stats of other paths pay no component
-    /// parsing or hashing here.
-    fn under_node_modules(&self, path: &Path) -> bool {
-        let (path, prefix) = (
-            path.as_os_str().as_encoded_bytes(),
-            self.node_modules.as_os_str().as_encoded_bytes(),
-        );
-        path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/' | b'\\'))
-    }
-
     /// The real path behind `path` when it runs through a virtual link.
     fn map(&self, path: &Path) -> Option<PathBuf> {
-        if !self.under_node_modules(path) {
-            return None;
-        }
         let rel = path.strip_prefix(&self.node_modules).ok()?;
         let mut parts = rel.components();
         let first = parts.next()?.as_os_str().to_str()?;
@@ -99,32 +85,23 @@ impl FileSystem for VirtualFs {
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
         match FileSystemOs::metadata(&self.real(path)) {
-            Err(_) if self.under_node_modules(path) && self.dirs.contains(path) => {
-                Ok(FileMetadata::new(false, true, false))
-            }
+            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
             other => other,
         }
     }
 
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        let virtual_path = self.under_node_modules(path);
-        if virtual_path && self.links.contains_key(path) {
+        if self.links.contains_key(path) {
             return Ok(FileMetadata::new(false, false, true));
         }
         match FileSystemOs::symlink_metadata(&self.real(path)) {
-            Err(_) if virtual_path && self.dirs.contains(path) => {
-                Ok(FileMetadata::new(false, true, false))
-            }
+            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
             other => other,
         }
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
-        if let Some(target) = self
-            .under_node_modules(path)
-            .then(|| self.links.get(path))
-            .flatten()
-        {
+        if let Some(target) = self.links.get(path) {
             return Ok(target.clone());
         }
         FileSystemOs::read_link(&self.real(path))

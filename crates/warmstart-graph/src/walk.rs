@@ -44,16 +44,8 @@ fn is_graph_input(path: &Path) -> bool {
         || name.ends_with(".yml")
 }
 
-/// Walks `paths` (absolute, inside `root`) in parallel and calls `visit` on
-/// each source file as soon as the walk finds it, on the walking thread: a
-/// parse runs while the other threads go on listing folders, so the walk
-/// and the parse keep both cores busy. Returns what `visit` gave for each
-/// of `Walked::files`, in the same order.
-pub fn walk_with<T: Send>(
-    root: &Path,
-    paths: &[PathBuf],
-    visit: &(dyn Fn(&Path) -> T + Sync),
-) -> (Walked, Vec<T>) {
+/// Walks `paths` (absolute, inside `root`) in parallel.
+pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
     let mut existing = Vec::new();
     for path in paths {
@@ -66,7 +58,7 @@ pub fn walk_with<T: Send>(
         }
     }
     let Some((first, rest)) = existing.split_first() else {
-        return (walked, Vec::new());
+        return walked;
     };
     let mut builder = WalkBuilder::new(first);
     for path in rest {
@@ -109,9 +101,8 @@ pub fn walk_with<T: Send>(
                                 path.to_string_lossy()
                             ));
                         } else {
-                            let visited = visit(path);
                             let mut f = files.lock().unwrap_or_else(|e| e.into_inner());
-                            f.push((path.to_path_buf(), visited));
+                            f.push(path.to_path_buf());
                         }
                     }
                 }
@@ -123,18 +114,16 @@ pub fn walk_with<T: Send>(
             WalkState::Continue
         })
     });
-    let mut found: Vec<(PathBuf, T)> = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found.dedup_by(|a, b| a.0 == b.0);
-    let (files, visited): (Vec<PathBuf>, Vec<T>) = found.into_iter().unzip();
-    walked.files = files;
+    walked.files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    walked.files.sort();
+    walked.files.dedup();
     walked.inputs = inputs.into_inner().unwrap_or_else(|e| e.into_inner());
     walked.inputs.sort();
     walked.inputs.dedup();
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
     warnings.sort();
     walked.warnings.extend(warnings);
-    (walked, visited)
+    walked
 }
 
 fn display(root: &Path, path: &Path) -> String {
