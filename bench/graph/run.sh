@@ -1,69 +1,99 @@
 #!/usr/bin/env bash
-# Issue 5's bench: `warmstart graph cycles` side by side with the peers a
-# Cal.com engineer would otherwise run, in one run on the same tree.
+# Issues 5 and 19's bench: `warmstart graph cycles` side by side with the
+# peers a Cal.com engineer would otherwise run, in one run on the same tree.
 #
-#   bench/graph/run.sh REPO [RUNS]
+#   bench/graph/run.sh [RUNS] TREE...        e.g. bench/graph/run.sh 5 CALNOMODS CALREAL
 #
-# REPO: a Cal.com checkout WITH node_modules installed (oxlint, dpdm and
-# madge resolve workspace packages through node_modules; warmstart does not
-# need them). The peers are installed from npm into $PEERS
-# (default bench/.work/graph-peers, ignored by git). BIN defaults to
-# target/release/warmstart. oxlint and warmstart are timed with hyperfine
-# (medians, exit codes ignored: both exit 1 when they find cycles); dpdm and
-# madge take minutes, so they run once with a time limit ($SLOW_LIMIT s).
-# Peak RSS from /usr/bin/time.
+# TREE: a Cal.com checkout, installed or not (warmstart needs no install;
+# oxlint and biome then see no node_modules either, so all of them do the
+# same work). For each tree, hyperfine medians of RUNS (exit codes ignored:
+# all of them exit 1 when they find cycles) of:
+#   oxlint `import/no-cycle`, biome `suspicious/noImportCycles`,
+#   warmstart cold (`--no-cache`), warmstart filling an empty cache
+#   (WARMSTART_CACHE_DIR emptied before each run), warmstart warm;
+# peak RSS from /usr/bin/time (one run each). SLOW=1 adds dpdm and madge
+# (minutes: one run each under $SLOW_LIMIT s). SCALE=1 then runs
+# bench/graph/scale.sh (the 5k/20k/50k-module samples).
+# The peers are installed from npm at pinned versions into $PEERS (default
+# bench/.work/graph-peers, ignored by git). BIN defaults to
+# target/release/warmstart. Run it under the bench lock on a shared machine.
 set -euo pipefail
-REPO=$(cd "${1:?usage: bench/graph/run.sh REPO [RUNS]}" && pwd)
-RUNS=${2:-10}
+RUNS=${1:?usage: bench/graph/run.sh RUNS TREE...}
+shift
+[ $# -ge 1 ] || { echo "usage: bench/graph/run.sh RUNS TREE..." >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
-BIN=${BIN:-$HERE/../../target/release/warmstart}
+BIN=$(realpath "${BIN:-$HERE/../../target/release/warmstart}")
 PEERS=${PEERS:-$HERE/../.work/graph-peers}
 SLOW_LIMIT=${SLOW_LIMIT:-600}
+OXLINT_VERSION=${OXLINT_VERSION:-1.94}
+BIOME_VERSION=${BIOME_VERSION:-2.6.8}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-if [ ! -x "$PEERS/node_modules/.bin/oxlint" ]; then
+if [ ! -x "$PEERS/node_modules/.bin/oxlint" ] || [ ! -x "$PEERS/node_modules/.bin/biome" ]; then
   mkdir -p "$PEERS"
-  (cd "$PEERS" && npm init -y >/dev/null && npm install --no-audit --no-fund oxlint dpdm madge >/dev/null)
+  (cd "$PEERS" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+    npm install --no-audit --no-fund "oxlint@$OXLINT_VERSION" "@biomejs/biome@$BIOME_VERSION" >/dev/null)
+fi
+if [ "${SLOW:-0}" = 1 ] && [ ! -x "$PEERS/node_modules/.bin/dpdm" ]; then
+  (cd "$PEERS" && npm install --no-audit --no-fund dpdm madge >/dev/null)
 fi
 B="$PEERS/node_modules/.bin"
-echo "== versions: warmstart $("$BIN" --version | awk '{print $2}'), oxlint $("$B/oxlint" --version | awk '{print $2}'), dpdm $(node -p "require('$PEERS/node_modules/dpdm/package.json').version"), madge $(node -p "require('$PEERS/node_modules/madge/package.json').version")"
-echo "== load: $(uptime | sed 's/.*load average/load average/')"
-cd "$REPO"
-
-OXLINT="$B/oxlint --import-plugin -A all -D import/no-cycle apps packages"
-COLD="$BIN graph cycles apps packages --json --no-cache"
-WARM="$BIN graph cycles apps packages --json"
-$WARM >/dev/null 2>&1 || true # fill the cache for the warm runs
-hyperfine -N -i -w 1 -r "$RUNS" --export-json "$OUT/h.json" \
-  -n oxlint "$OXLINT" -n "warmstart (cold, --no-cache)" "$COLD" -n "warmstart (warm cache)" "$WARM" >/dev/null
+echo "== versions: warmstart $("$BIN" --version | awk '{print $2}'), oxlint $("$B/oxlint" --version | awk '{print $2}'), biome $("$B/biome" --version | awk '{print $2}')"
 
 rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$OUT/time" || true; tail -1 "$OUT/time"; }
-ox_rss=$(rss $OXLINT); cold_rss=$(rss $COLD); warm_rss=$(rss $WARM)
-ox_cycles=$($OXLINT 2>/dev/null | grep -c 'import(no-cycle)' || true)
-groups=$( ($COLD 2>/dev/null || true) | jq -r '[.views | to_entries[] | "\(.key) \(.value.groups)/\(.value.files_in_cycles)/\(.value.largest_group)"] | join(", ")')
+ratio() { echo "$1 / $2" | bc -l; }
 
-slow() { # name, command...: one run under a time limit; prints "secs rss"
-  local name=$1; shift
-  local start end
-  start=$(date +%s.%N)
-  if timeout "$SLOW_LIMIT" /usr/bin/time -f %M "$@" >"$OUT/$name.out" 2>"$OUT/$name.time"; then :; fi
-  end=$(date +%s.%N)
-  printf '%.1f %s' "$(echo "$end - $start" | bc)" "$(tail -1 "$OUT/$name.time")"
-}
-read -r dpdm_s dpdm_rss <<<"$(slow dpdm "$B/dpdm" --no-tree --no-warning --no-progress -T --exit-code circular:0 'apps/**/*.{ts,tsx}' 'packages/**/*.{ts,tsx}')"
-read -r madge_s madge_rss <<<"$(slow madge "$B/madge" --circular --no-spinner --extensions ts,tsx,js,jsx --ts-config apps/web/tsconfig.json apps packages)"
-dpdm_cycles=$(grep -cE '^\s*[0-9]+\)' "$OUT/dpdm.out" || true)
-madge_cycles=$(grep -cE '^\s*[0-9]+\)' "$OUT/madge.out" || true)
+for TREE in "$@"; do
+  TREE=$(cd "$TREE" && pwd)
+  cd "$TREE"
+  installed=no
+  [ -d node_modules/.bin ] && installed=yes # a cache folder alone is not an install
+  CACHE="$OUT/cache"
+  OXLINT="$B/oxlint --import-plugin -A all -D import/no-cycle apps packages"
+  BIOME="$B/biome lint --only=suspicious/noImportCycles --vcs-enabled=true --vcs-client-kind=git --vcs-use-ignore-file=true --max-diagnostics=0 apps packages"
+  COLD="$BIN graph cycles apps packages --json --no-cache"
+  FILL="env WARMSTART_CACHE_DIR=$CACHE $BIN graph cycles apps packages --json"
+  WARM="env WARMSTART_CACHE_DIR=$OUT/warm $BIN graph cycles apps packages --json"
+  $WARM >/dev/null 2>&1 || true # fill the warm runs' cache
+  sleep 2.1 # folders written just now are not trusted before the mtime granularity
+  $WARM >/dev/null 2>&1 || true
+  echo
+  echo "== $TREE (node_modules installed: $installed), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # --prepare empties the fill runs' cache before every run of every command.
+  hyperfine -N -i -w 1 -r "$RUNS" --prepare "rm -rf $CACHE" --export-json "$OUT/h.json" \
+    -n oxlint "$OXLINT" -n biome "$BIOME" -n cold "$COLD" -n fill "$FILL" -n warm "$WARM" >/dev/null
+  median() { jq -r ".results[$1].median * 1000" "$OUT/h.json"; }
+  range() { jq -r ".results[$1] | \"\(.min * 1000 | floor)–\(.max * 1000 | floor)\"" "$OUT/h.json"; }
+  ox=$(median 0); bi=$(median 1); cold=$(median 2); fill=$(median 3); warm=$(median 4)
+  ox_rss=$(rss $OXLINT); bi_rss=$(rss $BIOME); cold_rss=$(rss $COLD)
+  rm -rf "$CACHE"; fill_rss=$(rss $FILL); warm_rss=$(rss $WARM)
+  ox_cycles=$($OXLINT 2>/dev/null | grep -c 'import(no-cycle)' || true)
+  groups=$( ($COLD 2>/dev/null || true) | jq -r '[.views | to_entries[] | select(.key == "runtime" or .key == "static" or .key == "all") | "\(.key) \(.value.groups)/\(.value.files_in_cycles)/\(.value.largest_group)"] | join(", ")')
+  printf '| tool | median (min–max) | peak RSS | vs oxlint | what it reports |\n|---|---|---|---|---|\n'
+  printf '| oxlint %s `import/no-cycle` | %.0f ms (%s) | %d MB | 1.00 | %s cycle diagnostics (no dynamic imports) |\n' "$OXLINT_VERSION" "$ox" "$(range 0)" $((ox_rss / 1024)) "$ox_cycles"
+  printf '| biome %s `noImportCycles` | %.0f ms (%s) | %d MB | %.2f | cycle diagnostics |\n' "$BIOME_VERSION" "$bi" "$(range 1)" $((bi_rss / 1024)) "$(ratio "$bi" "$ox")"
+  printf '| **warmstart, cold (`--no-cache`), all five views** | **%.0f ms** (%s) | **%d MB** | **%.2f** | %s (groups/files/largest) |\n' "$cold" "$(range 2)" $((cold_rss / 1024)) "$(ratio "$cold" "$ox")" "$groups"
+  printf '| warmstart, filling an empty cache | %.0f ms (%s) | %d MB | %.2f | same; %.2f × cold |\n' "$fill" "$(range 3)" $((fill_rss / 1024)) "$(ratio "$fill" "$ox")" "$(ratio "$fill" "$cold")"
+  printf '| warmstart, warm cache | %.0f ms (%s) | %d MB | %.2f | same views |\n' "$warm" "$(range 4)" $((warm_rss / 1024)) "$(ratio "$warm" "$ox")"
+  if [ "${SLOW:-0}" = 1 ]; then
+    slow() { # name, command...: one run under a time limit; prints "secs rss"
+      local name=$1; shift
+      local start end
+      start=$(date +%s.%N)
+      if timeout "$SLOW_LIMIT" /usr/bin/time -f %M "$@" >"$OUT/$name.out" 2>"$OUT/$name.time"; then :; fi
+      end=$(date +%s.%N)
+      printf '%.1f %s' "$(echo "$end - $start" | bc)" "$(tail -1 "$OUT/$name.time")"
+    }
+    read -r dpdm_s dpdm_rss <<<"$(slow dpdm "$B/dpdm" --no-tree --no-warning --no-progress -T --exit-code circular:0 'apps/**/*.{ts,tsx}' 'packages/**/*.{ts,tsx}')"
+    read -r madge_s madge_rss <<<"$(slow madge "$B/madge" --circular --no-spinner --extensions ts,tsx,js,jsx --ts-config apps/web/tsconfig.json apps packages)"
+    printf '| dpdm (one run) | %s s | %d MB | %.1f | %s cycles |\n' "$dpdm_s" $((${dpdm_rss:-0} / 1024)) "$(echo "$dpdm_s * 1000 / $ox" | bc -l)" "$(grep -cE '^\s*[0-9]+\)' "$OUT/dpdm.out" || true)"
+    printf '| madge (one run) | %s s | %d MB | %.1f | %s cycles |\n' "$madge_s" $((${madge_rss:-0} / 1024)) "$(echo "$madge_s * 1000 / $ox" | bc -l)" "$(grep -cE '^\s*[0-9]+\)' "$OUT/madge.out" || true)"
+  fi
+  echo
+  echo "bar (issue 19): cold <= 25 % of oxlint and <= 250 ms; fill <= 110 % of cold; peak RSS <= 100 MB"
+done
 
-median() { jq -r ".results[$1].median * 1000" "$OUT/h.json"; }
-ox=$(median 0); cold=$(median 1); warm=$(median 2)
-echo
-printf '| tool | median | peak RSS | vs oxlint | what it reports |\n|---|---|---|---|---|\n'
-printf '| oxlint import/no-cycle | %.0f ms | %d MB | 1.00 | %s cycle diagnostics (no dynamic imports) |\n' "$ox" $((ox_rss / 1024)) "$ox_cycles"
-printf '| warmstart, cold (`--no-cache`), all five views | %.0f ms | %d MB | %.2f | %s |\n' "$cold" $((cold_rss / 1024)) "$(echo "$cold / $ox" | bc -l)" "$groups"
-printf '| warmstart, warm cache | %.0f ms | %d MB | %.2f | same views |\n' "$warm" $((warm_rss / 1024)) "$(echo "$warm / $ox" | bc -l)"
-printf '| dpdm (one run, limit %s s) | %s s | %d MB | %.1f | %s cycles |\n' "$SLOW_LIMIT" "$dpdm_s" $((${dpdm_rss:-0} / 1024)) "$(echo "$dpdm_s * 1000 / $ox" | bc -l)" "$dpdm_cycles"
-printf '| madge (one run, limit %s s) | %s s | %d MB | %.1f | %s cycles |\n' "$SLOW_LIMIT" "$madge_s" $((${madge_rss:-0} / 1024)) "$(echo "$madge_s * 1000 / $ox" | bc -l)" "$madge_cycles"
-echo
-echo "bar: warmstart computes all five views in <= 1/4 of oxlint's time and <= 100 MB"
+if [ "${SCALE:-0}" = 1 ]; then
+  BIN="$BIN" "$HERE/scale.sh" "$RUNS"
+fi

@@ -44,6 +44,13 @@ pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
     let context = ContextHasher::new()
         .str("oxc 0.146 parse; imports, kinds, type-usable bindings")
         .str(&options.max_file_bytes.to_string())
+        // What the parse guard lets through (a file it refuses is stored
+        // as refused): its rule and the configured budget.
+        .str(&format!(
+            "guard: measured above depth {}, {} per byte",
+            warmstart_workspace::guard::UNMEASURED_DEPTH,
+            warmstart_workspace::guard::work_factor()
+        ))
         .finish();
     let bucket: Bucket<Entry> =
         cache.bucket(BucketSpec::new(BUCKET_NAME, BUCKET_VERSION).context(context));

@@ -46,6 +46,14 @@ pub struct Config {
     /// Built-in defaults to start from: `calcom` or `generic` (default: detected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<Preset>,
+    /// Parser work allowed per byte of a source file whose `<` nests more
+    /// than 10 levels deep inside brackets (arena bytes; default 256, real
+    /// code takes about 20). A file over it is reported, not parsed: the
+    /// TypeScript parser backtracks exponentially on such text. The
+    /// `WARMSTART_PARSE_BUDGET` environment variable wins over this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub parse_budget: Option<u64>,
     /// App-store registries (`warmstart apps`).
     pub apps: warmstart_appstore::AppsConfig,
     /// Static assets (`warmstart assets`).
@@ -63,6 +71,7 @@ impl Config {
         Config {
             schema: None,
             preset: Some(preset),
+            parse_budget: None,
             apps: warmstart_appstore::AppsConfig::preset(preset),
             assets: warmstart_assets::AssetsConfig::preset(preset),
             graph: warmstart_graph::GraphConfig::preset(preset),
@@ -141,6 +150,8 @@ impl Workspace {
                 (Config::preset(preset), preset)
             }
         };
+        // Every parse of user code in this process checks this budget.
+        warmstart_workspace::guard::set_work_factor(config.parse_budget.unwrap_or(0));
         Ok(Workspace {
             root: root.dir,
             preset,
