@@ -163,7 +163,8 @@ fn parse<'a>(
     display: &str,
     text: &'a str,
 ) -> Result<Program<'a>, AppsError> {
-    if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
+    if let Err(exceeded) = warmstart_workspace::guard::check_parse_budget(text) {
+        let message = exceeded.to_string();
         return Err(
             SourceError::new(Path::new(display), text, 0..0, message, "here")
                 .with_help("simplify the nesting of this file; a `_metadata.ts` is plain data")

@@ -122,7 +122,9 @@ impl DevConfig {
         match preset {
             Preset::Calcom => DevConfig {
                 command: vec!["yarn".into(), "dev".into()],
-                first_page_url: Some("http://localhost:3000/auth/login".into()),
+                // A path: asked of the address `next dev` announces, whatever port
+                // the user's dev command picks.
+                first_page_url: Some("/auth/login".into()),
                 watch: vec!["packages/app-store".into()],
                 ..DevConfig::default()
             },

@@ -62,6 +62,8 @@ pub struct Launch {
     pub timeout: Duration,
     /// Copy the server's output to ours.
     pub echo: bool,
+    /// A URL, or a path (`/auth/login`, the presets' form) asked of the
+    /// server at the address it announced (see [`page_url`]).
     pub first_page_url: Option<String>,
     /// `--probe-hmr FILE` and the URL to poll.
     pub hmr: Option<(PathBuf, String)>,
@@ -107,9 +109,10 @@ pub fn start(launch: &Launch, signals: Option<&Forwarder>) -> Result<Started, De
         warnings: Vec::new(),
         log,
     };
-    if let Some(url) = &launch.first_page_url {
+    if let Some(configured) = &launch.first_page_url {
         started.read_log();
-        match probe::get(url, launch.timeout) {
+        let url = page_url(configured, started.log.local.as_deref());
+        match probe::get(&url, launch.timeout) {
             Ok(page) => {
                 started.first_page = Some(page.elapsed);
                 started.first_page_status = Some(page.status);
@@ -139,12 +142,30 @@ impl Started {
     }
 }
 
+/// The URL of the first page: `configured` itself when it is a URL; a path
+/// joined to the address the server announced (`- Local: http://…`), else
+/// to Next's default, so `next dev -p 3001` is probed on 3001 without
+/// configuring the port twice.
+pub fn page_url(configured: &str, announced: Option<&str>) -> String {
+    if !configured.starts_with('/') {
+        return configured.to_string();
+    }
+    let base = crate::warm::base_url(announced, &[]);
+    format!("{}{configured}", base.trim_end_matches('/'))
+}
+
+/// URLs whose port must be free before the start (a path-form first page
+/// has no port of its own yet).
 fn ready_and_page_urls(launch: &Launch) -> Vec<String> {
     let mut urls = Vec::new();
     if let Readiness::Url(u) = &launch.readiness {
         urls.push(u.clone());
     }
-    if let Some(u) = &launch.first_page_url {
+    if let Some(u) = launch
+        .first_page_url
+        .as_ref()
+        .filter(|u| !u.starts_with('/'))
+    {
         urls.push(u.clone());
     }
     urls.dedup();
@@ -315,6 +336,24 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_first_page_follows_the_announced_address() {
+        // `next dev -p 3801` announces its own port: the preset's path goes there.
+        assert_eq!(
+            page_url("/auth/login", Some("http://127.0.0.1:3801")),
+            "http://127.0.0.1:3801/auth/login"
+        );
+        assert_eq!(
+            page_url("/auth/login", Some("http://localhost:3000/")),
+            "http://localhost:3000/auth/login"
+        );
+        // A URL is the user's: kept as given.
+        assert_eq!(
+            page_url("http://localhost:4000/x", Some("http://127.0.0.1:3801")),
+            "http://localhost:4000/x"
+        );
+    }
 
     #[test]
     fn counts_modules() {

@@ -217,13 +217,75 @@ pub fn build_with(options: &BuildOptions, parse: &ParseFn<'_>) -> ModuleGraph {
 }
 
 /// Builds the graph, parsing through `parse` and answering resolutions
-/// from `resolutions` where it can.
+/// from `resolutions` where it can. Four phases: find the files, parse and
+/// resolve until no new module is reached, turn answers into edges, put
+/// the modules in path order.
 pub fn build_with_caches(
     options: &BuildOptions,
     parse: &ParseFn<'_>,
     resolutions: Option<&dyn ResolutionCache>,
 ) -> ModuleGraph {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let mut stats = BuildStats::default();
+    let found = find_files(options, &root, &mut stats);
+    let packages = workspaces::discover(&root);
+    let resolver = resolve::resolver(&root, &packages);
+    if let Some(cache) = resolutions {
+        cache.prepare(&found.walked_inputs, &packages);
+    }
+    let resolve_started = Instant::now();
+    let reached = parse_and_resolve(
+        options,
+        parse,
+        resolutions,
+        &root,
+        &resolver,
+        &packages,
+        found.files,
+        found.inputs,
+        &mut stats,
+    );
+    let order = PathOrder::of(&root, &reached.files);
+    let linked = link(&reached, &order);
+    stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
+    let mut edges = Vec::new();
+    let mut unresolved = Vec::new();
+    for (e, u, b, o) in linked {
+        edges.extend(e);
+        unresolved.extend(u);
+        stats.builtin += b;
+        stats.outside += o;
+    }
+    let (modules, parsed_files, problems) = in_path_order(reached.parsed, &order, &mut stats);
+    stats.unresolved = unresolved.len();
+    let mut inputs = reached.inputs;
+    inputs.sort();
+    inputs.dedup();
+    ModuleGraph {
+        root,
+        modules,
+        parsed: parsed_files,
+        edges,
+        unresolved,
+        problems,
+        warnings: found.warnings,
+        workspace_packages: packages,
+        stats,
+        inputs,
+    }
+}
+
+/// What the walk found, with the entries it did not.
+struct Found {
+    files: Vec<PathBuf>,
+    inputs: Vec<PathBuf>,
+    /// The walk's own inputs: what a resolution cache is valid for.
+    walked_inputs: Vec<PathBuf>,
+    warnings: Vec<String>,
+}
+
+/// Phase 1: walk the given paths; add the entries the walk did not find.
+fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Found {
     let absolute = |p: &PathBuf| {
         let p = if p.is_absolute() {
             p.clone()
@@ -233,16 +295,13 @@ pub fn build_with_caches(
         std::fs::canonicalize(&p).unwrap_or(p)
     };
     let paths: Vec<PathBuf> = if options.paths.is_empty() {
-        vec![root.clone()]
+        vec![root.to_path_buf()]
     } else {
         options.paths.iter().map(absolute).collect()
     };
     let started = Instant::now();
-    let walked = walk::walk(&root, &paths);
-    let mut stats = BuildStats {
-        walk_ms: started.elapsed().as_millis() as u64,
-        ..BuildStats::default()
-    };
+    let walked = walk::walk(root, &paths);
+    stats.walk_ms = started.elapsed().as_millis() as u64;
     let mut files = walked.files.clone();
     let mut inputs = walked.inputs.clone();
     // Entries the walk did not find are modules too.
@@ -250,7 +309,7 @@ pub fn build_with_caches(
         .entries
         .iter()
         .map(absolute)
-        .filter(|p| reach::can_be_module(&root, p) && p.is_file())
+        .filter(|p| reach::can_be_module(root, p) && p.is_file())
         .collect();
     given.sort();
     given.dedup();
@@ -259,18 +318,43 @@ pub fn build_with_caches(
     reach::add_folders(&mut inputs, &given);
     files.extend(given);
     files.sort();
+    Found {
+        files,
+        inputs,
+        walked_inputs: walked.inputs,
+        warnings: walked.warnings,
+    }
+}
 
+/// Every module reached, parsed and resolved.
+struct Reached {
+    files: Vec<PathBuf>,
+    parsed: Vec<(u64, ParsedFile)>,
+    inputs: Vec<PathBuf>,
+    index: HashMap<PathBuf, u32>,
+    /// Per file, per import: the index of its answer in `answers`.
+    links: Vec<Vec<u32>>,
+    answers: Vec<Resolved>,
+}
+
+/// Phase 2: parse the files, resolve their imports, and repeat with the
+/// files those imports reach outside the walk until none is new.
+#[allow(clippy::too_many_arguments)]
+fn parse_and_resolve(
+    options: &BuildOptions,
+    parse: &ParseFn<'_>,
+    resolutions: Option<&dyn ResolutionCache>,
+    root: &Path,
+    resolver: &resolve::WorkspaceResolver,
+    packages: &WorkspacePackages,
+    mut files: Vec<PathBuf>,
+    mut inputs: Vec<PathBuf>,
+    stats: &mut BuildStats,
+) -> Reached {
     let bar = progress_bar(options.progress, files.len());
     let parse_started = Instant::now();
     let mut parsed = parse_all(&files, options.max_file_bytes, parse, bar.as_ref());
     let mut parse_ms = parse_started.elapsed().as_millis() as u64;
-
-    let packages = workspaces::discover(&root);
-    let resolver = resolve::resolver(&root, &packages);
-    if let Some(cache) = resolutions {
-        cache.prepare(&walked.inputs, &packages);
-    }
-    let resolve_started = Instant::now();
     let mut index: HashMap<PathBuf, u32> = files
         .iter()
         .enumerate()
@@ -286,8 +370,8 @@ pub fn build_with_caches(
         let round = reach::resolve_round(
             &files[round_start..],
             &parsed[round_start..],
-            &resolver,
-            &packages,
+            resolver,
+            packages,
             cache,
         );
         let offset = answers.len() as u32;
@@ -297,7 +381,7 @@ pub fn build_with_caches(
                 .into_iter()
                 .map(|l| l.into_iter().map(|a| a + offset).collect()),
         );
-        let new = reach::new_modules(&root, &round.answers, &index);
+        let new = reach::new_modules(root, &round.answers, &index);
         answers.extend(round.answers);
         if new.is_empty() {
             break;
@@ -317,35 +401,69 @@ pub fn build_with_caches(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-
-    // Modules sorted by repo-relative path, so `find` can binary-search.
-    let rels: Vec<String> = files
-        .iter()
-        .map(|p| {
-            warmstart_fs::to_unix_relative(&root, p)
-                .unwrap_or_else(|| p.to_string_lossy().into_owned())
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..files.len()).collect();
-    order.sort_by(|&a, &b| rels[a].cmp(&rels[b]));
-    let mut position = vec![0u32; files.len()];
-    for (new, &old) in order.iter().enumerate() {
-        position[old] = new as u32;
+    Reached {
+        files,
+        parsed,
+        inputs,
+        index,
+        links,
+        answers,
     }
-    let per_file: Vec<(Vec<Edge>, Vec<Unresolved>, usize, usize)> = order
+}
+
+/// Modules sorted by repo-relative path, so `find` can binary-search.
+struct PathOrder {
+    rels: Vec<String>,
+    /// New position → old index.
+    order: Vec<usize>,
+    /// Old index → new position.
+    position: Vec<u32>,
+}
+
+impl PathOrder {
+    fn of(root: &Path, files: &[PathBuf]) -> Self {
+        let rels: Vec<String> = files
+            .iter()
+            .map(|p| {
+                warmstart_fs::to_unix_relative(root, p)
+                    .unwrap_or_else(|| p.to_string_lossy().into_owned())
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by(|&a, &b| rels[a].cmp(&rels[b]));
+        let mut position = vec![0u32; files.len()];
+        for (new, &old) in order.iter().enumerate() {
+            position[old] = new as u32;
+        }
+        PathOrder {
+            rels,
+            order,
+            position,
+        }
+    }
+}
+
+/// One file's edges, unresolved imports, and builtin / outside counts.
+type Linked = (Vec<Edge>, Vec<Unresolved>, usize, usize);
+
+/// Phase 3: each import's answer as an edge (in path order) or an
+/// unresolved import.
+fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
+    order
+        .order
         .par_iter()
         .map(|&old| {
-            let file = &parsed[old].1;
-            let from = position[old];
+            let file = &reached.parsed[old].1;
+            let from = order.position[old];
             let mut edges = Vec::new();
             let mut unresolved = Vec::new();
             let (mut builtin, mut outside) = (0, 0);
-            for (i, (import, &answer)) in file.imports.iter().zip(&links[old]).enumerate() {
-                match &answers[answer as usize] {
-                    Resolved::File(path) => match index.get(path.as_path()) {
+            for (i, (import, &answer)) in file.imports.iter().zip(&reached.links[old]).enumerate() {
+                match &reached.answers[answer as usize] {
+                    Resolved::File(path) => match reached.index.get(path.as_path()) {
                         Some(&to) => edges.push(Edge {
                             from,
-                            to: position[to as usize],
+                            to: order.position[to as usize],
                             kind: import.kind,
                             line: import.line,
                             specifier: import.specifier.clone(),
@@ -357,7 +475,7 @@ pub fn build_with_caches(
                     },
                     Resolved::Builtin => builtin += 1,
                     Resolved::Unresolved(reason, message) => unresolved.push(Unresolved {
-                        file: rels[old].clone(),
+                        file: order.rels[old].clone(),
                         line: import.line,
                         specifier: import.specifier.clone(),
                         reason: *reason,
@@ -367,26 +485,24 @@ pub fn build_with_caches(
             }
             (edges, unresolved, builtin, outside)
         })
-        .collect();
-    stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
+        .collect()
+}
 
-    let mut edges = Vec::new();
-    let mut unresolved = Vec::new();
-    for (e, u, b, o) in per_file {
-        edges.extend(e);
-        unresolved.extend(u);
-        stats.builtin += b;
-        stats.outside += o;
-    }
+/// Phase 4: modules, parse results and parse problems in path order.
+fn in_path_order(
+    parsed: Vec<(u64, ParsedFile)>,
+    order: &PathOrder,
+    stats: &mut BuildStats,
+) -> (Vec<Module>, Vec<ParsedFile>, Vec<FileProblem>) {
     let mut problems = Vec::new();
-    let mut modules = Vec::with_capacity(files.len());
-    let mut parsed_files = Vec::with_capacity(files.len());
+    let mut modules = Vec::with_capacity(parsed.len());
+    let mut parsed_files = Vec::with_capacity(parsed.len());
     let mut parsed: Vec<Option<(u64, ParsedFile)>> = parsed.into_iter().map(Some).collect();
-    for &old in &order {
+    for &old in &order.order {
         let Some((bytes, file)) = parsed[old].take() else {
             continue;
         };
-        let path = rels[old].clone();
+        let path = order.rels[old].clone();
         stats.imports += file.imports.len();
         for e in &file.errors {
             problems.push(FileProblem {
@@ -399,21 +515,7 @@ pub fn build_with_caches(
         modules.push(Module { path, bytes });
         parsed_files.push(file);
     }
-    stats.unresolved = unresolved.len();
-    inputs.sort();
-    inputs.dedup();
-    ModuleGraph {
-        root,
-        modules,
-        parsed: parsed_files,
-        edges,
-        unresolved,
-        problems,
-        warnings: walked.warnings,
-        workspace_packages: packages,
-        stats,
-        inputs,
-    }
+    (modules, parsed_files, problems)
 }
 
 /// Parses `files` in parallel, one arena per worker.

@@ -100,7 +100,8 @@ fn parse_source_with(
 ) -> ParsedFile {
     // Text on which the parser would backtrack exponentially is reported
     // like a syntax error instead of hanging the whole graph.
-    if let Err(message) = warmstart_workspace::guard::check_parse_budget(source) {
+    if let Err(exceeded) = warmstart_workspace::guard::check_parse_budget(source) {
+        let message = exceeded.to_string();
         return ParsedFile {
             imports: Vec::new(),
             errors: vec![ParseProblem {

@@ -170,11 +170,47 @@ pub fn speculation_depth(text: &str) -> u32 {
     best
 }
 
-/// `Err` with a sentence for the user when parsing `text` would take more
-/// than the work budget ([`work_budget`]); callers report it like a syntax
-/// error of that file. Text at most [`UNMEASURED_DEPTH`] deep passes at the
+/// Parsing a file would take more than its work budget: what
+/// [`check_parse_budget`] refuses. Its `Display` is the sentence for the
+/// user; callers report it like a syntax error of that file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseBudgetExceeded {
+    /// How deep `<` nests inside brackets in the text.
+    pub depth: u32,
+    /// Where the measurement stopped.
+    pub over: OverBudget,
+    /// The budget for this text, in arena bytes.
+    pub budget: u64,
+    /// The text's length in bytes.
+    pub bytes: usize,
+}
+
+impl std::fmt::Display for ParseBudgetExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not parsed: `<` nests {depth} levels deep inside brackets and the TypeScript \
+             parser backtracks on it: cut at level {level} it already takes {used} of parser \
+             work, over the budget of {limit} for this {bytes}-byte file ({factor} per byte + \
+             {base}); if this is real code, raise `parseBudget` in warmstart.json or \
+             {ENV_VAR} (now {factor})",
+            depth = self.depth,
+            level = self.over.level,
+            used = mib(self.over.work),
+            limit = mib(self.budget),
+            bytes = self.bytes,
+            factor = work_factor(),
+            base = mib(BASE_WORK),
+        )
+    }
+}
+
+impl std::error::Error for ParseBudgetExceeded {}
+
+/// `Err` when parsing `text` would take more than the work budget
+/// ([`work_budget`]). Text at most [`UNMEASURED_DEPTH`] deep passes at the
 /// cost of one scan; deeper text is measured ([`measure_parse_work`]).
-pub fn check_parse_budget(text: &str) -> Result<(), String> {
+pub fn check_parse_budget(text: &str) -> Result<(), ParseBudgetExceeded> {
     let depth = speculation_depth(text);
     if depth <= UNMEASURED_DEPTH {
         return Ok(());
@@ -182,19 +218,12 @@ pub fn check_parse_budget(text: &str) -> Result<(), String> {
     let budget = work_budget(text.len());
     match measure_parse_work(text, depth, budget) {
         Ok(_) => Ok(()),
-        Err(over) => Err(format!(
-            "not parsed: `<` nests {depth} levels deep inside brackets and the TypeScript \
-             parser backtracks on it: cut at level {level} it already takes {used} of parser \
-             work, over the budget of {limit} for this {bytes}-byte file ({factor} per byte + \
-             {base}); if this is real code, raise `parseBudget` in warmstart.json or \
-             {ENV_VAR} (now {factor})",
-            level = over.level,
-            used = mib(over.work),
-            limit = mib(budget),
-            bytes = text.len(),
-            factor = work_factor(),
-            base = mib(BASE_WORK),
-        )),
+        Err(over) => Err(ParseBudgetExceeded {
+            depth,
+            over,
+            budget,
+            bytes: text.len(),
+        }),
     }
 }
 
@@ -528,7 +557,7 @@ mod tests {
         let deep = format!("x = {}", "r<([{[".repeat(14));
         assert_eq!(speculation_depth(&deep), 13);
         let started = std::time::Instant::now();
-        let err = check_parse_budget(&deep).unwrap_err();
+        let err = check_parse_budget(&deep).unwrap_err().to_string();
         assert!(err.contains("13 levels"), "{err}");
         assert!(
             err.contains("parseBudget") && err.contains(ENV_VAR),

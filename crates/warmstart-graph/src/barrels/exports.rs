@@ -196,7 +196,8 @@ fn pass_on(table: &mut Table, imports: &HashMap<String, Reexport>, exported: Str
 /// The export table of `text` (named `path` for its syntax).
 pub fn table_of(path: &Path, text: &str) -> Table {
     let mut table = Table::default();
-    if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
+    if let Err(exceeded) = warmstart_workspace::guard::check_parse_budget(text) {
+        let message = exceeded.to_string();
         table.error = Some(message);
         return table;
     }

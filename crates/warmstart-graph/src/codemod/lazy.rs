@@ -106,10 +106,10 @@ pub fn candidates(
     source: &str,
     options: &LazyOptions,
 ) -> Result<Vec<Candidate>, SyntaxError> {
-    warmstart_workspace::guard::check_parse_budget(source).map_err(|message| SyntaxError {
+    warmstart_workspace::guard::check_parse_budget(source).map_err(|exceeded| SyntaxError {
         line: 1,
         column: 1,
-        message,
+        message: exceeded.to_string(),
     })?;
     let allocator = Allocator::default();
     let source_type = crate::parse::source_type_for(path);

@@ -60,7 +60,8 @@ impl ProgramFacts {
 
 /// Reads `text` (the file at `path`, whose extension picks the parser).
 pub fn analyse(path: &Path, text: &str) -> ProgramFacts {
-    if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
+    if let Err(exceeded) = warmstart_workspace::guard::check_parse_budget(text) {
+        let message = exceeded.to_string();
         return ProgramFacts {
             error: Some(message),
             ..ProgramFacts::default()
