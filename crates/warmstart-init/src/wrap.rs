@@ -72,7 +72,11 @@ pub fn wrap(display: &Path, text: &str) -> Result<Wrapped, Box<SourceError>> {
         Box::new(SourceError::new(display, text, r.range, r.message, r.label).with_help(r.help))
     };
     if let Err(message) = warmstart_workspace::guard::check_parse_budget(text) {
-        return Err(refuse(Refusal::at(Span::new(0, 0), message.to_string(), "here")));
+        return Err(refuse(Refusal::at(
+            Span::new(0, 0),
+            message.to_string(),
+            "here",
+        )));
     }
     let allocator = Allocator::default();
     let ret = Parser::new(&allocator, text, source_type(display)).parse();
