@@ -237,3 +237,58 @@ fn rewritten_imports_resolve_to_the_defining_modules() {
     insta::assert_debug_snapshot!(targets);
     assert!(graph.unresolved.is_empty(), "{:?}", graph.unresolved);
 }
+
+/// Cal.com's packages/features maps `"~/*": ["/*"]`: the file system's
+/// root. Through it every file has a specifier spelling the machine's
+/// absolute path (`~/tmp/.../packages/ui/...`), which resolves on this
+/// machine only; fix-barrels must never write one.
+#[test]
+fn a_mapping_onto_the_file_systems_root_never_spells_a_machine_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(
+        &root,
+        "package.json",
+        r#"{ "name": "acme", "private": true, "workspaces": ["packages/*"] }"#,
+    );
+    write(
+        &root,
+        "packages/ui/package.json",
+        r#"{ "name": "@acme/ui", "main": "./index.ts", "exports": { ".": "./index.ts" } }"#,
+    );
+    write(
+        &root,
+        "packages/ui/index.ts",
+        "export { Button } from \"./button\";\nexport { Badge } from \"./badge\";\n",
+    );
+    write(&root, "packages/ui/button.ts", "export const Button = 1;\n");
+    write(&root, "packages/ui/badge.ts", "export const Badge = 2;\n");
+    write(
+        &root,
+        "packages/features/package.json",
+        r#"{ "name": "@acme/features", "dependencies": { "@acme/ui": "*" } }"#,
+    );
+    write(
+        &root,
+        "packages/features/tsconfig.json",
+        r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["/*"] } } }"#,
+    );
+    write(
+        &root,
+        "packages/features/list.ts",
+        "import { Button } from \"@acme/ui\";\nexport const list = [Button];\n",
+    );
+    let graph = build(&BuildOptions::new(&root));
+    let plan = barrels::plan(
+        &graph,
+        &Options {
+            scope: vec!["packages/features".into()],
+            only: None,
+        },
+    );
+    let text = describe(&plan);
+    let machine = root.to_string_lossy().trim_start_matches('/').to_string();
+    assert!(!text.contains(&machine), "{text}");
+    assert_eq!(plan.imports.len(), 1, "{text}");
+    assert!(plan.files.is_empty(), "{text}");
+}

@@ -334,7 +334,14 @@ impl<'g> Targets<'g> {
             }
         }
         for m in self.mappings(&from) {
-            for t in &m.targets {
+            // A mapping onto a folder outside the repository (Cal.com's
+            // `"~/*": ["/*"]`, the file system's root) would spell the
+            // machine's absolute path into the import: never a candidate.
+            for t in m.targets.iter().filter(|t| {
+                t.parent()
+                    .unwrap_or(t.as_path())
+                    .starts_with(&self.graph.root)
+            }) {
                 for p in dir_form.iter().chain(std::iter::once(&stem)) {
                     if let Some(s) = apply_mapping(&m.pattern, t, p) {
                         out.push(s);
