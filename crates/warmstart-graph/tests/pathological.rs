@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use oxc_allocator::Allocator;
+use warmstart_workspace::guard::testing::deep_component;
 
 fn parse(name: &str, bytes: &[u8]) -> warmstart_graph::parse::ParsedFile {
     let allocator = Allocator::default();
@@ -44,25 +45,6 @@ fn ordinary_generic_code_still_parses() {
     let parsed = parse("a.tsx", text.as_bytes());
     assert!(parsed.errors.is_empty(), "{parsed:?}");
     assert_eq!(parsed.imports.len(), 1);
-}
-
-/// A component nested `levels` deep the way real code nests (a list inside
-/// a list, JSX text before a closing tag, comparisons, generic calls): its
-/// `<` depth is over the old fixed limit of 10.
-fn deep_component(levels: usize) -> String {
-    let mut body = String::from("<span>{format<Row>(row)}</span>");
-    for level in 0..levels {
-        body = format!(
-            "{{rows{level}.filter((row) => row.size < max).map((row) => (\n\
-             <Cell key={{row.id}} tone={{pick<Tone>(row.tone)}}>\n\
-             <b>Total</b> {{row.total}} of {{max}}\n{body}\n</Cell>\n))}}"
-        );
-    }
-    format!(
-        "import {{ Cell }} from \"./cell\";\nimport type {{ Row, Tone }} from \"./types\";\n\
-         import {{ format, pick }} from \"./format\";\n\
-         export function Table({{ max }}: {{ max: number }}) {{\n  return (<div>{body}</div>);\n}}\n"
-    )
 }
 
 #[test]

@@ -416,8 +416,33 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// Inputs for tests of the guard, here and in the crates that parse
+/// through it.
+#[doc(hidden)]
+pub mod testing {
+    /// A component nested `levels` deep the way real code nests: a list
+    /// inside a list, each row with JSX text before a closing tag (`Total</b>`
+    /// is a `<` after an identifier), comparisons and generic calls.
+    pub fn deep_component(levels: usize) -> String {
+        let mut body = String::from("<span>{format<Row>(row)}</span>");
+        for level in 0..levels {
+            body = format!(
+                "{{rows{level}.filter((row) => row.size < max).map((row) => (\n\
+                 <Cell key={{row.id}} tone={{pick<Tone>(row.tone)}}>\n\
+                 <b>Total</b> {{row.total}} of {{max}}\n{body}\n</Cell>\n))}}"
+            );
+        }
+        format!(
+            "import {{ Cell }} from \"./cell\";\nimport type {{ Row, Tone }} from \"./types\";\n\
+             import {{ format, pick }} from \"./format\";\n\
+             export function Table({{ max }}: {{ max: number }}) {{\n  return (<div>{body}</div>);\n}}\n"
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::deep_component;
     use super::*;
 
     /// The byte-by-byte scan the table-driven one replaced: both must agree.
@@ -529,25 +554,6 @@ mod tests {
         "#;
         assert!(speculation_depth(code) <= 3, "{}", speculation_depth(code));
         assert!(check_parse_budget(code).is_ok());
-    }
-
-    /// A component nested `levels` deep the way real code nests: a list
-    /// inside a list, each row with JSX text before a closing tag (`Total</b>`
-    /// is a `<` after an identifier), comparisons and generic calls.
-    pub(crate) fn deep_component(levels: usize) -> String {
-        let mut body = String::from("<span>{format<Row>(row)}</span>");
-        for level in 0..levels {
-            body = format!(
-                "{{rows{level}.filter((row) => row.size < max).map((row) => (\n\
-                 <Cell key={{row.id}} tone={{pick<Tone>(row.tone)}}>\n\
-                 <b>Total</b> {{row.total}} of {{max}}\n{body}\n</Cell>\n))}}"
-            );
-        }
-        format!(
-            "import {{ Cell }} from \"./cell\";\nimport type {{ Row, Tone }} from \"./types\";\n\
-             import {{ format, pick }} from \"./format\";\n\
-             export function Table({{ max }}: {{ max: number }}) {{\n  return (<div>{body}</div>);\n}}\n"
-        )
     }
 
     #[test]
