@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::build::ResolutionCache;
 use crate::parse::ParsedFile;
 use crate::resolve::{self, Resolved, WorkspaceResolver};
+use crate::share;
 use crate::walk::is_source;
 use crate::workspaces::WorkspacePackages;
 
@@ -24,11 +25,20 @@ pub(crate) struct Round {
     pub links: Vec<Vec<u32>>,
 }
 
+/// One resolution to run: a specifier from a folder, or a bare specifier
+/// from a scope (`crate::share`: every folder of the scope gets its answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Asker {
+    Scope(u32),
+    Folder(u32),
+}
+
 /// Resolves every import of `files` (sorted, so files of one folder are
 /// next to each other). Files of one folder share their nearest tsconfig
 /// and their node_modules ancestry, so each (folder, specifier) pair is
-/// resolved once: the same `react` or `@calcom/lib` import from a folder of
-/// forty components costs one lookup.
+/// resolved once: the same `./button` from a folder of forty components
+/// costs one lookup; a bare specifier such as `react` is resolved once per
+/// scope of folders that must get the same answer.
 pub(crate) fn resolve_round(
     files: &[PathBuf],
     parsed: &[(u64, ParsedFile)],
@@ -47,7 +57,23 @@ pub(crate) fn resolve_round(
         }
         folder_of.push(folders.len() as u32 - 1);
     }
-    let mut requests: Vec<(u32, &str)> = parsed
+    let scopes = {
+        let pairs: Vec<(&Path, &Path)> = folders
+            .iter()
+            .zip(&folder_file)
+            .map(|(&dir, &f)| (dir, files[f].as_path()))
+            .collect();
+        share::Scopes::of(resolver, &pairs)
+    };
+    let asker = |folder: u32, specifier: &str| {
+        if share::shareable(specifier) {
+            Asker::Scope(scopes.of_folder[folder as usize])
+        } else {
+            Asker::Folder(folder)
+        }
+    };
+    // Each distinct (asker, specifier) with the first folder that asks.
+    let mut jobs: Vec<(Asker, &str, u32)> = parsed
         .iter()
         .enumerate()
         .flat_map(|(i, (_, file))| {
@@ -56,12 +82,13 @@ pub(crate) fn resolve_round(
                 .iter()
                 .map(move |import| (folder, import.specifier.as_str()))
         })
+        .map(|(folder, specifier)| (asker(folder, specifier), specifier, folder))
         .collect();
-    requests.sort_unstable();
-    requests.dedup();
-    let answers: Vec<Resolved> = requests
+    jobs.sort_unstable();
+    jobs.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+    let answers: Vec<Resolved> = jobs
         .par_iter()
-        .map(|&(folder, specifier)| {
+        .map(|&(_, specifier, folder)| {
             let dir = folders[folder as usize];
             if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
                 return answer;
@@ -81,9 +108,10 @@ pub(crate) fn resolve_round(
             file.imports
                 .iter()
                 .map(|import| {
-                    let key = (folder_of[i], import.specifier.as_str());
-                    // Every key was put in `requests` above.
-                    requests.binary_search(&key).unwrap_or(0) as u32
+                    let specifier = import.specifier.as_str();
+                    let key = (asker(folder_of[i], specifier), specifier);
+                    // Every key was put in `jobs` above.
+                    jobs.binary_search_by(|j| (j.0, j.1).cmp(&key)).unwrap_or(0) as u32
                 })
                 .collect()
         })

@@ -161,9 +161,38 @@ pub fn analyse(graph: &ModuleGraph, options: AnalysisOptions) -> CyclesReport {
 
 fn rayon_views(graph: &ModuleGraph, barrels: &[bool], options: AnalysisOptions) -> Views {
     use rayon::prelude::*;
+    let adjs: Vec<Vec<Vec<u32>>> = View::EVERY
+        .par_iter()
+        .map(|&view| adjacency(graph, view))
+        .collect();
+    // Views with the same edges have the same elementary cycles (on
+    // Cal.com `runtime` and `runtime_semantic` often do): enumerate once.
+    let first_same: Vec<usize> = (0..adjs.len())
+        .map(|i| (0..i).find(|&j| adjs[j] == adjs[i]).unwrap_or(i))
+        .collect();
+    let found: Vec<cycles::Cycles> = (0..adjs.len())
+        .into_par_iter()
+        .map(|i| {
+            if first_same[i] == i {
+                cycles::elementary_cycles(&adjs[i], options.max_cycles)
+            } else {
+                cycles::Cycles::default()
+            }
+        })
+        .collect();
     let mut reports: Vec<ViewReport> = View::EVERY
         .par_iter()
-        .map(|&view| analyse_view(graph, view, barrels, options))
+        .enumerate()
+        .map(|(i, &view)| {
+            analyse_view_with(
+                graph,
+                view,
+                barrels,
+                options,
+                &adjs[i],
+                &found[first_same[i]],
+            )
+        })
         .collect();
     let all = reports.pop();
     let static_ = reports.pop();
@@ -210,7 +239,21 @@ pub fn analyse_view(
     options: AnalysisOptions,
 ) -> ViewReport {
     let adj = adjacency(graph, view);
-    let groups = cycles::groups(&adj);
+    let found = cycles::elementary_cycles(&adj, options.max_cycles);
+    analyse_view_with(graph, view, barrels, options, &adj, &found)
+}
+
+/// [`analyse_view`] with the view's adjacency and elementary cycles at
+/// hand (shared between views with the same edges).
+fn analyse_view_with(
+    graph: &ModuleGraph,
+    view: View,
+    barrels: &[bool],
+    options: AnalysisOptions,
+    adj: &[Vec<u32>],
+    found: &cycles::Cycles,
+) -> ViewReport {
+    let groups = cycles::groups(adj);
     let component = components(&groups, adj.len());
     let edges_on_cycles: usize = adj
         .iter()
@@ -222,13 +265,12 @@ pub fn analyse_view(
         })
         .sum();
     let facts = edge_facts(graph, view, barrels, &component);
-    let found = cycles::elementary_cycles(&adj, options.max_cycles);
     let worst_offenders = worst_offenders(graph, &found.cycles, &facts);
     let mut total_cuts = 0;
     let group_list: Vec<Group> = groups
         .iter()
         .map(|g| {
-            let group = group_report(graph, &adj, &component, &facts, g, options);
+            let group = group_report(graph, adj, &component, &facts, g, options);
             total_cuts += group.cuts.len();
             group
         })

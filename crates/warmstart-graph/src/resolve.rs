@@ -13,6 +13,7 @@ use oxc_resolver::{
     TsconfigDiscovery,
 };
 
+use crate::listing::{self, Kind, Known, Listings};
 use crate::workspaces::WorkspacePackages;
 
 /// A real file system plus virtual `node_modules` links for workspace
@@ -25,6 +26,8 @@ pub struct VirtualFs {
     /// `<root>/node_modules` and `<root>/node_modules/@scope` folders that
     /// exist only virtually.
     dirs: HashSet<PathBuf>,
+    /// Folder listings answering most metadata questions (`crate::listing`).
+    listings: Listings,
 }
 
 impl VirtualFs {
@@ -44,6 +47,27 @@ impl VirtualFs {
             node_modules,
             links,
             dirs,
+            listings: Listings::default(),
+        }
+    }
+
+    /// Whether `path` lies under `<root>/node_modules` (where the virtual
+    /// links and folders are), tested on bytes: most paths do not, and
+    /// hashing or splitting every path the resolver asks about into
+    /// components was a visible share of resolution.
+    fn in_node_modules(&self, path: &Path) -> bool {
+        path.as_os_str()
+            .as_encoded_bytes()
+            .starts_with(self.node_modules.as_os_str().as_encoded_bytes())
+    }
+
+    /// What the folder listings say of `path`, as metadata.
+    fn listed(&self, path: &Path) -> Option<io::Result<FileMetadata>> {
+        match self.listings.lookup(path) {
+            Known::Is(Kind::File) => Some(Ok(FileMetadata::new(true, false, false))),
+            Known::Is(Kind::Dir) => Some(Ok(FileMetadata::new(false, true, false))),
+            Known::Missing => Some(Err(listing::not_found())),
+            Known::Is(Kind::Other) | Known::Unknown => None,
         }
     }
 
@@ -63,6 +87,9 @@ impl VirtualFs {
     }
 
     fn real<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        if !self.in_node_modules(path) {
+            return std::borrow::Cow::Borrowed(path);
+        }
         match self.map(path) {
             Some(p) => std::borrow::Cow::Owned(p),
             None => std::borrow::Cow::Borrowed(path),
@@ -84,24 +111,43 @@ impl FileSystem for VirtualFs {
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        match FileSystemOs::metadata(&self.real(path)) {
-            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
+        let real = self.real(path);
+        let answer = match self.listed(&real) {
+            Some(answer) => answer,
+            None => FileSystemOs::metadata(&real),
+        };
+        match answer {
+            Err(_) if self.in_node_modules(path) && self.dirs.contains(path) => {
+                Ok(FileMetadata::new(false, true, false))
+            }
             other => other,
         }
     }
 
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        if self.links.contains_key(path) {
+        let virtual_area = self.in_node_modules(path);
+        if virtual_area && self.links.contains_key(path) {
             return Ok(FileMetadata::new(false, false, true));
         }
-        match FileSystemOs::symlink_metadata(&self.real(path)) {
-            Err(_) if self.dirs.contains(path) => Ok(FileMetadata::new(false, true, false)),
+        let real = self.real(path);
+        let answer = match self.listed(&real) {
+            Some(answer) => answer,
+            None => FileSystemOs::symlink_metadata(&real),
+        };
+        match answer {
+            Err(_) if virtual_area && self.dirs.contains(path) => {
+                Ok(FileMetadata::new(false, true, false))
+            }
             other => other,
         }
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
-        if let Some(target) = self.links.get(path) {
+        if let Some(target) = self
+            .in_node_modules(path)
+            .then(|| self.links.get(path))
+            .flatten()
+        {
             return Ok(target.clone());
         }
         FileSystemOs::read_link(&self.real(path))
@@ -119,6 +165,9 @@ impl FileSystem for VirtualFs {
 pub struct WorkspaceResolver {
     main: ResolverGeneric<VirtualFs>,
     no_exports: ResolverGeneric<VirtualFs>,
+    /// The same view of the disk, for questions the resolver has no API
+    /// for (which folders hold a `node_modules`, `crate::share`).
+    fs: std::sync::Arc<VirtualFs>,
 }
 
 /// A resolver for TS/JS sources: nearest tsconfig per file, TS extension
@@ -151,7 +200,12 @@ pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver 
     let mut fallback = main.options().clone();
     fallback.exports_fields = Vec::new();
     let no_exports = main.clone_with_options(fallback);
-    WorkspaceResolver { main, no_exports }
+    let fs = std::sync::Arc::new(VirtualFs::new(root, packages));
+    WorkspaceResolver {
+        main,
+        no_exports,
+        fs,
+    }
 }
 
 /// A resolver for what a bundler compiles for one side of a Next.js page:
@@ -175,7 +229,12 @@ pub fn bundler_resolver(
     let mut fallback = main.options().clone();
     fallback.exports_fields = Vec::new();
     let no_exports = main.clone_with_options(fallback);
-    WorkspaceResolver { main, no_exports }
+    let fs = std::sync::Arc::new(VirtualFs::new(root, packages));
+    WorkspaceResolver {
+        main,
+        no_exports,
+        fs,
+    }
 }
 
 /// `resolver` without `.d.ts` among its extensions: what a bundler
@@ -194,6 +253,7 @@ pub fn without_declarations(resolver: &WorkspaceResolver) -> WorkspaceResolver {
         no_exports: resolver
             .no_exports
             .clone_with_options(strip(resolver.no_exports.options())),
+        fs: resolver.fs.clone(),
     }
 }
 
@@ -310,6 +370,21 @@ pub fn package_name(specifier: &str) -> &str {
 }
 
 impl WorkspaceResolver {
+    /// The file system the resolver sees (workspace packages linked under
+    /// the root's `node_modules`).
+    pub(crate) fn file_system(&self) -> &VirtualFs {
+        &self.fs
+    }
+
+    /// The tsconfig that owns `file` (its path), as `resolve_file` finds
+    /// it; `Err` when it cannot be read.
+    pub(crate) fn tsconfig_of(&self, file: &Path) -> Result<Option<PathBuf>, ()> {
+        match self.main.find_tsconfig(file) {
+            Ok(found) => Ok(found.map(|t| t.path().to_path_buf())),
+            Err(_) => Err(()),
+        }
+    }
+
     /// The same resolver with one tsconfig for every importer, as `tsc -p
     /// <tsconfig>` resolves every file of its program (`fix-barrels` checks
     /// each program an importer belongs to).
@@ -328,7 +403,11 @@ impl WorkspaceResolver {
         let mut fallback = main.options().clone();
         fallback.exports_fields = Vec::new();
         let no_exports = main.clone_with_options(fallback);
-        WorkspaceResolver { main, no_exports }
+        WorkspaceResolver {
+            main,
+            no_exports,
+            fs: self.fs.clone(),
+        }
     }
 
     /// Where `specifier` leads from `file` honouring `exports` (a bundler),

@@ -72,6 +72,29 @@ fn brute_cycles(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
     out
 }
 
+/// Every simple cycle in the order the report lists them (and the cap keeps
+/// the first of): by smallest node, then depth-first along the sorted
+/// successor lists — whatever pruning the fast search does.
+fn ordered_cycles(adj: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    fn dfs(adj: &[Vec<u32>], start: u32, path: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
+        let last = *path.last().unwrap_or(&start);
+        for &w in &adj[last as usize] {
+            if w == start {
+                out.push(path.clone());
+            } else if w > start && !path.contains(&w) {
+                path.push(w);
+                dfs(adj, start, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in 0..adj.len() as u32 {
+        dfs(adj, s, &mut vec![s], &mut out);
+    }
+    out
+}
+
 fn is_acyclic_without(adj: &[Vec<u32>], cut: &BTreeSet<(u32, u32)>) -> bool {
     let pruned: Vec<Vec<u32>> = adj
         .iter()
@@ -90,6 +113,11 @@ fn graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
     (1usize..8).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n), 0..20)))
 }
 
+/// Graphs with several overlapping groups, where blocking matters.
+fn dense_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
+    (2usize..10).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n), 0..40)))
+}
+
 proptest! {
     #[test]
     fn groups_equal_brute_force((n, edges) in graph()) {
@@ -106,6 +134,15 @@ proptest! {
         let fast: BTreeSet<Vec<u32>> = found.cycles.iter().cloned().collect();
         prop_assert_eq!(fast.len(), found.cycles.len(), "no cycle twice");
         prop_assert_eq!(fast, brute_cycles(&adj));
+    }
+
+    #[test]
+    fn elementary_cycles_come_in_depth_first_order((n, edges) in dense_graph(), cap in 0usize..40) {
+        let adj = adjacency(n, &edges);
+        let all = ordered_cycles(&adj);
+        let found = elementary_cycles(&adj, cap);
+        prop_assert_eq!(&found.cycles[..], &all[..all.len().min(cap)]);
+        prop_assert_eq!(found.capped, all.len() > cap);
     }
 
     #[test]

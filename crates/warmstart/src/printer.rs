@@ -63,9 +63,12 @@ impl Printer {
     /// The JSON result of a command (only with `--json`).
     pub fn json<T: Serialize>(&self, value: &T) {
         if self.json {
-            let mut out = std::io::stdout().lock();
+            // Stdout is line-buffered: a 2 MB report (Cal.com's cycles)
+            // would be 47,000 writes.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let _ = serde_json::to_writer_pretty(&mut out, value);
             let _ = writeln!(out);
+            let _ = out.flush();
         }
     }
 
