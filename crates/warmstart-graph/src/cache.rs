@@ -41,6 +41,39 @@ struct Entry {
 /// unreadable folder) only costs recomputation; it is reported through the
 /// cache's event hook.
 pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
+    let (graph, saving) = build_cached_deferred(options, cache);
+    saving.wait();
+    graph
+}
+
+/// Buckets being saved on a thread of their own.
+#[must_use = "wait() for the saves before reading the cache's statistics"]
+pub struct PendingSaves(Option<std::thread::JoinHandle<()>>);
+
+impl PendingSaves {
+    /// Waits until the buckets are on disk (or failed to get there, which
+    /// the cache's event hook reports).
+    pub fn wait(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for PendingSaves {
+    fn drop(&mut self) {
+        self.join();
+    }
+}
+
+/// [`build_cached`] that returns as soon as the graph is built, saving the
+/// buckets on another thread meanwhile (encoding and writing them is
+/// ~30 ms on Cal.com, which the cycle analysis then overlaps).
+pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGraph, PendingSaves) {
     let context = ContextHasher::new()
         .str("oxc 0.146 parse; imports, kinds, type-usable bindings")
         .str(&options.max_file_bytes.to_string())
@@ -82,18 +115,23 @@ pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
         bucket: std::sync::OnceLock::new(),
     };
     let graph = build_with_caches(options, &parse, Some(&resolutions));
-    if let Some(Some(bucket)) = resolutions.bucket.get() {
-        // Answers for folders or specifiers no longer asked for go.
-        bucket.prune_untouched();
+    let answers = resolutions.bucket.into_inner().flatten();
+    let whole_repository = options.paths.is_empty();
+    let saving = std::thread::spawn(move || {
+        if let Some(answers) = answers {
+            // Answers for folders or specifiers no longer asked for go.
+            answers.prune_untouched();
+            let _ = answers.save();
+        }
+        if whole_repository {
+            // The whole repository was walked: forget files that are gone.
+            bucket.prune_untouched();
+        }
+        // A failed save only means the next run is cold; the event hook
+        // says why.
         let _ = bucket.save();
-    }
-    if options.paths.is_empty() {
-        // The whole repository was walked: forget files that are gone.
-        bucket.prune_untouched();
-    }
-    // A failed save only means the next run is cold; the event hook says why.
-    let _ = bucket.save();
-    graph
+    });
+    (graph, PendingSaves(Some(saving)))
 }
 
 /// Bump when [`Resolved`] or the resolver's configuration changes.

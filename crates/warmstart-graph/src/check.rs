@@ -177,13 +177,22 @@ pub fn cycles(
             MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
         }
     }
-    let loaded = session.load(&request.paths, &[], request.use_cache, observer);
+    let (graph, deferred) = session.load_deferred(&request.paths, request.use_cache, observer);
     let built = started.elapsed();
     let options = AnalysisOptions {
         max_cycles: request.max_cycles,
         details: true,
     };
-    let report = analyse(&loaded.graph, options);
+    // The result cache's stamps need only the graph: take them while the
+    // cycles are analysed (and the buckets saved), not after.
+    let (report, stamps) = rayon::join(
+        || analyse(&graph, options),
+        || {
+            memo.as_ref()
+                .filter(|_| request.json)
+                .map(|(memo, _)| memo.stamps(&graph, started_wall))
+        },
+    );
     let mut failed = report.views.get(request.view).groups > 0;
     let baseline = match &request.baseline {
         Some(mode) => Some(ratchet(&report, request.view, mode)?),
@@ -196,22 +205,27 @@ pub fn cycles(
         };
     }
     let elapsed = started.elapsed();
-    let graph = loaded.graph;
     let output = if request.json {
         let answer = FreshAnswer {
             unresolved: format::unresolved_json(&graph, request.unresolved),
             problems: graph.problems.clone(),
             report,
         };
-        let mut cache: Vec<CacheStat> = loaded
-            .cache_stats
+        let stored = match (&memo, stamps) {
+            (Some((memo, key)), Some(stamps)) => {
+                // Stored without the run's own figures (cache, timings).
+                let stored = serde_json::to_string(&answer).map_err(GraphError::StoredResult)?;
+                memo.store(*key, &stored, stamps);
+                true
+            }
+            _ => false,
+        };
+        let mut cache: Vec<CacheStat> = deferred
+            .finish()
             .into_iter()
             .map(CacheStat::Bucket)
             .collect();
-        if let Some((memo, key)) = &memo {
-            // Stored without the run's own figures (cache, timings).
-            let stored = serde_json::to_string(&answer).map_err(GraphError::StoredResult)?;
-            memo.record(*key, &graph, &stored, started_wall);
+        if stored {
             cache.push(CacheStat::Result(ResultCacheStats::new(0, 1, 0)));
         }
         CyclesOutput::Json(Box::new(CyclesDocument {

@@ -164,6 +164,14 @@ impl Memo {
     /// when the run began, before the walk: anything that changed after it
     /// is not settled and gets checked next time.
     pub fn record(&self, key: u128, graph: &ModuleGraph, output: &str, started: SystemTime) {
+        let stamps = self.stamps(graph, started);
+        self.store(key, output, stamps);
+    }
+
+    /// The part of [`Memo::record`] that needs only the graph (a stamp per
+    /// input and per source, and each source's parse hash): `graph cycles`
+    /// takes them while the cycle analysis runs.
+    pub fn stamps(&self, graph: &ModuleGraph, started: SystemTime) -> Stamps {
         let recorded_ns = time_ns(started);
         let mut paths: Vec<PathBuf> = graph.inputs.clone();
         paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
@@ -185,8 +193,19 @@ impl Memo {
                 parse: parse_hash(parsed),
             })
             .collect();
-        self.files.store(key, output, inputs, sources);
+        Stamps { inputs, sources }
     }
+
+    /// Stores `output` under `key` with the stamps taken for it.
+    pub fn store(&self, key: u128, output: &str, stamps: Stamps) {
+        self.files.store(key, output, stamps.inputs, stamps.sources);
+    }
+}
+
+/// What the stored answer depends on, stamped when the graph was built.
+pub struct Stamps {
+    inputs: Inputs,
+    sources: Vec<Source>,
 }
 
 /// What the graph depends on outside the walked folders: the root's and

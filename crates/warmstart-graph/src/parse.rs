@@ -161,12 +161,9 @@ pub(crate) struct LineIndex {
 
 impl LineIndex {
     pub(crate) fn new(source: &str) -> Self {
-        let mut starts = vec![0u32];
-        for (i, b) in source.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i as u32 + 1);
-            }
-        }
+        let mut starts = Vec::with_capacity(source.len() / 32 + 1);
+        starts.push(0u32);
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1));
         LineIndex { starts }
     }
 

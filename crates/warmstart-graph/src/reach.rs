@@ -29,7 +29,7 @@ pub(crate) struct Round {
 /// from a scope (`crate::share`: every folder of the scope gets its answer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Asker {
-    Scope(u32),
+    Scope(u32, u32),
     Folder(u32),
 }
 
@@ -63,11 +63,12 @@ pub(crate) fn resolve_round(
             .zip(&folder_file)
             .map(|(&dir, &f)| (dir, files[f].as_path()))
             .collect();
-        share::Scopes::of(resolver, &pairs)
+        share::Scopes::of(resolver, packages, &pairs)
     };
     let asker = |folder: u32, specifier: &str| {
         if share::shareable(specifier) {
-            Asker::Scope(scopes.of_folder[folder as usize])
+            let (scope, package) = scopes.of_specifier(folder, specifier);
+            Asker::Scope(scope, package)
         } else {
             Asker::Folder(folder)
         }

@@ -377,10 +377,19 @@ impl WorkspaceResolver {
     }
 
     /// The tsconfig that owns `file` (its path), as `resolve_file` finds
-    /// it; `Err` when it cannot be read.
+    /// it, when it can change where a specifier leads: oxc_resolver reads
+    /// only `paths`, `baseUrl` and `rootDirs` of it, so a tsconfig without
+    /// them (after `extends`) answers like none. `Err` when it cannot be
+    /// read.
     pub(crate) fn tsconfig_of(&self, file: &Path) -> Result<Option<PathBuf>, ()> {
         match self.main.find_tsconfig(file) {
-            Ok(found) => Ok(found.map(|t| t.path().to_path_buf())),
+            Ok(found) => Ok(found.and_then(|t| {
+                let options = &t.compiler_options;
+                (options.paths.is_some()
+                    || options.base_url.is_some()
+                    || options.root_dirs.is_some())
+                .then(|| t.path().to_path_buf())
+            })),
             Err(_) => Err(()),
         }
     }

@@ -37,6 +37,23 @@ pub struct GraphSession {
     pub progress: bool,
 }
 
+/// The cache of a [`GraphSession::load_deferred`] while its buckets are
+/// saved.
+pub struct Deferred(Option<(Cache, crate::cache::PendingSaves)>);
+
+impl Deferred {
+    /// Waits for the saves; the cache buckets' statistics of the run.
+    pub fn finish(self) -> Vec<BucketStats> {
+        match self.0 {
+            Some((cache, saves)) => {
+                saves.wait();
+                cache.run_stats()
+            }
+            None => Vec::new(),
+        }
+    }
+}
+
 /// A built graph and the cache buckets' statistics of the run (empty
 /// without the cache).
 pub struct Loaded {
@@ -118,6 +135,31 @@ impl GraphSession {
         };
         observer.built(&loaded.graph);
         loaded
+    }
+
+    /// [`GraphSession::load`] that returns once the graph is built, with
+    /// the cache's buckets still being saved: call [`Deferred::finish`]
+    /// for the statistics once other work has overlapped the saves.
+    pub fn load_deferred(
+        &self,
+        paths: &[PathBuf],
+        use_cache: bool,
+        observer: &std::sync::Arc<dyn Observer>,
+    ) -> (ModuleGraph, Deferred) {
+        let mut options = BuildOptions::new(&self.root);
+        options.paths = paths.iter().map(|p| self.absolute(p)).collect();
+        options.progress = self.progress;
+        let (graph, deferred) = if use_cache {
+            let cache = self.open_cache();
+            let events = std::sync::Arc::clone(observer);
+            cache.on_event(move |event| events.cache_event(event));
+            let (graph, saves) = crate::cache::build_cached_deferred(&options, &cache);
+            (graph, Deferred(Some((cache, saves))))
+        } else {
+            (crate::build(&options), Deferred(None))
+        };
+        observer.built(&graph);
+        (graph, deferred)
     }
 
     /// The module a command-line path names (relative to the current

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use oxc_resolver::FileSystem;
 
 use crate::resolve::WorkspaceResolver;
+use crate::workspaces::WorkspacePackages;
 
 /// Whether `specifier`'s answer depends on the importer's folder only
 /// through its scope.
@@ -40,46 +41,109 @@ pub(crate) fn shareable(specifier: &str) -> bool {
 }
 
 /// The scope of each folder: folders with the same number share bare
-/// specifiers' answers.
+/// specifiers' answers, except a specifier naming the folder's own package
+/// (oxc resolves `name/x` inside package `name` through its `exports`),
+/// which is shared only by folders of the same package.
 pub(crate) struct Scopes {
-    pub of_folder: Vec<u32>,
+    of_folder: Vec<u32>,
+    /// Per folder: its nearest package.json's folder (index into
+    /// `packages`) and that package's name when known.
+    package_of: Vec<Option<u32>>,
+    names: Vec<Option<String>>,
 }
 
-type Key = (Option<PathBuf>, Option<PathBuf>, Vec<PathBuf>);
+type Key = (Option<PathBuf>, Vec<PathBuf>);
 
 impl Scopes {
+    /// The scope a bare `specifier` is resolved in from `folder`: a pair,
+    /// equal for folders that must get the same answer.
+    pub(crate) fn of_specifier(&self, folder: u32, specifier: &str) -> (u32, u32) {
+        let scope = self.of_folder[folder as usize];
+        let package = match self.package_of[folder as usize] {
+            None => u32::MAX,
+            Some(p) => match &self.names[p as usize] {
+                // Another package's name: the package itself plays no part.
+                Some(name) if !names_package(specifier, name) => u32::MAX,
+                _ => p,
+            },
+        };
+        (scope, package)
+    }
+
     /// `folders`: each folder with one of its files (tsconfig ownership is
     /// decided per file; the round already resolves a folder's imports from
     /// its first file). Each folder's key is found on rayon's threads: the
     /// first look at a folder lists it, which is most of the cost.
-    pub(crate) fn of(resolver: &WorkspaceResolver, folders: &[(&Path, &Path)]) -> Scopes {
+    pub(crate) fn of(
+        resolver: &WorkspaceResolver,
+        workspace: &WorkspacePackages,
+        folders: &[(&Path, &Path)],
+    ) -> Scopes {
         use rayon::prelude::*;
         let fs = resolver.file_system();
-        let keys: Vec<Option<Key>> = folders
+        let keys: Vec<(Option<Key>, Option<PathBuf>)> = folders
             .par_iter()
             .map(|&(folder, file)| {
+                let (package_json, node_modules) = ancestors(fs, folder);
                 // A broken tsconfig: every import reports it; keep the
                 // folder on its own.
-                let tsconfig = resolver.tsconfig_of(file).ok()?;
-                let (package_json, node_modules) = ancestors(fs, folder);
-                Some((tsconfig, package_json, node_modules))
+                let key = resolver
+                    .tsconfig_of(file)
+                    .ok()
+                    .map(|tsconfig| (tsconfig, node_modules));
+                (key, package_json)
             })
             .collect();
         let mut ids: HashMap<Key, u32> = HashMap::new();
-        let of_folder = keys
-            .into_iter()
-            .enumerate()
-            .map(|(i, key)| match key {
+        let mut package_ids: HashMap<PathBuf, u32> = HashMap::new();
+        let mut names = Vec::new();
+        let by_folder: HashMap<&Path, &str> = workspace
+            .iter()
+            .map(|(name, dir)| (dir.as_path(), name.as_str()))
+            .collect();
+        let mut of_folder = Vec::with_capacity(folders.len());
+        let mut package_of = Vec::with_capacity(folders.len());
+        for (i, (key, package_json)) in keys.into_iter().enumerate() {
+            of_folder.push(match key {
                 Some(key) => {
                     let next = ids.len() as u32;
                     *ids.entry(key).or_insert(next)
                 }
                 // Ids past every shared one.
                 None => u32::MAX - i as u32,
-            })
-            .collect();
-        Scopes { of_folder }
+            });
+            package_of.push(package_json.map(|dir| {
+                let next = package_ids.len() as u32;
+                *package_ids.entry(dir.clone()).or_insert_with(|| {
+                    names.push(match by_folder.get(dir.as_path()) {
+                        Some(name) => Some((*name).to_string()),
+                        None => package_name(&dir),
+                    });
+                    next
+                })
+            }));
+        }
+        Scopes {
+            of_folder,
+            package_of,
+            names,
+        }
     }
+}
+
+/// Whether `specifier` is `name` or a subpath of it.
+fn names_package(specifier: &str, name: &str) -> bool {
+    specifier
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The `name` of `dir/package.json`; `None` when it cannot be read or has
+/// none (such a package then stays part of the key).
+fn package_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read(dir.join("package.json")).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    value.get("name")?.as_str().map(str::to_string)
 }
 
 /// The nearest folder holding a `package.json` (from `folder` up), and
