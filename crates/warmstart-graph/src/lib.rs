@@ -28,6 +28,7 @@ pub mod parse;
 pub mod query;
 mod reach;
 pub mod ready;
+mod relative;
 pub mod report;
 pub mod resolve;
 pub mod route;

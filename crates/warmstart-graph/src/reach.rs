@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::build::ResolutionCache;
 use crate::parse::ParsedFile;
+use crate::relative;
 use crate::resolve::{self, Resolved, WorkspaceResolver};
 use crate::share;
 use crate::walk::is_source;
@@ -87,15 +88,21 @@ pub(crate) fn resolve_round(
         .collect();
     jobs.sort_unstable();
     jobs.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+    let listings = resolver.file_system().listings();
     let answers: Vec<Resolved> = jobs
         .par_iter()
-        .map(|&(_, specifier, folder)| {
+        .map(|&(asker, specifier, folder)| {
             let dir = folders[folder as usize];
             if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
                 return answer;
             }
+            let listed = (matches!(asker, Asker::Folder(_)) && scopes.relative_listed(folder))
+                .then(|| relative::resolve(listings, dir, specifier))
+                .flatten()
+                .map(Resolved::File);
             let file = &files[folder_file[folder as usize]];
-            let answer = resolve::resolve(resolver, packages, file, specifier);
+            let answer =
+                listed.unwrap_or_else(|| resolve::resolve(resolver, packages, file, specifier));
             if let Some(cache) = resolutions {
                 cache.put(dir, specifier, &answer);
             }

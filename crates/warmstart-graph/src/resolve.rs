@@ -31,6 +31,13 @@ pub struct VirtualFs {
 }
 
 impl VirtualFs {
+    /// The folder listings behind the metadata answers.
+    pub(crate) fn listings(&self) -> &Listings {
+        &self.listings
+    }
+}
+
+impl VirtualFs {
     pub fn new(root: &Path, packages: &WorkspacePackages) -> Self {
         let node_modules = root.join("node_modules");
         let mut links = HashMap::new();
@@ -168,6 +175,9 @@ pub struct WorkspaceResolver {
     /// The same view of the disk, for questions the resolver has no API
     /// for (which folders hold a `node_modules`, `crate::share`).
     fs: std::sync::Arc<VirtualFs>,
+    /// Made by [`resolver`] with exactly the options `crate::relative`
+    /// mirrors.
+    plain: bool,
 }
 
 /// A resolver for TS/JS sources: nearest tsconfig per file, TS extension
@@ -205,6 +215,7 @@ pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver 
         main,
         no_exports,
         fs,
+        plain: true,
     }
 }
 
@@ -234,6 +245,7 @@ pub fn bundler_resolver(
         main,
         no_exports,
         fs,
+        plain: false,
     }
 }
 
@@ -254,6 +266,7 @@ pub fn without_declarations(resolver: &WorkspaceResolver) -> WorkspaceResolver {
             .no_exports
             .clone_with_options(strip(resolver.no_exports.options())),
         fs: resolver.fs.clone(),
+        plain: false,
     }
 }
 
@@ -381,15 +394,21 @@ impl WorkspaceResolver {
     /// only `paths`, `baseUrl` and `rootDirs` of it, so a tsconfig without
     /// them (after `extends`) answers like none. `Err` when it cannot be
     /// read.
-    pub(crate) fn tsconfig_of(&self, file: &Path) -> Result<Option<PathBuf>, ()> {
+    ///
+    /// The flag says whether relative specifiers from `file` can take
+    /// `crate::relative`'s way: this is the graph's own resolver and the
+    /// tsconfig has no `rootDirs` (which oxc tries before the folder).
+    pub(crate) fn tsconfig_of(&self, file: &Path) -> Result<(Option<PathBuf>, bool), ()> {
         match self.main.find_tsconfig(file) {
-            Ok(found) => Ok(found.and_then(|t| {
+            Ok(None) => Ok((None, self.plain)),
+            Ok(Some(t)) => {
                 let options = &t.compiler_options;
-                (options.paths.is_some()
+                let key = (options.paths.is_some()
                     || options.base_url.is_some()
                     || options.root_dirs.is_some())
-                .then(|| t.path().to_path_buf())
-            })),
+                .then(|| t.path().to_path_buf());
+                Ok((key, self.plain && options.root_dirs.is_none()))
+            }
             Err(_) => Err(()),
         }
     }
@@ -416,6 +435,7 @@ impl WorkspaceResolver {
             main,
             no_exports,
             fs: self.fs.clone(),
+            plain: false,
         }
     }
 

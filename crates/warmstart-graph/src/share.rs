@@ -50,11 +50,19 @@ pub(crate) struct Scopes {
     /// `packages`) and that package's name when known.
     package_of: Vec<Option<u32>>,
     names: Vec<Option<String>>,
+    /// Per folder: relative specifiers may take `crate::relative`'s way.
+    relative: Vec<bool>,
 }
 
 type Key = (Option<PathBuf>, Vec<PathBuf>);
 
 impl Scopes {
+    /// Whether relative specifiers from `folder` may be answered from the
+    /// folder listings (`crate::relative`).
+    pub(crate) fn relative_listed(&self, folder: u32) -> bool {
+        self.relative[folder as usize]
+    }
+
     /// The scope a bare `specifier` is resolved in from `folder`: a pair,
     /// equal for folders that must get the same answer.
     pub(crate) fn of_specifier(&self, folder: u32, specifier: &str) -> (u32, u32) {
@@ -81,17 +89,18 @@ impl Scopes {
     ) -> Scopes {
         use rayon::prelude::*;
         let fs = resolver.file_system();
-        let keys: Vec<(Option<Key>, Option<PathBuf>)> = folders
+        let keys: Vec<(Option<Key>, Option<PathBuf>, bool)> = folders
             .par_iter()
             .map(|&(folder, file)| {
                 let (package_json, node_modules) = ancestors(fs, folder);
                 // A broken tsconfig: every import reports it; keep the
                 // folder on its own.
-                let key = resolver
-                    .tsconfig_of(file)
-                    .ok()
-                    .map(|tsconfig| (tsconfig, node_modules));
-                (key, package_json)
+                match resolver.tsconfig_of(file) {
+                    Ok((tsconfig, relative)) => {
+                        (Some((tsconfig, node_modules)), package_json, relative)
+                    }
+                    Err(()) => (None, package_json, false),
+                }
             })
             .collect();
         let mut ids: HashMap<Key, u32> = HashMap::new();
@@ -103,7 +112,9 @@ impl Scopes {
             .collect();
         let mut of_folder = Vec::with_capacity(folders.len());
         let mut package_of = Vec::with_capacity(folders.len());
-        for (i, (key, package_json)) in keys.into_iter().enumerate() {
+        let mut relative = Vec::with_capacity(folders.len());
+        for (i, (key, package_json, listed)) in keys.into_iter().enumerate() {
+            relative.push(listed);
             of_folder.push(match key {
                 Some(key) => {
                     let next = ids.len() as u32;
@@ -127,6 +138,7 @@ impl Scopes {
             of_folder,
             package_of,
             names,
+            relative,
         }
     }
 }
