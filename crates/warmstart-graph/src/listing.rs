@@ -12,7 +12,7 @@
 //! as before, so answers are the same, only cheaper.
 
 use std::io;
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use dashmap::DashMap;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// What a listing says of a name.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     File,
@@ -37,11 +38,12 @@ type Listing = FxHashMap<Box<[u8]>, Kind>;
 pub(crate) struct Listings {
     /// `None`: the folder could not be listed (missing, not a folder, no
     /// permission): ask the system for its entries.
-    #[cfg_attr(not(unix), allow(dead_code))]
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     folders: DashMap<Box<[u8]>, Option<Arc<Listing>>, FxBuildHasher>,
 }
 
 /// The answer for one path.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) enum Known {
     Missing,
     Is(Kind),
@@ -50,19 +52,21 @@ pub(crate) enum Known {
 }
 
 impl Listings {
-    /// What the listing of `path`'s folder says of `path` (Unix only;
-    /// elsewhere the system is asked).
+    /// What the listing of `path`'s folder says of `path`. Linux only:
+    /// names match byte for byte here, which on the case-insensitive file
+    /// systems macOS and Windows use by default would turn `./Button` →
+    /// `button.tsx` into a miss the system would not report.
     pub(crate) fn lookup(&self, path: &Path) -> Known {
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         return self.lookup_unix(path);
-        #[cfg(not(unix))]
+        #[cfg(not(target_os = "linux"))]
         {
             let _ = path;
             Known::Unknown
         }
     }
 
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     fn lookup_unix(&self, path: &Path) -> Known {
         let bytes = path.as_os_str().as_bytes();
         if !plain(bytes) {
@@ -91,7 +95,7 @@ impl Listings {
     }
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 /// An absolute path without `.`/`..` segments, doubled or trailing `/`.
 fn plain(bytes: &[u8]) -> bool {
     bytes.first() == Some(&b'/')
@@ -104,7 +108,7 @@ fn plain(bytes: &[u8]) -> bool {
         && memchr::memmem::find(bytes, b"/../").is_none()
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn read(folder: &Path) -> Option<Listing> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,

@@ -140,7 +140,7 @@ fn split<'s>(folder: &Path, specifier: &'s str) -> Option<(PathBuf, Vec<&'s str>
     Some((base, segments))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use crate::resolve::{self, Resolved};
