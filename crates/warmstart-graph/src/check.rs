@@ -177,7 +177,7 @@ pub fn cycles(
             MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
         }
     }
-    let (graph, deferred) = session.load_deferred(&request.paths, request.use_cache, observer);
+    let (graph, deferred) = session.load_deferred(&request.paths, &[], request.use_cache, observer);
     let built = started.elapsed();
     let options = AnalysisOptions {
         max_cycles: request.max_cycles,

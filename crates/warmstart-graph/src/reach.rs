@@ -74,8 +74,8 @@ pub(crate) fn resolve_round(
             Asker::Folder(folder)
         }
     };
-    // Each distinct (asker, specifier) with the first folder that asks.
-    let mut jobs: Vec<(Asker, &str, u32)> = parsed
+    // Every import's (asker, specifier, folder), in file and import order.
+    let asked: Vec<(Asker, &str, u32)> = parsed
         .iter()
         .enumerate()
         .flat_map(|(i, (_, file))| {
@@ -86,6 +86,8 @@ pub(crate) fn resolve_round(
         })
         .map(|(folder, specifier)| (asker(folder, specifier), specifier, folder))
         .collect();
+    // Each distinct (asker, specifier) with the first folder that asks.
+    let mut jobs = asked.clone();
     jobs.sort_unstable();
     jobs.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
     let listings = resolver.file_system().listings();
@@ -109,17 +111,17 @@ pub(crate) fn resolve_round(
             answer
         })
         .collect();
+    let mut start = 0;
     let links = parsed
         .iter()
-        .enumerate()
-        .map(|(i, (_, file))| {
-            file.imports
-                .iter()
-                .map(|import| {
-                    let specifier = import.specifier.as_str();
-                    let key = (asker(folder_of[i], specifier), specifier);
+        .map(|(_, file)| {
+            let mine = &asked[start..start + file.imports.len()];
+            start += file.imports.len();
+            mine.iter()
+                .map(|&(asker, specifier, _)| {
                     // Every key was put in `jobs` above.
-                    jobs.binary_search_by(|j| (j.0, j.1).cmp(&key)).unwrap_or(0) as u32
+                    jobs.binary_search_by(|j| (j.0, j.1).cmp(&(asker, specifier)))
+                        .unwrap_or(0) as u32
                 })
                 .collect()
         })

@@ -17,8 +17,8 @@ use crate::listing::{self, Kind, Known, Listings};
 use crate::workspaces::WorkspacePackages;
 
 /// A real file system plus virtual `node_modules` links for workspace
-/// packages at the repository root.
-#[derive(Debug, Default)]
+/// packages at the repository root. Clones share the folder listings.
+#[derive(Debug, Default, Clone)]
 pub struct VirtualFs {
     node_modules: PathBuf,
     /// `<root>/node_modules/<name>` → package folder.
@@ -27,7 +27,7 @@ pub struct VirtualFs {
     /// exist only virtually.
     dirs: HashSet<PathBuf>,
     /// Folder listings answering most metadata questions (`crate::listing`).
-    listings: Listings,
+    listings: std::sync::Arc<Listings>,
 }
 
 impl VirtualFs {
@@ -35,9 +35,7 @@ impl VirtualFs {
     pub(crate) fn listings(&self) -> &Listings {
         &self.listings
     }
-}
 
-impl VirtualFs {
     pub fn new(root: &Path, packages: &WorkspacePackages) -> Self {
         let node_modules = root.join("node_modules");
         let mut links = HashMap::new();
@@ -54,7 +52,7 @@ impl VirtualFs {
             node_modules,
             links,
             dirs,
-            listings: Listings::default(),
+            listings: std::sync::Arc::default(),
         }
     }
 
@@ -206,16 +204,28 @@ pub fn resolver(root: &Path, packages: &WorkspacePackages) -> WorkspaceResolver 
         builtin_modules: true,
         ..ResolveOptions::default()
     };
-    let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
+    assemble(root, packages, options, true)
+}
+
+/// The resolver pair on one file system (so the listings oxc's questions
+/// fill are the ones `crate::share` and `crate::relative` read); `plain`:
+/// made with exactly [`resolver`]'s options.
+fn assemble(
+    root: &Path,
+    packages: &WorkspacePackages,
+    options: ResolveOptions,
+    plain: bool,
+) -> WorkspaceResolver {
+    let fs = VirtualFs::new(root, packages);
+    let main = ResolverGeneric::new_with_file_system(fs.clone(), options);
     let mut fallback = main.options().clone();
     fallback.exports_fields = Vec::new();
     let no_exports = main.clone_with_options(fallback);
-    let fs = std::sync::Arc::new(VirtualFs::new(root, packages));
     WorkspaceResolver {
         main,
         no_exports,
-        fs,
-        plain: true,
+        fs: std::sync::Arc::new(fs),
+        plain,
     }
 }
 
@@ -236,17 +246,7 @@ pub fn bundler_resolver(
     if browser_field {
         options.alias_fields = vec![vec!["browser".into()]];
     }
-    let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
-    let mut fallback = main.options().clone();
-    fallback.exports_fields = Vec::new();
-    let no_exports = main.clone_with_options(fallback);
-    let fs = std::sync::Arc::new(VirtualFs::new(root, packages));
-    WorkspaceResolver {
-        main,
-        no_exports,
-        fs,
-        plain: false,
-    }
+    assemble(root, packages, options, false)
 }
 
 /// `resolver` without `.d.ts` among its extensions: what a bundler
@@ -427,16 +427,7 @@ impl WorkspaceResolver {
             config_file: tsconfig.to_path_buf(),
             references: oxc_resolver::TsconfigReferences::Disabled,
         }));
-        let main = ResolverGeneric::new_with_file_system(VirtualFs::new(root, packages), options);
-        let mut fallback = main.options().clone();
-        fallback.exports_fields = Vec::new();
-        let no_exports = main.clone_with_options(fallback);
-        WorkspaceResolver {
-            main,
-            no_exports,
-            fs: self.fs.clone(),
-            plain: false,
-        }
+        assemble(root, packages, options, false)
     }
 
     /// Where `specifier` leads from `file` honouring `exports` (a bundler),

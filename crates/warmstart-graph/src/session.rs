@@ -110,31 +110,12 @@ impl GraphSession {
         use_cache: bool,
         observer: &std::sync::Arc<dyn Observer>,
     ) -> Loaded {
-        let mut options = BuildOptions::new(&self.root);
-        options.paths = paths.iter().map(|p| self.absolute(p)).collect();
-        options.entries = entries
-            .iter()
-            .flat_map(|p| [self.absolute(p), self.root.join(p)])
-            .filter(|p| p.is_file())
-            .collect();
-        options.progress = self.progress;
-        let loaded = if use_cache {
-            let cache = self.open_cache();
-            let events = std::sync::Arc::clone(observer);
-            cache.on_event(move |event| events.cache_event(event));
-            let graph = crate::cache::build_cached(&options, &cache);
-            Loaded {
-                graph,
-                cache_stats: cache.run_stats(),
-            }
-        } else {
-            Loaded {
-                graph: crate::build(&options),
-                cache_stats: Vec::new(),
-            }
-        };
-        observer.built(&loaded.graph);
-        loaded
+        let (graph, deferred) = self.build(paths, entries, use_cache, observer);
+        // Saved before the graph's warnings are shown, as cache events
+        // (a save that failed) come first.
+        let cache_stats = deferred.finish();
+        observer.built(&graph);
+        Loaded { graph, cache_stats }
     }
 
     /// [`GraphSession::load`] that returns once the graph is built, with
@@ -143,13 +124,32 @@ impl GraphSession {
     pub fn load_deferred(
         &self,
         paths: &[PathBuf],
+        entries: &[PathBuf],
+        use_cache: bool,
+        observer: &std::sync::Arc<dyn Observer>,
+    ) -> (ModuleGraph, Deferred) {
+        let (graph, deferred) = self.build(paths, entries, use_cache, observer);
+        observer.built(&graph);
+        (graph, deferred)
+    }
+
+    /// The graph, its buckets (if any) still being saved.
+    fn build(
+        &self,
+        paths: &[PathBuf],
+        entries: &[PathBuf],
         use_cache: bool,
         observer: &std::sync::Arc<dyn Observer>,
     ) -> (ModuleGraph, Deferred) {
         let mut options = BuildOptions::new(&self.root);
         options.paths = paths.iter().map(|p| self.absolute(p)).collect();
+        options.entries = entries
+            .iter()
+            .flat_map(|p| [self.absolute(p), self.root.join(p)])
+            .filter(|p| p.is_file())
+            .collect();
         options.progress = self.progress;
-        let (graph, deferred) = if use_cache {
+        if use_cache {
             let cache = self.open_cache();
             let events = std::sync::Arc::clone(observer);
             cache.on_event(move |event| events.cache_event(event));
@@ -157,9 +157,7 @@ impl GraphSession {
             (graph, Deferred(Some((cache, saves))))
         } else {
             (crate::build(&options), Deferred(None))
-        };
-        observer.built(&graph);
-        (graph, deferred)
+        }
     }
 
     /// The module a command-line path names (relative to the current

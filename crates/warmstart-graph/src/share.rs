@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use oxc_resolver::FileSystem;
 
 use crate::resolve::WorkspaceResolver;
-use crate::workspaces::WorkspacePackages;
+use crate::workspaces::{self, WorkspacePackages};
 
 /// Whether `specifier`'s answer depends on the importer's folder only
 /// through its scope.
@@ -128,7 +128,8 @@ impl Scopes {
                 *package_ids.entry(dir.clone()).or_insert_with(|| {
                     names.push(match by_folder.get(dir.as_path()) {
                         Some(name) => Some((*name).to_string()),
-                        None => package_name(&dir),
+                        // Unknown: the package stays part of the key.
+                        None => workspaces::manifest_name(&dir),
                     });
                     next
                 })
@@ -148,14 +149,6 @@ fn names_package(specifier: &str, name: &str) -> bool {
     specifier
         .strip_prefix(name)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// The `name` of `dir/package.json`; `None` when it cannot be read or has
-/// none (such a package then stays part of the key).
-fn package_name(dir: &Path) -> Option<String> {
-    let text = std::fs::read(dir.join("package.json")).ok()?;
-    let value: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    value.get("name")?.as_str().map(str::to_string)
 }
 
 /// The nearest folder holding a `package.json` (from `folder` up), and

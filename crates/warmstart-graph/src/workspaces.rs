@@ -35,18 +35,20 @@ pub fn discover(root: &Path) -> WorkspacePackages {
         if exclude.iter().any(|m| m.is_match(rel)) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
-            continue;
-        };
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        if let Some(name) = value.get("name").and_then(|n| n.as_str()) {
+        if let Some(name) = manifest_name(&dir) {
             // The first folder (in sorted order) wins a duplicated name.
-            packages.entry(name.to_string()).or_insert(dir);
+            packages.entry(name).or_insert(dir);
         }
     }
     packages
+}
+
+/// The `name` of `dir/package.json`; `None` when it cannot be read, is
+/// not JSON or has none.
+pub(crate) fn manifest_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read(dir.join("package.json")).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    value.get("name")?.as_str().map(str::to_string)
 }
 
 fn package_json_globs(root: &Path) -> Vec<String> {

@@ -51,27 +51,6 @@ fn brute_groups(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
     out
 }
 
-/// Every simple cycle, rotated to start at its smallest node.
-fn brute_cycles(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
-    fn dfs(adj: &[Vec<u32>], start: u32, path: &mut Vec<u32>, out: &mut BTreeSet<Vec<u32>>) {
-        let last = *path.last().unwrap_or(&start);
-        for &w in &adj[last as usize] {
-            if w == start {
-                out.insert(path.clone());
-            } else if w > start && !path.contains(&w) {
-                path.push(w);
-                dfs(adj, start, path, out);
-                path.pop();
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    for s in 0..adj.len() as u32 {
-        dfs(adj, s, &mut vec![s], &mut out);
-    }
-    out
-}
-
 /// Every simple cycle in the order the report lists them (and the cap keeps
 /// the first of): by smallest node, then depth-first along the sorted
 /// successor lists — whatever pruning the fast search does.
@@ -93,6 +72,11 @@ fn ordered_cycles(adj: &[Vec<u32>]) -> Vec<Vec<u32>> {
         dfs(adj, s, &mut vec![s], &mut out);
     }
     out
+}
+
+/// Every simple cycle, rotated to start at its smallest node.
+fn brute_cycles(adj: &[Vec<u32>]) -> BTreeSet<Vec<u32>> {
+    ordered_cycles(adj).into_iter().collect()
 }
 
 fn is_acyclic_without(adj: &[Vec<u32>], cut: &BTreeSet<(u32, u32)>) -> bool {
