@@ -172,7 +172,6 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], max_bytes: u64, allocator: &Alloca
 /// Reads and parses one file: one open, one `fstat` for the size check,
 /// one read into a buffer of that size.
 pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, ParsedFile) {
-    use std::io::Read;
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(err) => return (0, unparsed(format!("cannot read: {err}"))),
@@ -190,14 +189,45 @@ pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, P
             )),
         );
     }
-    let mut data = Vec::with_capacity(bytes as usize + 1);
-    match file.read_to_end(&mut data) {
-        Ok(_) => (
+    match read_sized(&mut file, bytes as usize) {
+        Ok(data) => (
             data.len() as u64,
             parse_bytes(path, &data, max_bytes, allocator),
         ),
         Err(err) => (bytes, unparsed(format!("cannot read: {err}"))),
     }
+}
+
+/// Reads a file whose size `fstat` gave as `size`: one `read` into a
+/// buffer one byte larger, which for a regular file returns short only at
+/// its end. `read_to_end` would `fstat` and `lseek` again and then read
+/// once more to see the end: three more calls per source.
+fn read_sized(file: &mut std::fs::File, size: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut data = vec![0u8; size + 1];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut data[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == data.len() {
+                    // The file grew since the stat: read the rest as it is.
+                    file.read_to_end(&mut data)?;
+                    return Ok(data);
+                }
+                if filled == size {
+                    // A short read of a regular file is its end.
+                    break;
+                }
+                // Shorter than the stat said: the next read tells.
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    data.truncate(filled);
+    Ok(data)
 }
 
 /// Builds the graph.
@@ -237,9 +267,6 @@ pub fn build_with_caches(
     let found = find_files(options, &root, &mut stats);
     let packages = workspaces::discover(&root);
     let resolver = resolve::resolver(&root, &packages);
-    if let Some(cache) = resolutions {
-        cache.prepare(&found.walked_inputs, &packages);
-    }
     let resolve_started = Instant::now();
     let reached = parse_and_resolve(
         options,
@@ -248,6 +275,7 @@ pub fn build_with_caches(
         &root,
         &resolver,
         &packages,
+        &found.walked_inputs,
         found.files,
         found.inputs,
         &mut stats,
@@ -269,8 +297,7 @@ pub fn build_with_caches(
     let (modules, parsed_files, problems) = in_path_order(reached.parsed, &order, &mut stats);
     stats.unresolved = unresolved.len();
     let mut inputs = reached.inputs;
-    inputs.sort();
-    inputs.dedup();
+    walk::sort_paths(&mut inputs);
     ModuleGraph {
         root,
         modules,
@@ -321,13 +348,14 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
         .map(absolute)
         .filter(|p| reach::can_be_module(root, p) && p.is_file())
         .collect();
-    given.sort();
-    given.dedup();
-    given.retain(|p| files.binary_search(p).is_err());
+    walk::sort_paths(&mut given);
+    given.retain(|p| files.binary_search_by(|f| walk::by_bytes(f, p)).is_err());
     stats.reached += given.len();
     reach::add_folders(&mut inputs, &given);
-    files.extend(given);
-    files.sort();
+    if !given.is_empty() {
+        files.extend(given);
+        walk::sort_paths(&mut files);
+    }
     Found {
         files,
         inputs,
@@ -357,13 +385,24 @@ fn parse_and_resolve(
     root: &Path,
     resolver: &resolve::WorkspaceResolver,
     packages: &WorkspacePackages,
+    walked_inputs: &[PathBuf],
     mut files: Vec<PathBuf>,
     mut inputs: Vec<PathBuf>,
     stats: &mut BuildStats,
 ) -> Reached {
     let bar = progress_bar(options.progress, files.len());
     let parse_started = Instant::now();
-    let mut parsed = parse_all(&files, options.max_file_bytes, parse, bar.as_ref());
+    // The resolution cache stamps what it depends on (a few thousand
+    // `lstat`s and a sort) while the other threads parse: it is needed only
+    // when the first round resolves.
+    let ((), mut parsed) = rayon::join(
+        || {
+            if let Some(cache) = resolutions {
+                cache.prepare(walked_inputs, packages);
+            }
+        },
+        || parse_all(&files, options.max_file_bytes, parse, bar.as_ref()),
+    );
     let mut parse_ms = parse_started.elapsed().as_millis() as u64;
     let mut index: HashMap<PathBuf, u32> = files
         .iter()

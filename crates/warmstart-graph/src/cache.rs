@@ -157,8 +157,7 @@ impl ResolutionCache for ResolveBucket<'_> {
     fn prepare(&self, inputs: &[std::path::PathBuf], packages: &WorkspacePackages) {
         let mut paths: Vec<std::path::PathBuf> = inputs.to_vec();
         paths.extend(crate::memo::fixed_inputs(&self.root, packages));
-        paths.sort();
-        paths.dedup();
+        crate::walk::sort_paths(&mut paths);
         let now = std::time::SystemTime::now();
         // Two seconds, the cache's default mtime granularity: a change that
         // recent might be followed by another with the same stamp.

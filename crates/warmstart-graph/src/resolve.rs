@@ -108,11 +108,21 @@ impl FileSystem for VirtualFs {
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(self.real(path))
+        let real = self.real(path);
+        // oxc reads `package.json` in every folder on its way up; most of
+        // them have none, which the listing already knows.
+        if let Known::Missing = self.listings.lookup(&real) {
+            return Err(listing::not_found());
+        }
+        std::fs::read(real)
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        FileSystemOs::read_to_string(&self.real(path))
+        let real = self.real(path);
+        if let Known::Missing = self.listings.lookup(&real) {
+            return Err(listing::not_found());
+        }
+        FileSystemOs::read_to_string(&real)
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {

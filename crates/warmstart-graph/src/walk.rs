@@ -115,15 +115,29 @@ pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
         })
     });
     walked.files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    walked.files.sort();
-    walked.files.dedup();
+    sort_paths(&mut walked.files);
     walked.inputs = inputs.into_inner().unwrap_or_else(|e| e.into_inner());
-    walked.inputs.sort();
-    walked.inputs.dedup();
+    sort_paths(&mut walked.inputs);
     let mut warnings = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
     warnings.sort();
     walked.warnings.extend(warnings);
     walked
+}
+
+/// Sorts paths by their bytes and drops repeats. Any fixed order serves
+/// the walk's users (the modules are put in repo-relative order later);
+/// `Path`'s own order splits both paths into components at every
+/// comparison, which was ~7 ms of a cold run on one thread.
+pub(crate) fn sort_paths(paths: &mut Vec<PathBuf>) {
+    paths.sort_unstable_by(|a, b| by_bytes(a, b));
+    paths.dedup();
+}
+
+/// The order of [`sort_paths`].
+pub(crate) fn by_bytes(a: &Path, b: &Path) -> std::cmp::Ordering {
+    a.as_os_str()
+        .as_encoded_bytes()
+        .cmp(b.as_os_str().as_encoded_bytes())
 }
 
 fn display(root: &Path, path: &Path) -> String {
