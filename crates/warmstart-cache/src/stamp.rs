@@ -11,12 +11,12 @@
 //! "racy git" problem — so the content hash decides.
 
 use std::fs::{File, Metadata};
-use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::change::Stamp;
 use crate::error::{CacheError, Result};
 
 /// Hashes bytes the way the cache does (xxh3, 128 bits). Stable across runs,
@@ -144,6 +144,9 @@ pub struct Source {
     pub(crate) key: String,
     pub(crate) bytes: Vec<u8>,
     pub(crate) stamp: FileStamp,
+    /// The `fstat` the read began with, when the bytes read are the size it
+    /// gave (`None`: the file changed while it was read).
+    pub(crate) stat: Option<Stamp>,
 }
 
 impl Source {
@@ -162,9 +165,9 @@ impl Source {
             return Ok(None);
         }
         let fp = Fingerprint::of(&meta);
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-        file.read_to_end(&mut bytes)
+        let bytes = warmstart_fs::read_sized(&mut file, meta.len() as usize)
             .map_err(|e| CacheError::io("cannot read", path, e))?;
+        let exact = bytes.len() as u64 == fp.size;
         let hash = hash_bytes(&bytes);
         // The size may have changed between stat and read; the stamp must
         // describe these bytes, and a size mismatch forces a re-hash later.
@@ -177,6 +180,7 @@ impl Source {
             key: key.to_string(),
             bytes,
             stamp,
+            stat: exact.then(|| Stamp::from_metadata(&meta)),
         }))
     }
 
@@ -208,6 +212,13 @@ impl Source {
     /// The stamp this source will be stored with.
     pub fn stamp(&self) -> FileStamp {
         self.stamp
+    }
+
+    /// What an `lstat` of the file would have said when it was read (the
+    /// `fstat` of the open file; the caller opened a path it found as a
+    /// regular file), or `None` if it changed while it was read.
+    pub fn stat(&self) -> Option<Stamp> {
+        self.stat
     }
 }
 

@@ -20,9 +20,11 @@
 mod error;
 mod lock;
 mod paths;
+mod read;
 mod write;
 
 pub use error::{FsError, Result};
 pub use lock::WriteLock;
 pub use paths::{is_safe_segment, normalize_lexically, to_unix_relative, within_root};
+pub use read::read_sized;
 pub use write::{TEMP_PREFIX, Written, atomic_write, sweep_stale_temps, write_if_changed};

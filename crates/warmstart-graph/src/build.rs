@@ -15,6 +15,7 @@ use std::time::Instant;
 use oxc_allocator::Allocator;
 use rayon::prelude::*;
 use serde::Serialize;
+use warmstart_cache::Stamp;
 
 use crate::parse::{EdgeKind, ParsedFile, parse_source};
 use crate::reach;
@@ -121,6 +122,8 @@ pub struct ModuleGraph {
     pub root: PathBuf,
     pub modules: Vec<Module>,
     pub parsed: Vec<ParsedFile>,
+    /// Per module, the stamp taken when it was read (`ParsedSource::stamp`).
+    pub stamps: Vec<Option<Stamp>>,
     pub edges: Vec<Edge>,
     pub unresolved: Vec<Unresolved>,
     pub problems: Vec<FileProblem>,
@@ -169,65 +172,61 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], max_bytes: u64, allocator: &Alloca
     }
 }
 
-/// Reads and parses one file: one open, one `fstat` for the size check,
-/// one read into a buffer of that size.
-pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> (u64, ParsedFile) {
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => return (0, unparsed(format!("cannot read: {err}"))),
-    };
-    let bytes = match file.metadata() {
-        Ok(meta) => meta.len(),
-        Err(err) => return (0, unparsed(format!("cannot read: {err}"))),
-    };
-    if bytes > max_bytes {
-        // Do not even read it.
-        return (
+/// One file read and parsed: what the parse step gives the build.
+#[derive(Debug, Clone)]
+pub struct ParsedSource {
+    /// Its size in bytes (0 when it could not be opened).
+    pub bytes: u64,
+    pub file: ParsedFile,
+    /// The file's stamp from the `fstat` made to read it, when it was
+    /// read: the result cache records it instead of a second `lstat`
+    /// (`crate::memo`). `None` where the parse came from a cache.
+    pub stamp: Option<Stamp>,
+}
+
+impl ParsedSource {
+    fn unread(bytes: u64, file: ParsedFile) -> Self {
+        ParsedSource {
             bytes,
-            unparsed(format!(
-                "skipped: {bytes} bytes is over the {max_bytes}-byte limit"
-            )),
-        );
-    }
-    match read_sized(&mut file, bytes as usize) {
-        Ok(data) => (
-            data.len() as u64,
-            parse_bytes(path, &data, max_bytes, allocator),
-        ),
-        Err(err) => (bytes, unparsed(format!("cannot read: {err}"))),
+            file,
+            stamp: None,
+        }
     }
 }
 
-/// Reads a file whose size `fstat` gave as `size`: one `read` into a
-/// buffer one byte larger, which for a regular file returns short only at
-/// its end. `read_to_end` would `fstat` and `lseek` again and then read
-/// once more to see the end: three more calls per source.
-fn read_sized(file: &mut std::fs::File, size: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut data = vec![0u8; size + 1];
-    let mut filled = 0;
-    loop {
-        match file.read(&mut data[filled..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled == data.len() {
-                    // The file grew since the stat: read the rest as it is.
-                    file.read_to_end(&mut data)?;
-                    return Ok(data);
-                }
-                if filled == size {
-                    // A short read of a regular file is its end.
-                    break;
-                }
-                // Shorter than the stat said: the next read tells.
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
+/// Reads and parses one file: one open, one `fstat` for the size check
+/// (and the stamp), one read into a buffer of that size.
+pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> ParsedSource {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) => return ParsedSource::unread(0, unparsed(format!("cannot read: {err}"))),
+    };
+    let meta = match file.metadata() {
+        Ok(meta) => meta,
+        Err(err) => return ParsedSource::unread(0, unparsed(format!("cannot read: {err}"))),
+    };
+    let bytes = meta.len();
+    let stamp = meta.is_file().then(|| Stamp::from_metadata(&meta));
+    if bytes > max_bytes {
+        // Do not even read it.
+        return ParsedSource {
+            bytes,
+            file: unparsed(format!(
+                "skipped: {bytes} bytes is over the {max_bytes}-byte limit"
+            )),
+            stamp,
+        };
     }
-    data.truncate(filled);
-    Ok(data)
+    match warmstart_fs::read_sized(&mut file, bytes as usize) {
+        Ok(data) => ParsedSource {
+            bytes: data.len() as u64,
+            file: parse_bytes(path, &data, max_bytes, allocator),
+            // A file that changed size while it was read gets stamped
+            // again by whoever needs the stamp.
+            stamp: stamp.filter(|_| data.len() as u64 == bytes),
+        },
+        Err(err) => ParsedSource::unread(bytes, unparsed(format!("cannot read: {err}"))),
+    }
 }
 
 /// Builds the graph.
@@ -236,7 +235,7 @@ pub fn build(options: &BuildOptions) -> ModuleGraph {
 }
 
 /// Parses a file; `build_with` takes one so a cache can answer instead.
-pub type ParseFn<'f> = dyn Fn(&Path, u64, &Allocator) -> (u64, ParsedFile) + Sync + 'f;
+pub type ParseFn<'f> = dyn Fn(&Path, u64, &Allocator) -> ParsedSource + Sync + 'f;
 
 /// A store of resolution answers keyed by importer folder and specifier
 /// (the cache's `graph-resolve` bucket, `crate::cache`).
@@ -294,7 +293,12 @@ pub fn build_with_caches(
         stats.builtin += b;
         stats.outside += o;
     }
-    let (modules, parsed_files, problems) = in_path_order(reached.parsed, &order, &mut stats);
+    let InPathOrder {
+        modules,
+        parsed: parsed_files,
+        stamps,
+        problems,
+    } = in_path_order(reached.parsed, &order, &mut stats);
     stats.unresolved = unresolved.len();
     let mut inputs = reached.inputs;
     walk::sort_paths(&mut inputs);
@@ -302,6 +306,7 @@ pub fn build_with_caches(
         root,
         modules,
         parsed: parsed_files,
+        stamps,
         edges,
         unresolved,
         problems,
@@ -367,7 +372,7 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
 /// Every module reached, parsed and resolved.
 struct Reached {
     files: Vec<PathBuf>,
-    parsed: Vec<(u64, ParsedFile)>,
+    parsed: Vec<ParsedSource>,
     inputs: Vec<PathBuf>,
     index: HashMap<PathBuf, u32>,
     /// Per file, per import: the index of its answer in `answers`.
@@ -502,7 +507,7 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
         .order
         .par_iter()
         .map(|&old| {
-            let file = &reached.parsed[old].1;
+            let file = &reached.parsed[old].file;
             let from = order.position[old];
             let mut edges = Vec::new();
             let mut unresolved = Vec::new();
@@ -539,32 +544,47 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
 
 /// Phase 4: modules, parse results and parse problems in path order.
 fn in_path_order(
-    parsed: Vec<(u64, ParsedFile)>,
+    parsed: Vec<ParsedSource>,
     order: &PathOrder,
     stats: &mut BuildStats,
-) -> (Vec<Module>, Vec<ParsedFile>, Vec<FileProblem>) {
-    let mut problems = Vec::new();
-    let mut modules = Vec::with_capacity(parsed.len());
-    let mut parsed_files = Vec::with_capacity(parsed.len());
-    let mut parsed: Vec<Option<(u64, ParsedFile)>> = parsed.into_iter().map(Some).collect();
+) -> InPathOrder {
+    let mut out = InPathOrder {
+        modules: Vec::with_capacity(parsed.len()),
+        parsed: Vec::with_capacity(parsed.len()),
+        stamps: Vec::with_capacity(parsed.len()),
+        problems: Vec::new(),
+    };
+    let mut parsed: Vec<Option<ParsedSource>> = parsed.into_iter().map(Some).collect();
     for &old in &order.order {
-        let Some((bytes, file)) = parsed[old].take() else {
+        let Some(source) = parsed[old].take() else {
             continue;
         };
         let path = order.rels[old].clone();
-        stats.imports += file.imports.len();
-        for e in &file.errors {
-            problems.push(FileProblem {
+        stats.imports += source.file.imports.len();
+        for e in &source.file.errors {
+            out.problems.push(FileProblem {
                 file: path.clone(),
                 line: e.line,
                 column: e.column,
                 message: e.message.clone(),
             });
         }
-        modules.push(Module { path, bytes });
-        parsed_files.push(file);
+        out.modules.push(Module {
+            path,
+            bytes: source.bytes,
+        });
+        out.parsed.push(source.file);
+        out.stamps.push(source.stamp);
     }
-    (modules, parsed_files, problems)
+    out
+}
+
+/// The modules and what belongs to each, in path order.
+struct InPathOrder {
+    modules: Vec<Module>,
+    parsed: Vec<ParsedFile>,
+    stamps: Vec<Option<Stamp>>,
+    problems: Vec<FileProblem>,
 }
 
 /// Parses `files` in parallel, one arena per worker.
@@ -573,7 +593,7 @@ fn parse_all(
     max_file_bytes: u64,
     parse: &ParseFn<'_>,
     bar: Option<&indicatif::ProgressBar>,
-) -> Vec<(u64, ParsedFile)> {
+) -> Vec<ParsedSource> {
     files
         .par_iter()
         .map_init(Allocator::default, |allocator, path| {

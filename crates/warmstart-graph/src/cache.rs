@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup};
 
 use crate::build::{
-    BuildOptions, ModuleGraph, ResolutionCache, build_with_caches, parse_bytes, parse_file,
+    BuildOptions, ModuleGraph, ParsedSource, ResolutionCache, build_with_caches, parse_bytes,
+    parse_file,
 };
 use crate::parse::ParsedFile;
 use crate::resolve::Resolved;
@@ -93,10 +94,15 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
             return parse_file(path, max, allocator);
         };
         match bucket.file(&key) {
-            Ok(Lookup::Hit(entry)) => (entry.bytes, entry.parsed),
+            Ok(Lookup::Hit(entry)) => ParsedSource {
+                bytes: entry.bytes,
+                file: entry.parsed,
+                stamp: None,
+            },
             Ok(Lookup::Miss(source)) => {
                 let parsed = parse_bytes(path, source.bytes(), max, allocator);
                 let bytes = source.bytes().len() as u64;
+                let stamp = source.stat();
                 bucket.insert_file(
                     &source,
                     Entry {
@@ -104,7 +110,11 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
                         parsed: parsed.clone(),
                     },
                 );
-                (bytes, parsed)
+                ParsedSource {
+                    bytes,
+                    file: parsed,
+                    stamp,
+                }
             }
             Ok(Lookup::Missing) | Err(_) => parse_file(path, max, allocator),
         }

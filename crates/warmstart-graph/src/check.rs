@@ -68,6 +68,34 @@ pub struct CyclesRun {
     pub failed: bool,
     pub baseline: Option<BaselineOutcome>,
     pub output: CyclesOutput,
+    /// The result cache being written while the output is printed; waited
+    /// for when the run is dropped.
+    pub storing: PendingStore,
+}
+
+/// The result cache's store on a thread of its own: serializing and
+/// writing the answer (~2.8 MB on Cal.com) overlaps printing it.
+#[derive(Default)]
+pub struct PendingStore(Option<std::thread::JoinHandle<()>>);
+
+impl PendingStore {
+    /// Waits until the answer is stored (or failed to be, which only means
+    /// the next run computes it).
+    pub fn wait(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for PendingStore {
+    fn drop(&mut self) {
+        self.join();
+    }
 }
 
 /// What [`cycles`] hands back to render.
@@ -96,7 +124,8 @@ pub struct CyclesDocument {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
-    Fresh(Box<FreshAnswer>),
+    /// Shared with the thread that stores it in the result cache.
+    Fresh(std::sync::Arc<FreshAnswer>),
     /// The stored answer of an earlier run, as stored.
     Stored(serde_json::Map<String, Value>),
 }
@@ -205,17 +234,24 @@ pub fn cycles(
         };
     }
     let elapsed = started.elapsed();
+    let mut storing = PendingStore::default();
     let output = if request.json {
-        let answer = FreshAnswer {
+        let answer = std::sync::Arc::new(FreshAnswer {
             unresolved: format::unresolved_json(&graph, request.unresolved),
             problems: graph.problems.clone(),
             report,
-        };
-        let stored = match (&memo, stamps) {
+        });
+        let stored = match (memo, stamps) {
             (Some((memo, key)), Some(stamps)) => {
                 // Stored without the run's own figures (cache, timings).
-                let stored = serde_json::to_string(&answer).map_err(GraphError::StoredResult)?;
-                memo.store(*key, &stored, stamps);
+                let answer = answer.clone();
+                storing = PendingStore(Some(std::thread::spawn(move || {
+                    // `FreshAnswer` holds only strings, numbers and maps:
+                    // it always serializes.
+                    if let Ok(stored) = serde_json::to_string(&*answer) {
+                        memo.store(key, &stored, stamps);
+                    }
+                })));
                 true
             }
             _ => false,
@@ -229,7 +265,7 @@ pub fn cycles(
             cache.push(CacheStat::Result(ResultCacheStats::new(0, 1, 0)));
         }
         CyclesOutput::Json(Box::new(CyclesDocument {
-            answer: Answer::Fresh(Box::new(answer)),
+            answer: Answer::Fresh(answer),
             cache,
             timings_ms: Timings {
                 walk: Some(graph.stats.walk_ms),
@@ -250,6 +286,7 @@ pub fn cycles(
         failed,
         baseline,
         output,
+        storing,
     })
 }
 
@@ -283,6 +320,7 @@ fn stored_answer(
         failed,
         baseline: None,
         output: CyclesOutput::Json(Box::new(document)),
+        storing: PendingStore::default(),
     })
 }
 

@@ -43,7 +43,7 @@ impl EdgeKind {
 }
 
 /// One import found in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RawImport {
     pub specifier: String,
     pub kind: EdgeKind,
@@ -65,7 +65,7 @@ pub struct RawImport {
 }
 
 /// A syntax error, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub line: u32,
     pub column: u32,
@@ -73,7 +73,7 @@ pub struct ParseProblem {
 }
 
 /// What one file contributes to the graph.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ParsedFile {
     pub imports: Vec<RawImport>,
     pub errors: Vec<ParseProblem>,

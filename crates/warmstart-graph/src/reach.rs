@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::build::ParsedSource;
 use crate::build::ResolutionCache;
-use crate::parse::ParsedFile;
 use crate::relative;
 use crate::resolve::{self, Resolved, WorkspaceResolver};
 use crate::share;
@@ -42,7 +42,7 @@ enum Asker {
 /// scope of folders that must get the same answer.
 pub(crate) fn resolve_round(
     files: &[PathBuf],
-    parsed: &[(u64, ParsedFile)],
+    parsed: &[ParsedSource],
     resolver: &WorkspaceResolver,
     packages: &WorkspacePackages,
     resolutions: Option<&dyn ResolutionCache>,
@@ -78,7 +78,7 @@ pub(crate) fn resolve_round(
     let asked: Vec<(Asker, &str, u32)> = parsed
         .iter()
         .enumerate()
-        .flat_map(|(i, (_, file))| {
+        .flat_map(|(i, ParsedSource { file, .. })| {
             let folder = folder_of[i];
             file.imports
                 .iter()
@@ -114,7 +114,7 @@ pub(crate) fn resolve_round(
     let mut start = 0;
     let links = parsed
         .iter()
-        .map(|(_, file)| {
+        .map(|ParsedSource { file, .. }| {
             let mine = &asked[start..start + file.imports.len()];
             start += file.imports.len();
             mine.iter()

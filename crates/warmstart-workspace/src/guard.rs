@@ -211,6 +211,17 @@ impl std::error::Error for ParseBudgetExceeded {}
 /// ([`work_budget`]). Text at most [`UNMEASURED_DEPTH`] deep passes at the
 /// cost of one scan; deeper text is measured ([`measure_parse_work`]).
 pub fn check_parse_budget(text: &str) -> Result<(), ParseBudgetExceeded> {
+    // Each `<` the scan counts lies in one open bracket, so the depth is
+    // never more than the number of `<` in the text: a file with at most
+    // UNMEASURED_DEPTH of them passes without the scan (3,946 of Cal.com's
+    // 4,672 files; counting is a SIMD search, the scan a byte loop).
+    let limit = UNMEASURED_DEPTH as usize;
+    if memchr::memchr_iter(b'<', text.as_bytes())
+        .nth(limit)
+        .is_none()
+    {
+        return Ok(());
+    }
     let depth = speculation_depth(text);
     if depth <= UNMEASURED_DEPTH {
         return Ok(());
@@ -534,11 +545,11 @@ mod tests {
             }
         }
         for text in &inputs {
-            assert_eq!(
-                speculation_depth(text),
-                speculation_depth_reference(text),
-                "{text:?}"
-            );
+            let depth = speculation_depth(text);
+            assert_eq!(depth, speculation_depth_reference(text), "{text:?}");
+            // What lets `check_parse_budget` skip the scan.
+            let angles = text.bytes().filter(|&b| b == b'<').count();
+            assert!(depth as usize <= angles, "{depth} > {angles} in {text:?}");
         }
     }
 
