@@ -130,6 +130,10 @@ pub struct ModuleGraph {
     pub warnings: Vec<String>,
     pub workspace_packages: WorkspacePackages,
     pub stats: BuildStats,
+    /// Stamps of inputs taken while the graph was built (the resolution
+    /// cache's, `crate::cache`), sorted by path bytes: the result cache
+    /// records these instead of stamping the same paths again.
+    pub input_stamps: Vec<(PathBuf, Stamp)>,
     /// Folders and config/ignore files the walk saw (absolute, sorted): what
     /// the result cache must find unchanged besides the sources.
     pub inputs: Vec<PathBuf>,
@@ -313,6 +317,7 @@ pub fn build_with_caches(
         warnings: found.warnings,
         workspace_packages: packages,
         stats,
+        input_stamps: Vec::new(),
         inputs,
     }
 }
@@ -477,14 +482,15 @@ struct PathOrder {
 impl PathOrder {
     fn of(root: &Path, files: &[PathBuf]) -> Self {
         let rels: Vec<String> = files
-            .iter()
+            .par_iter()
             .map(|p| {
                 warmstart_fs::to_unix_relative(root, p)
                     .unwrap_or_else(|| p.to_string_lossy().into_owned())
             })
             .collect();
         let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by(|&a, &b| rels[a].cmp(&rels[b]));
+        // Paths are unique, so no two compare equal.
+        order.par_sort_unstable_by(|&a, &b| rels[a].cmp(&rels[b]));
         let mut position = vec![0u32; files.len()];
         for (new, &old) in order.iter().enumerate() {
             position[old] = new as u32;

@@ -17,7 +17,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup};
+use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup, Stamp};
 
 use crate::build::{
     BuildOptions, ModuleGraph, ParsedSource, ResolutionCache, build_with_caches, parse_bytes,
@@ -123,8 +123,10 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         cache,
         root: root.clone(),
         bucket: std::sync::OnceLock::new(),
+        stamps: std::sync::OnceLock::new(),
     };
-    let graph = build_with_caches(options, &parse, Some(&resolutions));
+    let mut graph = build_with_caches(options, &parse, Some(&resolutions));
+    graph.input_stamps = resolutions.stamps.into_inner().unwrap_or_default();
     let answers = resolutions.bucket.into_inner().flatten();
     let whole_repository = options.paths.is_empty();
     let saving = std::thread::spawn(move || {
@@ -154,6 +156,9 @@ struct ResolveBucket<'c> {
     cache: &'c Cache,
     root: std::path::PathBuf,
     bucket: std::sync::OnceLock<Option<Bucket<Resolved>>>,
+    /// The `lstat` of every path the answers depend on, sorted by bytes:
+    /// the result cache records them too (`ModuleGraph::input_stamps`).
+    stamps: std::sync::OnceLock<Vec<(std::path::PathBuf, Stamp)>>,
 }
 
 impl ResolveBucket<'_> {
@@ -181,9 +186,10 @@ impl ResolutionCache for ResolveBucket<'_> {
             hasher.str(name).str(&dir.to_string_lossy());
         }
         let mut settled = true;
-        for path in &paths {
+        let mut stamps = Vec::with_capacity(paths.len());
+        for path in paths {
             hasher.str(&path.to_string_lossy());
-            match std::fs::symlink_metadata(path) {
+            match std::fs::symlink_metadata(&path) {
                 Ok(meta) => {
                     let mtime = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
                     settled &= !recent(mtime);
@@ -191,12 +197,15 @@ impl ResolutionCache for ResolveBucket<'_> {
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |d| d.as_nanos());
                     hasher.str(&format!("{} {since}", meta.len()));
+                    stamps.push((path, Stamp::from_metadata(&meta)));
                 }
                 Err(_) => {
                     hasher.str("-");
+                    stamps.push((path, Stamp::ABSENT));
                 }
             }
         }
+        let _ = self.stamps.set(stamps);
         let bucket = settled.then(|| {
             self.cache
                 .bucket(BucketSpec::new(RESOLVE_BUCKET, RESOLVE_VERSION).context(hasher.finish()))

@@ -177,11 +177,27 @@ impl Memo {
         paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
         paths.sort();
         paths.dedup();
-        let keys: Vec<String> = paths
-            .iter()
-            .filter_map(|p| warmstart_fs::to_unix_relative(&self.root, p))
-            .collect();
-        let inputs = Inputs::record(&self.root, keys, Follow::Path, started);
+        // Paths the build already stamped (after `started`, which is all a
+        // record needs) are not stamped again.
+        let known = |path: &Path| {
+            let stamps = &graph.input_stamps;
+            stamps
+                .binary_search_by(|(p, _)| crate::walk::by_bytes(p, path))
+                .ok()
+                .map(|i| stamps[i].1)
+        };
+        let inputs = Inputs {
+            recorded_ns,
+            follow: Follow::Path,
+            paths: paths
+                .par_iter()
+                .filter_map(|p| {
+                    let key = warmstart_fs::to_unix_relative(&self.root, p)?;
+                    Some((key, known(p).unwrap_or_else(|| Stamp::of(p))))
+                })
+                .collect(),
+            env: Vec::new(),
+        };
         let sources: Vec<Source> = graph
             .modules
             .par_iter()
@@ -239,8 +255,8 @@ pub(crate) fn fixed_inputs(root: &Path, packages: &WorkspacePackages) -> Vec<Pat
 
 /// A hash of what one file contributes to the graph.
 fn parse_hash(parsed: &ParsedFile) -> u64 {
-    // Hashing the fields, not a JSON rendering of them (which was ~5 ms
-    // of every run that fills the cache on Cal.com). A hash stored by an
+    // Hashing the fields, not a JSON rendering of them (one serialization
+    // per source on every run that fills the cache). A hash stored by an
     // older binary differs, which only costs a fresh run.
     use std::hash::{Hash, Hasher};
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
