@@ -8,7 +8,6 @@
 //! so resolution runs in rounds until no new file is reached (see
 //! `crate::reach`). Only files inside `node_modules` stay outside.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -374,12 +373,17 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
     }
 }
 
+/// Module path → index. Keyed by the path's bytes: `Path` hashes and
+/// compares component by component, which with SipHash showed on the main
+/// thread at every answer looked up.
+pub(crate) type ModuleIndex = rustc_hash::FxHashMap<std::ffi::OsString, u32>;
+
 /// Every module reached, parsed and resolved.
 struct Reached {
     files: Vec<PathBuf>,
     parsed: Vec<ParsedSource>,
     inputs: Vec<PathBuf>,
-    index: HashMap<PathBuf, u32>,
+    index: ModuleIndex,
     /// Per file, per import: the index of its answer in `answers`.
     links: Vec<Vec<u32>>,
     answers: Vec<Resolved>,
@@ -414,10 +418,10 @@ fn parse_and_resolve(
         || parse_all(&files, options.max_file_bytes, parse, bar.as_ref()),
     );
     let mut parse_ms = parse_started.elapsed().as_millis() as u64;
-    let mut index: HashMap<PathBuf, u32> = files
+    let mut index: ModuleIndex = files
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.clone(), i as u32))
+        .map(|(i, p)| (p.as_os_str().to_owned(), i as u32))
         .collect();
     let mut answers: Vec<Resolved> = Vec::new();
     let mut links: Vec<Vec<u32>> = Vec::with_capacity(files.len());
@@ -449,7 +453,7 @@ fn parse_and_resolve(
         reach::add_folders(&mut inputs, &new);
         round_start = files.len();
         for (i, path) in new.iter().enumerate() {
-            index.insert(path.clone(), (files.len() + i) as u32);
+            index.insert(path.as_os_str().to_owned(), (files.len() + i) as u32);
         }
         let more_started = Instant::now();
         parsed.extend(parse_all(&new, options.max_file_bytes, parse, None));
@@ -520,7 +524,7 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
             let (mut builtin, mut outside) = (0, 0);
             for (i, (import, &answer)) in file.imports.iter().zip(&reached.links[old]).enumerate() {
                 match &reached.answers[answer as usize] {
-                    Resolved::File(path) => match reached.index.get(path.as_path()) {
+                    Resolved::File(path) => match reached.index.get(path.as_os_str()) {
                         Some(&to) => edges.push(Edge {
                             from,
                             to: order.position[to as usize],

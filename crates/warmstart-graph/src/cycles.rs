@@ -26,7 +26,9 @@ pub fn groups(adj: &[Vec<u32>]) -> Vec<Vec<u32>> {
             graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
         }
     }
-    let mut out: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(&graph)
+    // Kosaraju: petgraph 0.8's Tarjan recurses once per node on the DFS path
+    // and overflows a thread's stack on a path of some 100,000 modules.
+    let mut out: Vec<Vec<u32>> = petgraph::algo::kosaraju_scc(&graph)
         .into_iter()
         .filter(|scc| scc.len() > 1)
         .map(|scc| {
@@ -134,6 +136,7 @@ struct Search {
     dense: bool,
     stack: Vec<u32>,
     work: Vec<u32>,
+    frames: Vec<Frame>,
 }
 
 /// Largest group whose B sets get a bit matrix (4,096² bits = 2 MiB).
@@ -159,7 +162,7 @@ impl Search {
             cap,
             out,
         };
-        johnson.circuit(start);
+        johnson.search_from_start();
         // Reset the bookkeeping of the nodes this start touched.
         for v in start as usize..k {
             self.blocked[v] = false;
@@ -184,46 +187,88 @@ struct Johnson<'a> {
     out: &'a mut Cycles,
 }
 
+/// One node on the search path: the next of its successors to try, and
+/// whether a cycle was found through it.
+struct Frame {
+    v: u32,
+    next: u32,
+    found: bool,
+}
+
 impl Johnson<'_> {
-    fn circuit(&mut self, v: u32) -> bool {
+    /// Johnson's CIRCUIT from `start`, with the recursion on a stack of
+    /// its own: a path as long as a large group would overflow a thread's
+    /// stack, and the loop is cheaper than a call per step. Successors are
+    /// tried in list order, so cycles come in the same depth-first order.
+    /// Stops at once when a cycle beyond the cap is found (`capped`).
+    fn search_from_start(&mut self) {
+        let group = self.group;
+        let start = self.start;
+        let mut frames = std::mem::take(&mut self.search.frames);
+        frames.clear();
+        // The node on top of the path, kept out of `frames` (which holds
+        // the nodes below it) so the inner loop works on locals.
+        let mut v = start;
+        let mut next = group.offsets[v as usize];
+        let mut end = group.offsets[v as usize + 1];
         let mut found = false;
         self.search.stack.push(v);
         self.search.blocked[v as usize] = true;
-        let group = self.group;
-        for &w in group.successors(v) {
-            // Only nodes >= start take part.
-            if w < self.start || self.out.capped {
-                continue;
-            }
-            if w == self.start {
-                if self.out.cycles.len() >= self.cap {
-                    self.out.capped = true;
+        loop {
+            if next < end {
+                let w = group.targets[next as usize];
+                next += 1;
+                // Only nodes >= start take part.
+                if w < start {
                     continue;
                 }
-                let members = self.members;
-                self.out.cycles.push(
-                    self.search
-                        .stack
-                        .iter()
-                        .map(|&l| members[l as usize])
-                        .collect(),
-                );
-                found = true;
-            } else if !self.search.blocked[w as usize] && self.circuit(w) {
-                found = true;
+                if w == start {
+                    if self.out.cycles.len() >= self.cap {
+                        self.out.capped = true;
+                        break;
+                    }
+                    found = true;
+                    let members = self.members;
+                    self.out.cycles.push(
+                        self.search
+                            .stack
+                            .iter()
+                            .map(|&l| members[l as usize])
+                            .collect(),
+                    );
+                } else if !self.search.blocked[w as usize] {
+                    frames.push(Frame { v, next, found });
+                    v = w;
+                    next = group.offsets[w as usize];
+                    end = group.offsets[w as usize + 1];
+                    found = false;
+                    self.search.stack.push(w);
+                    self.search.blocked[w as usize] = true;
+                }
+                continue;
             }
-        }
-        if found {
-            self.unblock(v);
-        } else {
-            for &w in group.successors(v) {
-                if w >= self.start {
-                    self.block(w, v);
+            // Every successor of `v` tried: leave it.
+            if found {
+                self.unblock(v);
+            } else {
+                for &w in group.successors(v) {
+                    if w >= start {
+                        self.block(w, v);
+                    }
                 }
             }
+            self.search.stack.pop();
+            let Some(parent) = frames.pop() else {
+                break;
+            };
+            v = parent.v;
+            next = parent.next;
+            end = group.offsets[v as usize + 1];
+            found |= parent.found;
         }
-        self.search.stack.pop();
-        found
+        // Capped: what is left on the path is reset by `Search::run`.
+        self.search.stack.clear();
+        self.search.frames = frames;
     }
 
     /// Adds `v` to B(`w`) unless it is there.

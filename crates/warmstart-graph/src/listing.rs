@@ -126,14 +126,16 @@ impl Listings {
 #[cfg(target_os = "linux")]
 /// An absolute path without `.`/`..` segments, doubled or trailing `/`.
 fn plain(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&b'/')
-        && bytes.len() > 1
-        && !bytes.ends_with(b"/")
-        && !bytes.ends_with(b"/.")
-        && !bytes.ends_with(b"/..")
-        && memchr::memmem::find(bytes, b"//").is_none()
-        && memchr::memmem::find(bytes, b"/./").is_none()
-        && memchr::memmem::find(bytes, b"/../").is_none()
+    // One pass over the separators (three `memmem` searches built a
+    // searcher each, per path the resolver asked about).
+    if bytes.first() != Some(&b'/') || bytes.len() < 2 {
+        return false;
+    }
+    memchr::memchr_iter(b'/', bytes).all(|slash| {
+        let segment = &bytes[slash + 1..];
+        let end = memchr::memchr(b'/', segment).unwrap_or(segment.len());
+        !matches!(&segment[..end], b"" | b"." | b"..")
+    })
 }
 
 #[cfg(target_os = "linux")]
@@ -184,6 +186,18 @@ mod tests {
             Known::Is(Kind::Dir) => "dir",
             Known::Is(Kind::Other) => "other",
             Known::Unknown => "unknown",
+        }
+    }
+
+    #[test]
+    fn plain_paths() {
+        for p in ["/a", "/a/b.ts", "/a/.b/..c/...", "/a/b.c"] {
+            assert!(plain(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "", "/", "a/b", "/a/", "/a//b", "/a/./b", "/a/../b", "/a/.", "/a/..", "//",
+        ] {
+            assert!(!plain(p.as_bytes()), "{p}");
         }
     }
 

@@ -6,7 +6,6 @@
 //! say, so the graph does too — only installed packages (`node_modules`)
 //! stay outside.
 
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -151,12 +150,14 @@ pub(crate) fn can_be_module(root: &Path, path: &Path) -> bool {
 pub(crate) fn new_modules(
     root: &Path,
     answers: &[Resolved],
-    index: &HashMap<PathBuf, u32>,
+    index: &crate::build::ModuleIndex,
 ) -> Vec<PathBuf> {
     let mut new: Vec<PathBuf> = answers
         .iter()
         .filter_map(|a| match a {
-            Resolved::File(path) if !index.contains_key(path) && can_be_module(root, path) => {
+            Resolved::File(path)
+                if !index.contains_key(path.as_os_str()) && can_be_module(root, path) =>
+            {
                 Some(path.clone())
             }
             _ => None,

@@ -153,3 +153,21 @@ proptest! {
         }
     }
 }
+
+/// The search and the grouping keep their paths on the heap: a cycle
+/// through 5,000 modules is found on a thread with a 64 KiB stack (a call
+/// per step overflowed it; rayon's workers have 2 MiB).
+#[test]
+fn a_long_cycle_does_not_overflow_the_stack() {
+    let n = 5_000u32;
+    let adj: Vec<Vec<u32>> = (0..n).map(|v| vec![(v + 1) % n]).collect();
+    let found = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || elementary_cycles(&adj, 10))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(found.cycles.len(), 1);
+    assert_eq!(found.cycles[0].len(), n as usize);
+    assert!(!found.capped);
+}
