@@ -1,5 +1,5 @@
 //! Graph algorithms on plain adjacency lists (node = `u32` index): strongly
-//! connected groups (Tarjan, via petgraph), elementary cycles (Johnson,
+//! connected groups (Kosaraju, via petgraph), elementary cycles (Johnson,
 //! capped), a feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap
 //! edges are cut first, then made minimal), shortest paths.
 //!
