@@ -72,21 +72,149 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
         }
     }
     let mut compact: Vec<Option<Compact>> = vec![None; groups.len()];
+    // Johnson's outer step, per group: the next start is the least node of
+    // a strongly connected part of the nodes >= the last start, and the
+    // search keeps to that part. A start skipped so has no cycle among the
+    // nodes >= it, and a node outside the part is on none through the
+    // start, so the cycles and their order are the same; what goes is a
+    // search from every member through everything it reaches (quadratic
+    // in a group where cycles are few). Per group: the part found ahead,
+    // or `Done`.
+    let mut ahead: Vec<Ahead> = vec![Ahead::Unknown; groups.len()];
     let mut state = Search::default();
     for start in 0..n {
         let g = group_of[start];
         if g == u32::MAX {
             continue;
         }
+        let local = local_of[start];
         let members = &groups[g as usize];
         let group = compact[g as usize]
             .get_or_insert_with(|| Compact::of(adj, members, &group_of, &local_of, g));
-        state.run(group, members, local_of[start], cap, &mut out);
+        let part = match std::mem::replace(&mut ahead[g as usize], Ahead::Unknown) {
+            Ahead::Done => {
+                ahead[g as usize] = Ahead::Done;
+                continue;
+            }
+            Ahead::At(least, part) if least > local => {
+                ahead[g as usize] = Ahead::At(least, part);
+                continue;
+            }
+            Ahead::At(_, part) => part,
+            Ahead::Unknown => match least_cyclic_part(group, local) {
+                None => {
+                    ahead[g as usize] = Ahead::Done;
+                    continue;
+                }
+                Some((least, part)) if least > local => {
+                    ahead[g as usize] = Ahead::At(least, part);
+                    continue;
+                }
+                Some((_, part)) => part,
+            },
+        };
+        state.run(group, members, local, &part, cap, &mut out);
         if out.capped {
             break;
         }
     }
     out
+}
+
+/// What is known of a group's next start.
+#[derive(Clone)]
+enum Ahead {
+    Unknown,
+    /// The least node of the next part to search, and the part.
+    At(u32, Vec<bool>),
+    /// No cycle is left among the nodes still to start from.
+    Done,
+}
+
+/// Among the group's nodes >= `from`: the strongly connected part that
+/// holds the least node on a cycle of that subgraph (a part of two or more
+/// nodes, or one with an edge to itself), as that node and membership.
+/// Tarjan's algorithm with its own stack, like the search.
+fn least_cyclic_part(group: &Compact, from: u32) -> Option<(u32, Vec<bool>)> {
+    let k = group.len();
+    let mut t = Tarjan {
+        index: vec![u32::MAX; k],
+        low: vec![0; k],
+        on_stack: vec![false; k],
+        stack: Vec::new(),
+        calls: Vec::new(),
+        counter: 0,
+    };
+    let mut best: Option<(u32, Vec<u32>)> = None;
+    for root in from..k as u32 {
+        if t.index[root as usize] != u32::MAX {
+            continue;
+        }
+        t.visit(group, root);
+        while let Some(&(v, pos)) = t.calls.last() {
+            if pos < group.offsets[v as usize + 1] {
+                if let Some(top) = t.calls.last_mut() {
+                    top.1 += 1;
+                }
+                let w = group.targets[pos as usize];
+                if w < from {
+                    continue;
+                }
+                if t.index[w as usize] == u32::MAX {
+                    t.visit(group, w);
+                } else if t.on_stack[w as usize] {
+                    t.low[v as usize] = t.low[v as usize].min(t.index[w as usize]);
+                }
+                continue;
+            }
+            t.calls.pop();
+            if let Some(&(parent, _)) = t.calls.last() {
+                t.low[parent as usize] = t.low[parent as usize].min(t.low[v as usize]);
+            }
+            if t.low[v as usize] != t.index[v as usize] {
+                continue;
+            }
+            let at = t.stack.iter().rposition(|&x| x == v).unwrap_or(0);
+            let part = t.stack.split_off(at);
+            for &x in &part {
+                t.on_stack[x as usize] = false;
+            }
+            let cyclic = part.len() > 1 || group.successors(v).contains(&v);
+            let least = part.iter().copied().min().unwrap_or(v);
+            if cyclic && best.as_ref().is_none_or(|(b, _)| least < *b) {
+                best = Some((least, part));
+            }
+        }
+    }
+    best.map(|(least, part)| {
+        let mut member = vec![false; k];
+        for x in part {
+            member[x as usize] = true;
+        }
+        (least, member)
+    })
+}
+
+/// Tarjan's bookkeeping for [`least_cyclic_part`].
+struct Tarjan {
+    index: Vec<u32>,
+    low: Vec<u32>,
+    on_stack: Vec<bool>,
+    stack: Vec<u32>,
+    /// The depth-first path: each node with the next successor to try.
+    calls: Vec<(u32, u32)>,
+    counter: u32,
+}
+
+impl Tarjan {
+    fn visit(&mut self, group: &Compact, v: u32) {
+        self.index[v as usize] = self.counter;
+        self.low[v as usize] = self.counter;
+        self.counter += 1;
+        self.stack.push(v);
+        self.on_stack[v as usize] = true;
+        self.calls.push((v, group.offsets[v as usize]));
+    }
 }
 
 /// One group's successor lists in local indices (CSR).
@@ -143,11 +271,27 @@ struct Search {
 const DENSE: usize = 4096;
 
 impl Search {
-    fn run(&mut self, group: &Compact, members: &[u32], start: u32, cap: usize, out: &mut Cycles) {
+    fn run(
+        &mut self,
+        group: &Compact,
+        members: &[u32],
+        start: u32,
+        part: &[bool],
+        cap: usize,
+        out: &mut Cycles,
+    ) {
         let k = group.len();
         if self.blocked.len() < k {
             self.blocked.resize(k, false);
             self.block_map.resize(k, Vec::new());
+        }
+        // Nodes outside the start's part stay blocked: no cycle through the
+        // start passes them.
+        for (blocked, &inside) in self.blocked[start as usize..k]
+            .iter_mut()
+            .zip(&part[start as usize..k])
+        {
+            *blocked = !inside;
         }
         self.dense = k <= DENSE;
         if self.dense && self.bits.len() < (k * k).div_ceil(64) {
