@@ -168,8 +168,23 @@ impl Inputs {
     /// the work *started*, so anything changed while it ran is unsettled.
     /// `root` resolves relative keys.
     pub fn record(root: &Path, keys: Vec<String>, follow: Follow, recorded: SystemTime) -> Inputs {
+        Inputs::record_with(root, keys, follow, recorded, |_| None)
+    }
+
+    /// [`Inputs::record`] taking the stamps `known` already has (each taken
+    /// after `recorded` with the same `follow`, by whoever read the path)
+    /// instead of stat'ing those paths again. `known` gets the path the
+    /// key names under `root`.
+    pub fn record_with(
+        root: &Path,
+        keys: Vec<String>,
+        follow: Follow,
+        recorded: SystemTime,
+        known: impl Fn(&Path) -> Option<Stamp> + Sync,
+    ) -> Inputs {
         let stamp = |key: String| {
-            let stamp = stat(&root.join(&key), follow);
+            let path = root.join(&key);
+            let stamp = known(&path).unwrap_or_else(|| stat(&path, follow));
             (key, stamp)
         };
         // Fewer stats than it takes to wake the thread pool: in order.

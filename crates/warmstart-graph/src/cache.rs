@@ -47,13 +47,21 @@ pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
     graph
 }
 
-/// Buckets being saved on a thread of their own.
+/// Cache files (the buckets, the result cache) being written on a thread
+/// of their own; dropping it waits for them too.
 #[must_use = "wait() for the saves before reading the cache's statistics"]
+#[derive(Default)]
 pub struct PendingSaves(Option<std::thread::JoinHandle<()>>);
 
 impl PendingSaves {
-    /// Waits until the buckets are on disk (or failed to get there, which
-    /// the cache's event hook reports).
+    /// Runs `save` on a thread of its own.
+    pub(crate) fn spawn(save: impl FnOnce() + Send + 'static) -> Self {
+        PendingSaves(Some(std::thread::spawn(save)))
+    }
+
+    /// Waits until the files are on disk (or failed to get there, which
+    /// only means the next run computes them; the cache's event hook says
+    /// why).
     pub fn wait(mut self) {
         self.join();
     }
@@ -129,7 +137,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
     graph.input_stamps = resolutions.stamps.into_inner().unwrap_or_default();
     let answers = resolutions.bucket.into_inner().flatten();
     let whole_repository = options.paths.is_empty();
-    let saving = std::thread::spawn(move || {
+    let saving = PendingSaves::spawn(move || {
         if let Some(answers) = answers {
             // Answers for folders or specifiers no longer asked for go.
             answers.prune_untouched();
@@ -143,7 +151,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         // says why.
         let _ = bucket.save();
     });
-    (graph, PendingSaves(Some(saving)))
+    (graph, saving)
 }
 
 /// Bump when [`Resolved`] or the resolver's configuration changes.

@@ -12,6 +12,7 @@ use warmstart_cache::BucketStats;
 
 use crate::baseline::{Baseline, BaselineDiff};
 use crate::build::{DEFAULT_MAX_FILE_BYTES, FileProblem, ModuleGraph};
+use crate::cache::PendingSaves;
 use crate::error::GraphError;
 use crate::format;
 use crate::memo::{Memo, MemoCheck};
@@ -70,32 +71,7 @@ pub struct CyclesRun {
     pub output: CyclesOutput,
     /// The result cache being written while the output is printed; waited
     /// for when the run is dropped.
-    pub storing: PendingStore,
-}
-
-/// The result cache's store on a thread of its own: serializing and
-/// writing the answer (~2.8 MB on Cal.com) overlaps printing it.
-#[derive(Default)]
-pub struct PendingStore(Option<std::thread::JoinHandle<()>>);
-
-impl PendingStore {
-    /// Waits until the answer is stored (or failed to be, which only means
-    /// the next run computes it).
-    pub fn wait(mut self) {
-        self.join();
-    }
-
-    fn join(&mut self) {
-        if let Some(handle) = self.0.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
-impl Drop for PendingStore {
-    fn drop(&mut self) {
-        self.join();
-    }
+    pub storing: PendingSaves,
 }
 
 /// What [`cycles`] hands back to render.
@@ -234,7 +210,7 @@ pub fn cycles(
         };
     }
     let elapsed = started.elapsed();
-    let mut storing = PendingStore::default();
+    let mut storing = PendingSaves::default();
     let output = if request.json {
         let answer = std::sync::Arc::new(FreshAnswer {
             unresolved: format::unresolved_json(&graph, request.unresolved),
@@ -245,13 +221,15 @@ pub fn cycles(
             (Some((memo, key)), Some(stamps)) => {
                 // Stored without the run's own figures (cache, timings).
                 let answer = answer.clone();
-                storing = PendingStore(Some(std::thread::spawn(move || {
+                // Serializing and writing the answer (~2.8 MB on Cal.com)
+                // overlaps printing it.
+                storing = PendingSaves::spawn(move || {
                     // `FreshAnswer` holds only strings, numbers and maps:
                     // it always serializes.
                     if let Ok(stored) = serde_json::to_string(&*answer) {
                         memo.store(key, &stored, stamps);
                     }
-                })));
+                });
                 true
             }
             _ => false,
@@ -320,7 +298,7 @@ fn stored_answer(
         failed,
         baseline: None,
         output: CyclesOutput::Json(Box::new(document)),
-        storing: PendingStore::default(),
+        storing: PendingSaves::default(),
     })
 }
 

@@ -91,29 +91,22 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
         let members = &groups[g as usize];
         let group = compact[g as usize]
             .get_or_insert_with(|| Compact::of(adj, members, &group_of, &local_of, g));
-        let part = match std::mem::replace(&mut ahead[g as usize], Ahead::Unknown) {
-            Ahead::Done => {
-                ahead[g as usize] = Ahead::Done;
-                continue;
-            }
-            Ahead::At(least, part) if least > local => {
-                ahead[g as usize] = Ahead::At(least, part);
-                continue;
-            }
-            Ahead::At(_, part) => part,
-            Ahead::Unknown => match least_cyclic_part(group, local) {
-                None => {
-                    ahead[g as usize] = Ahead::Done;
-                    continue;
-                }
-                Some((least, part)) if least > local => {
-                    ahead[g as usize] = Ahead::At(least, part);
-                    continue;
-                }
-                Some((_, part)) => part,
-            },
+        let next = &mut ahead[g as usize];
+        if let Ahead::Unknown = next {
+            *next = match least_cyclic_part(group, local) {
+                Some((least, part)) => Ahead::At(least, part),
+                None => Ahead::Done,
+            };
+        }
+        // The part found lies at or after this start (starts only grow).
+        let Ahead::At(least, part) = next else {
+            continue;
         };
-        state.run(group, members, local, &part, cap, &mut out);
+        if *least != local {
+            continue;
+        }
+        state.run(group, members, local, part, cap, &mut out);
+        *next = Ahead::Unknown;
         if out.capped {
             break;
         }
@@ -124,6 +117,7 @@ pub fn elementary_cycles(adj: &[Vec<u32>], cap: usize) -> Cycles {
 /// What is known of a group's next start.
 #[derive(Clone)]
 enum Ahead {
+    /// To be found from the next member on.
     Unknown,
     /// The least node of the next part to search, and the part.
     At(u32, Vec<bool>),

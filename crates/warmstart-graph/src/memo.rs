@@ -175,29 +175,21 @@ impl Memo {
         let recorded_ns = time_ns(started);
         let mut paths: Vec<PathBuf> = graph.inputs.clone();
         paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
-        paths.sort();
-        paths.dedup();
-        // Paths the build already stamped (after `started`, which is all a
-        // record needs) are not stamped again.
+        crate::walk::sort_paths(&mut paths);
+        let keys: Vec<String> = paths
+            .iter()
+            .filter_map(|p| warmstart_fs::to_unix_relative(&self.root, p))
+            .collect();
+        // Paths the build already stamped (the resolution cache, after
+        // `started`, which is all a record needs) are not stamped again.
+        let stamps = &graph.input_stamps;
         let known = |path: &Path| {
-            let stamps = &graph.input_stamps;
             stamps
                 .binary_search_by(|(p, _)| crate::walk::by_bytes(p, path))
                 .ok()
                 .map(|i| stamps[i].1)
         };
-        let inputs = Inputs {
-            recorded_ns,
-            follow: Follow::Path,
-            paths: paths
-                .par_iter()
-                .filter_map(|p| {
-                    let key = warmstart_fs::to_unix_relative(&self.root, p)?;
-                    Some((key, known(p).unwrap_or_else(|| Stamp::of(p))))
-                })
-                .collect(),
-            env: Vec::new(),
-        };
+        let inputs = Inputs::record_with(&self.root, keys, Follow::Path, started, known);
         let sources: Vec<Source> = graph
             .modules
             .par_iter()

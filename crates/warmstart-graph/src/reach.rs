@@ -88,7 +88,8 @@ pub(crate) fn resolve_round(
         .collect();
     // Each distinct (asker, specifier) with the first folder that asks, and
     // each import's job: one hash lookup per import (sorting the imports by
-    // their strings and binary-searching them was ~10 ms on one thread).
+    // their strings and binary-searching them showed as a stretch of one
+    // busy thread in a `perf` timeline).
     let mut jobs: Vec<(Asker, &str, u32)> = Vec::new();
     let mut job_of: FxHashMap<(Asker, &str), u32> =
         FxHashMap::with_capacity_and_hasher(asked.len() / 2, Default::default());

@@ -76,6 +76,17 @@ impl VirtualFs {
         }
     }
 
+    /// The real path to read for `path`, or "not found" when the listings
+    /// know it is missing: oxc reads `package.json` in every folder on its
+    /// way up, and most of them have none.
+    fn readable<'p>(&self, path: &'p Path) -> io::Result<std::borrow::Cow<'p, Path>> {
+        let real = self.real(path);
+        match self.listings.lookup(&real) {
+            Known::Missing => Err(listing::not_found()),
+            _ => Ok(real),
+        }
+    }
+
     /// The real path behind `path` when it runs through a virtual link.
     fn map(&self, path: &Path) -> Option<PathBuf> {
         let rel = path.strip_prefix(&self.node_modules).ok()?;
@@ -108,21 +119,11 @@ impl FileSystem for VirtualFs {
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        let real = self.real(path);
-        // oxc reads `package.json` in every folder on its way up; most of
-        // them have none, which the listing already knows.
-        if let Known::Missing = self.listings.lookup(&real) {
-            return Err(listing::not_found());
-        }
-        std::fs::read(real)
+        std::fs::read(self.readable(path)?)
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        let real = self.real(path);
-        if let Known::Missing = self.listings.lookup(&real) {
-            return Err(listing::not_found());
-        }
-        FileSystemOs::read_to_string(&real)
+        FileSystemOs::read_to_string(&self.readable(path)?)
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
