@@ -1,7 +1,7 @@
 //! [`Bucket`]: one versioned file of entries, loaded once, looked up many
 //! times (from many threads), saved once.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -151,9 +151,9 @@ where
             None
         };
         let mut state = State {
-            entries: HashMap::new(),
-            touched: HashSet::new(),
-            verified: HashSet::new(),
+            entries: HashMap::default(),
+            touched: HashSet::default(),
+            verified: HashSet::default(),
             watched: false,
             dirty: false,
             on_disk: None,

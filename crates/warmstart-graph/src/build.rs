@@ -269,6 +269,7 @@ pub fn build_with_caches(
     let found = find_files(options, &root, &mut stats);
     let packages = workspaces::discover(&root);
     let resolver = resolve::resolver(&root, &packages);
+    resolver.file_system().listings().seed(found.listings);
     let resolve_started = Instant::now();
     let reached = parse_and_resolve(
         options,
@@ -328,6 +329,8 @@ struct Found {
     /// The walk's own inputs: what a resolution cache is valid for.
     walked_inputs: Vec<PathBuf>,
     warnings: Vec<String>,
+    /// The folders the walk listed, for the resolver.
+    listings: Vec<(PathBuf, crate::listing::Listing)>,
 }
 
 /// Phase 1: walk the given paths; add the entries the walk did not find.
@@ -346,9 +349,9 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
         options.paths.iter().map(absolute).collect()
     };
     let started = Instant::now();
-    let walked = walk::walk(root, &paths);
+    let mut walked = walk::walk(root, &paths);
     stats.walk_ms = started.elapsed().as_millis() as u64;
-    let mut files = walked.files.clone();
+    let mut files = std::mem::take(&mut walked.files);
     let mut inputs = walked.inputs.clone();
     // Entries the walk did not find are modules too.
     let mut given: Vec<PathBuf> = options
@@ -370,6 +373,7 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
         inputs,
         walked_inputs: walked.inputs,
         warnings: walked.warnings,
+        listings: walked.listings,
     }
 }
 

@@ -31,14 +31,13 @@ pub(crate) enum Kind {
 }
 
 /// One folder's names and what they are.
-type Listing = FxHashMap<Box<[u8]>, Kind>;
+pub(crate) type Listing = FxHashMap<Box<[u8]>, Kind>;
 
 /// Listings by folder, read once each, shared by the resolver's threads.
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
     /// `None`: the folder could not be listed (missing, not a folder, no
     /// permission): ask the system for its entries.
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     folders: DashMap<Box<[u8]>, Option<Arc<Listing>>, FxBuildHasher>,
 }
 
@@ -52,6 +51,16 @@ pub(crate) enum Known {
 }
 
 impl Listings {
+    /// Takes the listings the walk read (complete ones only), so the
+    /// resolver does not read those folders again.
+    pub(crate) fn seed(&self, listings: Vec<(std::path::PathBuf, Listing)>) {
+        for (folder, listing) in listings {
+            self.folders
+                .entry(folder.into_os_string().into_encoded_bytes().into())
+                .or_insert_with(|| Some(Arc::new(listing)));
+        }
+    }
+
     /// What the listing of `path`'s folder says of `path`. Linux only:
     /// names match byte for byte here, which on the case-insensitive file
     /// systems macOS and Windows use by default would turn `./Button` →
