@@ -41,6 +41,9 @@ pub struct BuildOptions {
     /// entry given on the command line that is gitignored or outside
     /// `paths`); absolute or relative to `root`.
     pub entries: Vec<PathBuf>,
+    /// The process exits once this command is done (the CLI): memory the
+    /// build no longer needs is left to the system instead of freed.
+    pub one_shot: bool,
 }
 
 impl BuildOptions {
@@ -51,6 +54,7 @@ impl BuildOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             progress: false,
             entries: Vec::new(),
+            one_shot: false,
         }
     }
 }
@@ -284,8 +288,14 @@ pub fn build_with_caches(
         &mut stats,
     );
     // Its caches hold every path it looked at: freeing them is a few
-    // percent of a cold run, which nobody waits for on another thread.
-    std::thread::spawn(move || drop(resolver));
+    // percent of a cold run. A one-shot command leaves that to the exit
+    // (on another thread it still took a core from the cycle analysis);
+    // a long-lived caller frees them where nobody waits.
+    if options.one_shot {
+        std::mem::forget(resolver);
+    } else {
+        std::thread::spawn(move || drop(resolver));
+    }
     let order = PathOrder::of(&root, &reached.files);
     let linked = link(&reached, &order);
     stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;

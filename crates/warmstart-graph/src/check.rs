@@ -242,7 +242,7 @@ pub fn cycles(
         if stored {
             cache.push(CacheStat::Result(ResultCacheStats::new(0, 1, 0)));
         }
-        CyclesOutput::Json(Box::new(CyclesDocument {
+        let document = CyclesOutput::Json(Box::new(CyclesDocument {
             answer: Answer::Fresh(answer),
             cache,
             timings_ms: Timings {
@@ -252,7 +252,12 @@ pub fn cycles(
                 build: Some(built.as_millis() as u64),
                 total: elapsed.as_millis() as u64,
             },
-        }))
+        }));
+        // Its ~100,000 allocations are the process's to free at exit.
+        if session.one_shot {
+            std::mem::forget(graph);
+        }
+        document
     } else {
         CyclesOutput::Analysed {
             graph: Box::new(graph),

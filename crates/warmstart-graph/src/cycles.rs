@@ -250,19 +250,15 @@ impl Compact {
 #[derive(Default)]
 struct Search {
     blocked: Vec<bool>,
-    /// B(w): nodes to unblock when w is unblocked.
+    /// B(w): nodes to unblock when w is unblocked. A list, not a set: a
+    /// node listed twice is unblocked once (the second finds it free), and
+    /// testing membership first (a bit matrix or a scan) cost more than
+    /// the repeats, in cache misses on Cal.com's largest groups.
     block_map: Vec<Vec<u32>>,
-    /// Membership of B(w) as a bit matrix (groups up to `DENSE` nodes);
-    /// larger groups test the list.
-    bits: Vec<u64>,
-    dense: bool,
     stack: Vec<u32>,
     work: Vec<u32>,
     frames: Vec<Frame>,
 }
-
-/// Largest group whose B sets get a bit matrix (4,096² bits = 2 MiB).
-const DENSE: usize = 4096;
 
 impl Search {
     fn run(
@@ -287,14 +283,9 @@ impl Search {
         {
             *blocked = !inside;
         }
-        self.dense = k <= DENSE;
-        if self.dense && self.bits.len() < (k * k).div_ceil(64) {
-            self.bits.resize((k * k).div_ceil(64), 0);
-        }
         let mut johnson = Johnson {
             group,
             members,
-            k,
             search: self,
             start,
             cap,
@@ -304,12 +295,6 @@ impl Search {
         // Reset the bookkeeping of the nodes this start touched.
         for v in start as usize..k {
             self.blocked[v] = false;
-            if self.dense {
-                for &u in &self.block_map[v] {
-                    let bit = v * k + u as usize;
-                    self.bits[bit / 64] &= !(1 << (bit % 64));
-                }
-            }
             self.block_map[v].clear();
         }
     }
@@ -318,7 +303,6 @@ impl Search {
 struct Johnson<'a> {
     group: &'a Compact,
     members: &'a [u32],
-    k: usize,
     search: &'a mut Search,
     start: u32,
     cap: usize,
@@ -409,20 +393,9 @@ impl Johnson<'_> {
         self.search.frames = frames;
     }
 
-    /// Adds `v` to B(`w`) unless it is there.
+    /// Adds `v` to B(`w`).
     fn block(&mut self, w: u32, v: u32) {
-        let search = &mut *self.search;
-        if search.dense {
-            let bit = w as usize * self.k + v as usize;
-            let word = &mut search.bits[bit / 64];
-            if *word & (1 << (bit % 64)) != 0 {
-                return;
-            }
-            *word |= 1 << (bit % 64);
-        } else if search.block_map[w as usize].contains(&v) {
-            return;
-        }
-        search.block_map[w as usize].push(v);
+        self.search.block_map[w as usize].push(v);
     }
 
     fn unblock(&mut self, u: u32) {
@@ -434,14 +407,7 @@ impl Johnson<'_> {
                 continue;
             }
             search.blocked[u as usize] = false;
-            let list = &mut search.block_map[u as usize];
-            if search.dense {
-                for &x in list.iter() {
-                    let bit = u as usize * self.k + x as usize;
-                    search.bits[bit / 64] &= !(1 << (bit % 64));
-                }
-            }
-            work.append(list);
+            work.append(&mut search.block_map[u as usize]);
         }
         search.work = work;
     }

@@ -35,6 +35,9 @@ pub struct GraphSession {
     pub cache: CacheConfig,
     /// Draw a progress bar on stderr while building.
     pub progress: bool,
+    /// The process exits after one command (the CLI): large structures
+    /// are left to the exit instead of freed ([`BuildOptions::one_shot`]).
+    pub one_shot: bool,
 }
 
 /// The cache of a [`GraphSession::load_deferred`] while its buckets are
@@ -69,6 +72,7 @@ impl GraphSession {
             root: root.to_path_buf(),
             cache,
             progress: false,
+            one_shot: false,
         }
     }
 
@@ -149,6 +153,7 @@ impl GraphSession {
             .filter(|p| p.is_file())
             .collect();
         options.progress = self.progress;
+        options.one_shot = self.one_shot;
         if use_cache {
             let cache = self.open_cache();
             let events = std::sync::Arc::clone(observer);

@@ -201,6 +201,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer, cmd: GraphCommand) -> CmdResu
     let workspace = Workspace::load(global)?;
     let mut session = GraphSession::new(&workspace.root, workspace.config.cache.clone());
     session.progress = !printer.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    session.one_shot = true;
     match cmd {
         GraphCommand::Cycles(args) => cycles(&session, printer, args),
         GraphCommand::FixTypes(args) => fix_types(&session, printer, args),
@@ -243,7 +244,12 @@ fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdRes
     }
     match (run.output, format) {
         // `--format json` without the global `--json` still prints.
-        (CyclesOutput::Json(document), _) => printer.document(&document),
+        (CyclesOutput::Json(document), _) => {
+            printer.document(&document);
+            // The process exits next: freeing the document piece by piece
+            // would only delay that (session.one_shot).
+            std::mem::forget(document);
+        }
         (
             CyclesOutput::Analysed {
                 graph,
