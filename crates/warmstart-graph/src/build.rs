@@ -250,8 +250,14 @@ pub trait ResolutionCache: Sync {
     /// Called once after the walk with every folder and config file it saw
     /// and the workspace packages: answers are valid only for these.
     fn prepare(&self, inputs: &[PathBuf], packages: &WorkspacePackages);
-    fn get(&self, folder: &Path, specifier: &str) -> Option<Resolved>;
-    fn put(&self, folder: &Path, specifier: &str, answer: &Resolved);
+    /// The stored answer for `specifier` asked from `folder`, or
+    /// `resolve()`'s, stored (one key built for both).
+    fn answer(
+        &self,
+        folder: &Path,
+        specifier: &str,
+        resolve: &mut dyn FnMut() -> Resolved,
+    ) -> Resolved;
 }
 
 /// Builds the graph, parsing through `parse`.

@@ -172,7 +172,11 @@ struct ResolveBucket<'c> {
 impl ResolveBucket<'_> {
     fn key(&self, folder: &Path, specifier: &str) -> Option<String> {
         let rel = warmstart_fs::to_unix_relative(&self.root, folder)?;
-        Some(format!("{rel}\0{specifier}"))
+        let mut key = String::with_capacity(rel.len() + 1 + specifier.len());
+        key.push_str(&rel);
+        key.push('\0');
+        key.push_str(specifier);
+        Some(key)
     }
 }
 
@@ -221,16 +225,23 @@ impl ResolutionCache for ResolveBucket<'_> {
         let _ = self.bucket.set(bucket);
     }
 
-    fn get(&self, folder: &Path, specifier: &str) -> Option<Resolved> {
-        let bucket = self.bucket.get()?.as_ref()?;
-        bucket.get(&self.key(folder, specifier)?, 0)
-    }
-
-    fn put(&self, folder: &Path, specifier: &str, answer: &Resolved) {
-        if let Some(Some(bucket)) = self.bucket.get()
-            && let Some(key) = self.key(folder, specifier)
-        {
-            bucket.insert(key, 0, answer.clone());
+    fn answer(
+        &self,
+        folder: &Path,
+        specifier: &str,
+        resolve: &mut dyn FnMut() -> Resolved,
+    ) -> Resolved {
+        let Some(bucket) = self.bucket.get().and_then(Option::as_ref) else {
+            return resolve();
+        };
+        let Some(key) = self.key(folder, specifier) else {
+            return resolve();
+        };
+        if let Some(answer) = bucket.get(&key, 0) {
+            return answer;
         }
+        let answer = resolve();
+        bucket.insert(key, 0, answer.clone());
+        answer
     }
 }

@@ -107,20 +107,18 @@ pub(crate) fn resolve_round(
         .par_iter()
         .map(|&(asker, specifier, folder)| {
             let dir = folders[folder as usize];
-            if let Some(answer) = resolutions.and_then(|c| c.get(dir, specifier)) {
-                return answer;
+            let mut resolve = || {
+                let listed = (matches!(asker, Asker::Folder(_)) && scopes.relative_listed(folder))
+                    .then(|| relative::resolve(listings, dir, specifier))
+                    .flatten()
+                    .map(Resolved::File);
+                let file = &files[folder_file[folder as usize]];
+                listed.unwrap_or_else(|| resolve::resolve(resolver, packages, file, specifier))
+            };
+            match resolutions {
+                Some(cache) => cache.answer(dir, specifier, &mut resolve),
+                None => resolve(),
             }
-            let listed = (matches!(asker, Asker::Folder(_)) && scopes.relative_listed(folder))
-                .then(|| relative::resolve(listings, dir, specifier))
-                .flatten()
-                .map(Resolved::File);
-            let file = &files[folder_file[folder as usize]];
-            let answer =
-                listed.unwrap_or_else(|| resolve::resolve(resolver, packages, file, specifier));
-            if let Some(cache) = resolutions {
-                cache.put(dir, specifier, &answer);
-            }
-            answer
         })
         .collect();
     let mut start = 0;
