@@ -37,6 +37,15 @@ struct Entry {
     parsed: ParsedFile,
 }
 
+/// [`Entry`] borrowing the parse the graph keeps: what a fill stores,
+/// encoded at once (the same fields in the same order, so it decodes as an
+/// `Entry`), instead of a deep copy of every import.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    bytes: u64,
+    parsed: &'a ParsedFile,
+}
+
 /// Builds the graph, answering parses from `cache` where files did not
 /// change, then saves the bucket. Cache trouble (a damaged file, an
 /// unreadable folder) only costs recomputation; it is reported through the
@@ -111,11 +120,11 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
                 let parsed = parse_bytes(path, source.bytes(), max, allocator);
                 let bytes = source.bytes().len() as u64;
                 let stamp = source.stat();
-                bucket.insert_file(
+                bucket.insert_file_encoded(
                     &source,
-                    Entry {
+                    &EntryRef {
                         bytes,
-                        parsed: parsed.clone(),
+                        parsed: &parsed,
                     },
                 );
                 ParsedSource {
