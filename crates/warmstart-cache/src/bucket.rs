@@ -326,12 +326,15 @@ where
                     .zip(&values)
                     .map(|((k, e), v)| (k.as_str(), &e.check, v.as_ref()))
                     .collect();
+                // A key, a check (stamp or input hash) and a value each.
+                let size_hint = list.iter().map(|(k, _, v)| k.len() + v.len() + 64).sum();
                 let bytes = format::encode(
                     &self.stem,
                     self.spec.codec,
                     self.spec.context,
                     list.len() as u64,
                     &list,
+                    size_hint,
                 )
                 .map_err(|reason| {
                     crate::CacheError::io("cannot encode", path, std::io::Error::other(reason))

@@ -12,17 +12,13 @@
 //! tick would have shown, by a clock that has not gone back since — the
 //! "racy git" rule the per-file buckets follow too ([`crate::FileStamp`]).
 //!
-//! [`ResultFiles`] stores one versioned answer beside the buckets:
-//! `<name>-v<version>.out` (the output, opaque) and `<name>-v<version>.json`
-//! (the index: warmstart's version, the key of the options, the output's
-//! hash, the inputs and whatever the caller adds), both written atomically,
-//! the index last, so a killed or concurrent run can only cause a miss.
+//! [`crate::ResultFiles`] (`result.rs`) stores one answer with the inputs
+//! recorded here.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::stamp::{hash_bytes, unix_ns};
@@ -155,7 +151,9 @@ pub struct Inputs {
     #[serde(default)]
     pub follow: Follow,
     pub paths: Vec<(String, Stamp)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Always written: a binary index (postcard) has no field names, so a
+    // skipped field would shift every field after it.
+    #[serde(default)]
     pub env: Vec<(String, Option<String>)>,
 }
 
@@ -318,142 +316,6 @@ pub(crate) fn common_dir<'a>(mut paths: impl Iterator<Item = &'a str>) -> &'a st
         }
     }
     &first[..len]
-}
-
-/// Why a stored result cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultMiss {
-    /// Nothing stored.
-    Missing,
-    /// The index does not parse.
-    DamagedIndex,
-    /// Stored by another warmstart or index format.
-    OtherVersion,
-    /// Stored for other options.
-    OtherKey,
-    /// The output file is gone.
-    MissingOutput,
-    /// The output does not match the index's hash.
-    DamagedOutput,
-}
-
-/// A stored result's index: the caller's `meta` beside what the cache
-/// checks itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ResultIndex<M> {
-    version: u32,
-    warmstart: String,
-    key: String,
-    output: String,
-    pub inputs: Inputs,
-    pub meta: M,
-}
-
-/// One versioned result in the cache folder (see the module docs).
-#[derive(Debug, Clone)]
-pub struct ResultFiles {
-    index: PathBuf,
-    output: PathBuf,
-    version: u32,
-}
-
-impl ResultFiles {
-    /// The result named `stem` (`<name>-v<version>`, as a bucket's file
-    /// stem; `cache clear` removes it with the buckets) in cache folder
-    /// `dir`.
-    pub fn new(dir: &Path, stem: &str) -> ResultFiles {
-        let version = crate::maintenance::split_stem(stem).map_or(0, |(_, v)| v);
-        ResultFiles {
-            index: dir.join(format!("{stem}.json")),
-            output: dir.join(format!("{stem}.out")),
-            version,
-        }
-    }
-
-    /// The index stored for `key`, not yet checked against the disk.
-    pub fn index<M: DeserializeOwned>(&self, key: u128) -> Result<ResultIndex<M>, ResultMiss> {
-        let Ok(text) = std::fs::read(&self.index) else {
-            return Err(ResultMiss::Missing);
-        };
-        let index: ResultIndex<M> =
-            serde_json::from_slice(&text).map_err(|_| ResultMiss::DamagedIndex)?;
-        if index.version != self.version || index.warmstart != env!("CARGO_PKG_VERSION") {
-            return Err(ResultMiss::OtherVersion);
-        }
-        if index.key != format!("{key:032x}") {
-            return Err(ResultMiss::OtherKey);
-        }
-        Ok(index)
-    }
-
-    /// The output `index` vouches for.
-    pub fn output<M>(&self, index: &ResultIndex<M>) -> Result<String, ResultMiss> {
-        let Ok(output) = std::fs::read(&self.output) else {
-            return Err(ResultMiss::MissingOutput);
-        };
-        if format!("{:032x}", hash_bytes(&output)) != index.output {
-            return Err(ResultMiss::DamagedOutput);
-        }
-        String::from_utf8(output).map_err(|_| ResultMiss::DamagedOutput)
-    }
-
-    /// Stores `output` for `key` with its inputs: output first, index last.
-    /// A failed write only makes the next run a miss.
-    pub fn store<M: Serialize>(&self, key: u128, output: &str, inputs: Inputs, meta: M) {
-        let index = ResultIndex {
-            version: self.version,
-            warmstart: env!("CARGO_PKG_VERSION").to_string(),
-            key: format!("{key:032x}"),
-            output: format!("{:032x}", hash_bytes(output.as_bytes())),
-            inputs,
-            meta,
-        };
-        if let Some(dir) = self.index.parent()
-            && std::fs::create_dir_all(dir).is_err()
-        {
-            return;
-        }
-        // Unsynced, like the buckets: the index names the output's hash and
-        // is written after it, so an output the disk lost or tore is a miss,
-        // and an index it lost or tore does not parse. Two `fdatasync`s
-        // were ~7 ms of every `graph cycles --json` that fills the cache.
-        if crate::bucket::write_unsynced(&self.output, output.as_bytes()).is_err() {
-            return;
-        }
-        self.update_index(&index);
-    }
-
-    /// Stores a result small enough to live in the index itself (`meta`):
-    /// one file; read back with [`ResultFiles::index`].
-    pub fn store_index<M: Serialize>(&self, key: u128, inputs: Inputs, meta: M) {
-        let index = ResultIndex {
-            version: self.version,
-            warmstart: env!("CARGO_PKG_VERSION").to_string(),
-            key: format!("{key:032x}"),
-            output: String::new(),
-            inputs,
-            meta,
-        };
-        if let Some(dir) = self.index.parent()
-            && std::fs::create_dir_all(dir).is_err()
-        {
-            return;
-        }
-        self.update_index(&index);
-    }
-
-    /// Forgets the stored result (a caller that cannot vouch for it).
-    pub fn remove(&self) {
-        let _ = std::fs::remove_file(&self.index);
-        let _ = std::fs::remove_file(&self.output);
-    }
-
-    /// Rewrites the index (after the caller vouched for more of it).
-    pub fn update_index<M: Serialize>(&self, index: &ResultIndex<M>) {
-        if let Ok(text) = serde_json::to_vec(index) {
-            let _ = crate::bucket::write_unsynced(&self.index, &text);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -116,14 +116,19 @@ pub(crate) fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Reject
     postcard::from_bytes(body).map_err(|e| Rejected::Damaged(format!("cannot decode entries: {e}")))
 }
 
+/// The file for `entries` records in `body`; `size_hint`: about how many
+/// bytes the body takes (a body of megabytes grown from empty is copied
+/// over and over).
 pub(crate) fn encode<T: Serialize + ?Sized>(
     bucket: &str,
     codec: Codec,
     context: u128,
     entries: u64,
     body: &T,
+    size_hint: usize,
 ) -> Result<Vec<u8>, String> {
-    let body = postcard::to_stdvec(body).map_err(|e| e.to_string())?;
+    let body =
+        postcard::to_extend(body, Vec::with_capacity(size_hint)).map_err(|e| e.to_string())?;
     let header = Header {
         warmstart: WARMSTART_VERSION.to_string(),
         bucket: bucket.to_string(),
@@ -146,7 +151,15 @@ mod tests {
     use super::*;
 
     fn sample() -> Vec<u8> {
-        encode("t-v1", Codec::Postcard, 7, 2, &vec![(1u32, "a"), (2, "b")]).unwrap()
+        encode(
+            "t-v1",
+            Codec::Postcard,
+            7,
+            2,
+            &vec![(1u32, "a"), (2, "b")],
+            0,
+        )
+        .unwrap()
     }
 
     #[test]

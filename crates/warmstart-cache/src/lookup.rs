@@ -297,7 +297,7 @@ where
         self.put_slot(key, check, Slot::Owned(value));
     }
 
-    fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
+    pub(crate) fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
         let mut st = self.state();
         mark_verified(&mut st, &key);
         if !st.touched.contains(&key) {

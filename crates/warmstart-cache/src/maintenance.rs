@@ -152,13 +152,14 @@ impl Cache {
             }
         }
         // Side files kept by a user of the cache folder beside the buckets,
-        // named like one (`graph-result-v1.json` / `.out`: the graph's
-        // result cache).
+        // named like one (`graph-result-v1.idx` / `.out`: the graph's
+        // result cache; `.json`: `apps build`'s stamp).
         if let Ok(read) = std::fs::read_dir(dir) {
             for entry in read.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let stem = name
                     .strip_suffix(".json")
+                    .or_else(|| name.strip_suffix(".idx"))
                     .or_else(|| name.strip_suffix(".out"));
                 if let Some(stem) = stem
                     && split_stem(stem).is_some()

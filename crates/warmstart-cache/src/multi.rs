@@ -183,6 +183,20 @@ where
         self.put(key.into(), Check::Inputs(inputs), value);
     }
 
+    /// [`insert`](Bucket::insert) of a value the caller keeps: encoded now,
+    /// as [`Bucket::insert_file_encoded`] does (`value` must encode as a
+    /// `V`).
+    pub fn insert_encoded<T: Serialize>(&self, key: impl Into<String>, inputs: u128, value: &T) {
+        if let Ok(bytes) = crate::slot::encode_value(self.spec.codec, value) {
+            let len = bytes.len();
+            self.put_slot(
+                key.into(),
+                Check::Inputs(inputs),
+                crate::slot::Slot::Raw(std::sync::Arc::new(bytes), 0..len),
+            );
+        }
+    }
+
     fn verify(
         &self,
         rel: &str,

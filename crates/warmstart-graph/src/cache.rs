@@ -146,11 +146,16 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
     graph.input_stamps = resolutions.stamps.into_inner().unwrap_or_default();
     let answers = resolutions.bucket.into_inner().flatten();
     let whole_repository = options.paths.is_empty();
+    let one_shot = options.one_shot;
     let saving = PendingSaves::spawn(move || {
         if let Some(answers) = answers {
             // Answers for folders or specifiers no longer asked for go.
             answers.prune_untouched();
             let _ = answers.save();
+            if one_shot {
+                // ~7,000 entries on Cal.com: the exit frees them at once.
+                std::mem::forget(answers);
+            }
         }
         if whole_repository {
             // The whole repository was walked: forget files that are gone.
@@ -159,6 +164,9 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         // A failed save only means the next run is cold; the event hook
         // says why.
         let _ = bucket.save();
+        if one_shot {
+            std::mem::forget(bucket);
+        }
     });
     (graph, saving)
 }
@@ -250,7 +258,7 @@ impl ResolutionCache for ResolveBucket<'_> {
             return answer;
         }
         let answer = resolve();
-        bucket.insert(key, 0, answer.clone());
+        bucket.insert_encoded(key, 0, &answer);
         answer
     }
 }

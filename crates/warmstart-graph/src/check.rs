@@ -86,24 +86,67 @@ pub enum CyclesOutput {
     },
 }
 
-/// The `graph cycles --json` document (docs/graph.md).
-#[derive(Debug, Serialize)]
+/// The `graph cycles --json` document (docs/graph.md): the answer's
+/// fields, then `cache` and `timings_ms`.
+#[derive(Debug)]
 pub struct CyclesDocument {
-    #[serde(flatten)]
-    pub answer: Answer,
+    /// The deterministic part, what the result cache stores: a JSON object
+    /// rendered by `serde_json::to_string_pretty` (at least one field), so
+    /// that it is rendered once per fresh run and never on a warm one.
+    pub answer: std::sync::Arc<String>,
     /// The cache buckets of this run, the result cache last.
     pub cache: Vec<CacheStat>,
     pub timings_ms: Timings,
 }
 
-/// The deterministic part of the document: what the result cache stores.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum Answer {
-    /// Shared with the thread that stores it in the result cache.
-    Fresh(std::sync::Arc<FreshAnswer>),
-    /// The stored answer of an earlier run, as stored.
-    Stored(serde_json::Map<String, Value>),
+/// The document's fields after the answer's.
+#[derive(Serialize)]
+struct Tail<'a> {
+    cache: &'a [CacheStat],
+    timings_ms: &'a Timings,
+}
+
+impl CyclesDocument {
+    /// The document, pretty-printed: the same bytes as
+    /// `serde_json::to_string_pretty` of one object holding the answer's
+    /// fields followed by `cache` and `timings_ms`.
+    pub fn to_pretty_json(&self) -> String {
+        let mut out = Vec::with_capacity(self.answer.len() + 1024);
+        let _ = self.write_pretty(&mut out);
+        // Both parts are JSON renderings: UTF-8.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`CyclesDocument::to_pretty_json`] written to `out` without
+    /// copying the answer.
+    pub fn write_pretty(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let answer = self.answer.strip_suffix("\n}").unwrap_or(&self.answer);
+        let tail = Tail {
+            cache: &self.cache,
+            timings_ms: &self.timings_ms,
+        };
+        // Statistics and timings are numbers and names: they render.
+        let tail = serde_json::to_string_pretty(&tail).unwrap_or_default();
+        out.write_all(answer.as_bytes())?;
+        match tail.strip_prefix('{') {
+            Some(fields) => {
+                out.write_all(b",")?;
+                out.write_all(fields.as_bytes())
+            }
+            None => out.write_all(b"\n}"),
+        }
+    }
+}
+
+/// `text`, a JSON object, as `to_string_pretty` renders it (a stored
+/// answer is already: it was rendered so).
+fn pretty_object(text: String) -> Result<String, GraphError> {
+    if text.starts_with("{\n") && text.ends_with("\n}") {
+        return Ok(text);
+    }
+    let object: serde_json::Map<String, Value> =
+        serde_json::from_str(&text).map_err(GraphError::StoredResult)?;
+    serde_json::to_string_pretty(&object).map_err(GraphError::StoredResult)
 }
 
 /// The answer computed by this run.
@@ -177,7 +220,7 @@ pub fn cycles(
     if let Some((memo, key)) = &memo {
         match memo.check(*key) {
             MemoCheck::Hit { output, reparsed } => {
-                return stored_answer(request.view, &output, reparsed, started);
+                return stored_answer(request.view, output, reparsed, started);
             }
             MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
         }
@@ -212,24 +255,23 @@ pub fn cycles(
     let elapsed = started.elapsed();
     let mut storing = PendingSaves::default();
     let output = if request.json {
-        let answer = std::sync::Arc::new(FreshAnswer {
+        let answer = FreshAnswer {
             unresolved: format::unresolved_json(&graph, request.unresolved),
             problems: graph.problems.clone(),
             report,
-        });
+        };
+        // Rendered once, for the output and for the result cache.
+        let rendered = crate::render::answer_pretty(&answer).map_err(GraphError::Render)?;
+        if session.one_shot {
+            std::mem::forget(answer);
+        }
+        let answer = std::sync::Arc::new(rendered);
         let stored = match (memo, stamps) {
             (Some((memo, key)), Some(stamps)) => {
                 // Stored without the run's own figures (cache, timings).
                 let answer = answer.clone();
-                // Serializing and writing the answer (~2.8 MB on Cal.com)
-                // overlaps printing it.
-                storing = PendingSaves::spawn(move || {
-                    // `FreshAnswer` holds only strings, numbers and maps:
-                    // it always serializes.
-                    if let Ok(stored) = serde_json::to_string(&*answer) {
-                        memo.store(key, &stored, stamps);
-                    }
-                });
+                // Writing the answer (~2 MB on Cal.com) overlaps printing it.
+                storing = PendingSaves::spawn(move || memo.store(key, &answer, stamps));
                 true
             }
             _ => false,
@@ -243,7 +285,7 @@ pub fn cycles(
             cache.push(CacheStat::Result(ResultCacheStats::new(0, 1, 0)));
         }
         let document = CyclesOutput::Json(Box::new(CyclesDocument {
-            answer: Answer::Fresh(answer),
+            answer,
             cache,
             timings_ms: Timings {
                 walk: Some(graph.stats.walk_ms),
@@ -273,23 +315,28 @@ pub fn cycles(
     })
 }
 
-/// The document of a result-cache hit.
+/// What a stored answer says about each view (the exit code's source).
+#[derive(serde::Deserialize)]
+struct StoredViews {
+    views: std::collections::HashMap<String, StoredView>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredView {
+    groups: u64,
+}
+
+/// The document of a result-cache hit: the stored answer as stored.
 fn stored_answer(
     view: View,
-    output: &str,
+    output: String,
     reparsed: usize,
     started: Instant,
 ) -> Result<CyclesRun, GraphError> {
-    let stored: serde_json::Map<String, Value> =
-        serde_json::from_str(output).map_err(GraphError::StoredResult)?;
-    let failed = stored
-        .get("views")
-        .and_then(|v| v.get(view.name()))
-        .and_then(|v| v.get("groups"))
-        .and_then(Value::as_u64)
-        .is_some_and(|g| g > 0);
+    let views: StoredViews = serde_json::from_str(&output).map_err(GraphError::StoredResult)?;
+    let failed = views.views.get(view.name()).is_some_and(|v| v.groups > 0);
     let document = CyclesDocument {
-        answer: Answer::Stored(stored),
+        answer: std::sync::Arc::new(pretty_object(output)?),
         cache: vec![CacheStat::Result(ResultCacheStats::new(1, 0, reparsed))],
         timings_ms: Timings {
             walk: None,
@@ -339,7 +386,9 @@ fn result_memo(session: &GraphSession, request: &CyclesRequest) -> Option<(Memo,
     let cache = session.open_cache();
     let dir = cache.dir()?;
     let mut key = warmstart_cache::ContextHasher::new();
-    key.str("graph cycles --json")
+    // "pretty": the stored answer is the printed rendering (older binaries
+    // stored it compact).
+    key.str("graph cycles --json; pretty")
         .str(&request.max_cycles.to_string())
         .str(if request.unresolved { "unresolved" } else { "" })
         .str(&DEFAULT_MAX_FILE_BYTES.to_string());

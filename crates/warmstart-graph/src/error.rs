@@ -43,4 +43,7 @@ pub enum GraphError {
     #[error("cannot read the stored result: {0}")]
     #[diagnostic(code(warmstart::graph::stored_result))]
     StoredResult(#[source] serde_json::Error),
+    #[error("cannot render the answer as JSON: {0}")]
+    #[diagnostic(code(warmstart::graph::render))]
+    Render(#[source] serde_json::Error),
 }

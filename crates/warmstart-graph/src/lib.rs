@@ -29,6 +29,7 @@ pub mod query;
 mod reach;
 pub mod ready;
 mod relative;
+mod render;
 pub mod report;
 pub mod resolve;
 pub mod route;

@@ -4,9 +4,10 @@
 //!
 //! Stored with `warmstart_cache`'s change detection ([`ResultFiles`],
 //! [`Inputs`]) as [`RESULT_BUCKET`]: `graph-result-v1.out` (the command's
-//! output, opaque here) and `graph-result-v1.json` (the index: the key of
-//! the command's options, the xxh3 of the output, a stamp per input, and
-//! per source file its stamp and parse hash).
+//! output, opaque here) and `graph-result-v1.idx` (the index, in postcard:
+//! the key of the command's options, the xxh3 of the output, a stamp per
+//! input, and per source file its stamp and parse hash; encoded while the
+//! cycles are analysed, [`Memo::stamps`]).
 //! The inputs are every folder walked (adding, removing or renaming a file
 //! changes its folder's mtime), every ignore/JSON/YAML file the walk saw,
 //! the root's and each workspace package's manifests, lockfiles and
@@ -31,7 +32,9 @@ use oxc_allocator::Allocator;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use warmstart_cache::change::time_ns;
-use warmstart_cache::{Change, Follow, Inputs, ResultFiles, ResultIndex, ResultMiss, Stamp};
+use warmstart_cache::{
+    Change, Follow, Inputs, PreparedIndex, ResultFiles, ResultIndex, ResultMiss, Stamp,
+};
 
 use crate::build::{ModuleGraph, parse_file};
 use crate::parse::ParsedFile;
@@ -85,7 +88,7 @@ pub struct Memo {
 impl Memo {
     pub fn new(dir: &Path, root: &Path, granularity: Duration, max_file_bytes: u64) -> Memo {
         Memo {
-            files: ResultFiles::new(dir, RESULT_BUCKET),
+            files: ResultFiles::binary(dir, RESULT_BUCKET),
             root: root.to_path_buf(),
             granularity,
             max_file_bytes,
@@ -169,8 +172,8 @@ impl Memo {
     }
 
     /// The part of [`Memo::record`] that needs only the graph (a stamp per
-    /// input and per source, and each source's parse hash): `graph cycles`
-    /// takes them while the cycle analysis runs.
+    /// input and per source, and each source's parse hash, encoded):
+    /// `graph cycles` takes them while the cycle analysis runs.
     pub fn stamps(&self, graph: &ModuleGraph, started: SystemTime) -> Stamps {
         let recorded_ns = time_ns(started);
         let mut paths: Vec<PathBuf> = graph.inputs.clone();
@@ -204,19 +207,29 @@ impl Memo {
                 parse: parse_hash(parsed),
             })
             .collect();
-        Stamps { inputs, sources }
+        match self.files.prepare(&inputs, &sources) {
+            Some(prepared) => Stamps(Taken::Encoded(prepared)),
+            None => Stamps(Taken::Decoded(inputs, sources)),
+        }
     }
 
     /// Stores `output` under `key` with the stamps taken for it.
     pub fn store(&self, key: u128, output: &str, stamps: Stamps) {
-        self.files.store(key, output, stamps.inputs, stamps.sources);
+        match stamps.0 {
+            Taken::Encoded(prepared) => self.files.store_prepared(key, output, &prepared),
+            Taken::Decoded(inputs, sources) => self.files.store(key, output, inputs, sources),
+        }
     }
 }
 
 /// What the stored answer depends on, stamped when the graph was built.
-pub struct Stamps {
-    inputs: Inputs,
-    sources: Vec<Source>,
+pub struct Stamps(Taken);
+
+enum Taken {
+    /// Encoded for the index ahead of the output.
+    Encoded(PreparedIndex),
+    /// As taken (an index that cannot be encoded ahead).
+    Decoded(Inputs, Vec<Source>),
 }
 
 /// What the graph depends on outside the walked folders: the root's and

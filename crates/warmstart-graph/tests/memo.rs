@@ -148,7 +148,7 @@ fn a_stamp_recorded_within_the_granularity_is_checked_by_parsing() {
 fn damaged_or_foreign_files_miss() {
     let (dir, memo) = recorded(Duration::ZERO);
     let cache = dir.path().join("cache");
-    let index = cache.join("graph-result-v1.json");
+    let index = cache.join("graph-result-v1.idx");
     let good = std::fs::read(&index).unwrap();
     std::fs::write(&index, &good[..good.len() / 2]).unwrap();
     assert_eq!(
@@ -160,9 +160,15 @@ fn damaged_or_foreign_files_miss() {
         miss(memo.check(KEY)),
         "the stored result's index is damaged"
     );
-    let foreign = String::from_utf8(good.clone())
-        .unwrap()
-        .replace(env!("CARGO_PKG_VERSION"), "0.0.0-other");
+    // The binary index holds the version as a length and its bytes: a
+    // version of the same length leaves the rest in place.
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let at = good
+        .windows(version.len())
+        .position(|w| w == version)
+        .unwrap();
+    let mut foreign = good.clone();
+    foreign[at..at + version.len()].fill(b'9');
     std::fs::write(&index, foreign).unwrap();
     assert_eq!(miss(memo.check(KEY)), "stored by another version");
     std::fs::write(&index, &good).unwrap();

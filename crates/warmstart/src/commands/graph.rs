@@ -245,7 +245,11 @@ fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdRes
     match (run.output, format) {
         // `--format json` without the global `--json` still prints.
         (CyclesOutput::Json(document), _) => {
-            printer.document(&document);
+            // Written as rendered: the answer is ~2 MB on Cal.com.
+            let mut out = std::io::stdout().lock();
+            let _ = document
+                .write_pretty(&mut out)
+                .and_then(|()| std::io::Write::write_all(&mut out, b"\n"));
             // The process exits next: freeing the document piece by piece
             // would only delay that (session.one_shot).
             std::mem::forget(document);

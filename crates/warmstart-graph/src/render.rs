@@ -1,0 +1,179 @@
+//! The `graph cycles --json` answer rendered on every core: byte for byte
+//! what `serde_json::to_string_pretty` writes, which on Cal.com is ~2 MB
+//! (five views of groups and cycles) and was the last single-threaded
+//! stretch of a cold run (`perf` timeline: ~8 ms on one core while the
+//! other idled).
+//!
+//! Each view (and the list of unresolved imports) is rendered on its own,
+//! re-indented to its depth in the document, and put where the pretty
+//! rendering of a shell — the answer with a placeholder string in each of
+//! those places — has the placeholder. A placeholder starts with a NUL,
+//! which a JSON rendering escapes (`\u0000`) and no module path holds.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::check::FreshAnswer;
+use crate::report::{EdgeCounts, ViewReport};
+
+/// The answer with a placeholder for each piece rendered apart; the
+/// field names and order are [`FreshAnswer`]'s (its report flattened).
+#[derive(Serialize)]
+struct Shell<'a> {
+    modules: usize,
+    edges: &'a EdgeCounts,
+    views: ViewSlots,
+    problems: &'a [crate::build::FileProblem],
+    unresolved: &'static str,
+}
+
+#[derive(Serialize)]
+struct ViewSlots {
+    runtime: &'static str,
+    runtime_semantic: &'static str,
+    runtime_dynamic: &'static str,
+    #[serde(rename = "static")]
+    static_: &'static str,
+    all: &'static str,
+}
+
+const SLOTS: [&str; 6] = [
+    "\0warmstart slot 0",
+    "\0warmstart slot 1",
+    "\0warmstart slot 2",
+    "\0warmstart slot 3",
+    "\0warmstart slot 4",
+    "\0warmstart slot 5",
+];
+
+/// One piece: a view (inside `views`, depth 2) or the unresolved list
+/// (depth 1).
+enum Piece<'a> {
+    View(&'a ViewReport),
+    Unresolved(&'a serde_json::Value),
+}
+
+/// `serde_json::to_string_pretty(answer)`, its large parts rendered in
+/// parallel.
+pub(crate) fn answer_pretty(answer: &FreshAnswer) -> Result<String, serde_json::Error> {
+    let views = &answer.report.views;
+    let shell = Shell {
+        modules: answer.report.modules,
+        edges: &answer.report.edges,
+        views: ViewSlots {
+            runtime: SLOTS[0],
+            runtime_semantic: SLOTS[1],
+            runtime_dynamic: SLOTS[2],
+            static_: SLOTS[3],
+            all: SLOTS[4],
+        },
+        problems: &answer.problems,
+        unresolved: SLOTS[5],
+    };
+    let pieces = [
+        Piece::View(&views.runtime),
+        Piece::View(&views.runtime_semantic),
+        Piece::View(&views.runtime_dynamic),
+        Piece::View(&views.static_),
+        Piece::View(&views.all),
+        Piece::Unresolved(&answer.unresolved),
+    ];
+    let rendered: Vec<String> = pieces
+        .par_iter()
+        .map(|piece| match piece {
+            Piece::View(view) => serde_json::to_string_pretty(view).map(|t| indent(&t, 2)),
+            Piece::Unresolved(value) => serde_json::to_string_pretty(value).map(|t| indent(&t, 1)),
+        })
+        .collect::<Result<_, _>>()?;
+    let shell = serde_json::to_string_pretty(&shell)?;
+    let mut out =
+        String::with_capacity(shell.len() + rendered.iter().map(String::len).sum::<usize>());
+    let mut rest = shell.as_str();
+    for (slot, piece) in SLOTS.iter().zip(&rendered) {
+        // The slot as the shell renders it: a JSON string, NUL escaped.
+        let quoted = format!("\"\\u0000{}\"", &slot[1..]);
+        let Some(at) = rest.find(&quoted) else {
+            // Not reached (every slot is in the shell); the plain way.
+            return serde_json::to_string_pretty(answer);
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(piece);
+        rest = &rest[at + quoted.len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `text` (a pretty rendering at depth 0) at `depth`: every line but the
+/// first indented two spaces more per level. A rendering's strings escape
+/// their newlines, so every newline in it is the formatter's.
+fn indent(text: &str, depth: usize) -> String {
+    let pad = "  ".repeat(depth);
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let mut out = String::with_capacity(text.len() + lines * pad.len());
+    let mut start = 0;
+    for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push_str(&text[start..=at]);
+        out.push_str(&pad);
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_renders_as_serde_renders_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("package.json", r#"{"name":"t"}"#);
+        write(
+            "src/a.ts",
+            "import { b } from './b';\nimport type { T } from './t';\nexport const a = b;\n",
+        );
+        write(
+            "src/b.ts",
+            "import { a } from './a';\nimport 'missing-pkg';\nexport const b = () => a;\n",
+        );
+        write(
+            "src/t.ts",
+            "import type { A } from './a';\nexport type T = A;\n",
+        );
+        write("src/c.ts", "const d = import('./d');\nexport { d };\n");
+        write(
+            "src/d.ts",
+            "export * from './c';\nexport const x = \"\\u0000warmstart slot 5\";\n",
+        );
+        write("src/bad.ts", "export const = ;\n");
+        let graph = crate::build(&crate::BuildOptions::new(dir.path()));
+        let options = crate::report::AnalysisOptions {
+            max_cycles: 10,
+            details: true,
+        };
+        for unresolved in [false, true] {
+            let answer = FreshAnswer {
+                unresolved: crate::format::unresolved_json(&graph, unresolved),
+                problems: graph.problems.clone(),
+                report: crate::report::analyse(&graph, options),
+            };
+            assert!(answer.report.views.all.groups > 0);
+            assert_eq!(
+                answer_pretty(&answer).unwrap(),
+                serde_json::to_string_pretty(&answer).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn indent_pads_every_line_after_the_first() {
+        assert_eq!(indent("{\n  \"a\": 1\n}", 2), "{\n      \"a\": 1\n    }");
+        assert_eq!(indent("[]", 1), "[]");
+    }
+}
