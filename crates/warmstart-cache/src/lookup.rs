@@ -126,14 +126,7 @@ where
     /// `V` does (a borrowing twin of `V` with the same fields in the same
     /// order); a lookup decodes it as `V`.
     pub fn insert_file_encoded<T: Serialize>(&self, source: &Source, value: &T) {
-        if let Ok(bytes) = crate::slot::encode_value(self.spec.codec, value) {
-            let len = bytes.len();
-            self.put_slot(
-                source.key.clone(),
-                Check::File(source.stamp),
-                Slot::Raw(std::sync::Arc::new(bytes), 0..len),
-            );
-        }
+        self.put_encoded(source.key.clone(), Check::File(source.stamp), value);
     }
 
     /// [`file`](Bucket::file), computing and storing on a miss. `Ok(None)`
@@ -297,7 +290,16 @@ where
         self.put_slot(key, check, Slot::Owned(value));
     }
 
-    pub(crate) fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
+    /// [`put`](Bucket::put) of `value` encoded now as a `V` (a value that
+    /// does not encode is not stored: the next run computes it again).
+    pub(crate) fn put_encoded<T: Serialize>(&self, key: String, check: Check, value: &T) {
+        if let Ok(bytes) = crate::slot::encode_value(self.spec.codec, value) {
+            let len = bytes.len();
+            self.put_slot(key, check, Slot::Raw(std::sync::Arc::new(bytes), 0..len));
+        }
+    }
+
+    fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
         let mut st = self.state();
         mark_verified(&mut st, &key);
         if !st.touched.contains(&key) {

@@ -187,14 +187,7 @@ where
     /// as [`Bucket::insert_file_encoded`] does (`value` must encode as a
     /// `V`).
     pub fn insert_encoded<T: Serialize>(&self, key: impl Into<String>, inputs: u128, value: &T) {
-        if let Ok(bytes) = crate::slot::encode_value(self.spec.codec, value) {
-            let len = bytes.len();
-            self.put_slot(
-                key.into(),
-                Check::Inputs(inputs),
-                crate::slot::Slot::Raw(std::sync::Arc::new(bytes), 0..len),
-            );
-        }
+        self.put_encoded(key.into(), Check::Inputs(inputs), value);
     }
 
     fn verify(

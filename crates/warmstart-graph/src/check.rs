@@ -107,18 +107,9 @@ struct Tail<'a> {
 }
 
 impl CyclesDocument {
-    /// The document, pretty-printed: the same bytes as
-    /// `serde_json::to_string_pretty` of one object holding the answer's
-    /// fields followed by `cache` and `timings_ms`.
-    pub fn to_pretty_json(&self) -> String {
-        let mut out = Vec::with_capacity(self.answer.len() + 1024);
-        let _ = self.write_pretty(&mut out);
-        // Both parts are JSON renderings: UTF-8.
-        String::from_utf8(out).unwrap_or_default()
-    }
-
-    /// [`CyclesDocument::to_pretty_json`] written to `out` without
-    /// copying the answer.
+    /// Writes the document pretty-printed, the answer as rendered: the
+    /// same bytes as `serde_json::to_string_pretty` of one object holding
+    /// the answer's fields followed by `cache` and `timings_ms`.
     pub fn write_pretty(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let answer = self.answer.strip_suffix("\n}").unwrap_or(&self.answer);
         let tail = Tail {

@@ -207,30 +207,21 @@ impl Memo {
                 parse: parse_hash(parsed),
             })
             .collect();
-        match self.files.prepare(&inputs, &sources) {
-            Some(prepared) => Stamps(Taken::Encoded(prepared)),
-            None => Stamps(Taken::Decoded(inputs, sources)),
-        }
+        Stamps(self.files.prepare(&inputs, &sources))
     }
 
     /// Stores `output` under `key` with the stamps taken for it.
     pub fn store(&self, key: u128, output: &str, stamps: Stamps) {
-        match stamps.0 {
-            Taken::Encoded(prepared) => self.files.store_prepared(key, output, &prepared),
-            Taken::Decoded(inputs, sources) => self.files.store(key, output, inputs, sources),
+        // Stamps that did not encode are not stored: the next run misses.
+        if let Some(prepared) = &stamps.0 {
+            self.files.store_prepared(key, output, prepared);
         }
     }
 }
 
-/// What the stored answer depends on, stamped when the graph was built.
-pub struct Stamps(Taken);
-
-enum Taken {
-    /// Encoded for the index ahead of the output.
-    Encoded(PreparedIndex),
-    /// As taken (an index that cannot be encoded ahead).
-    Decoded(Inputs, Vec<Source>),
-}
+/// What the stored answer depends on, stamped when the graph was built
+/// and encoded for the index ahead of the output.
+pub struct Stamps(Option<PreparedIndex>);
 
 /// What the graph depends on outside the walked folders: the root's and
 /// every workspace package's manifests, lockfiles and installed packages.

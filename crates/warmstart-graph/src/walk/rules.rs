@@ -99,12 +99,9 @@ pub(crate) fn child(
     }))
 }
 
-/// A matcher rooted at `dir` from one file (absent: matches nothing);
-/// unreadable files count as empty, bad globs as warnings.
+/// A matcher rooted at `dir` from one file; an absent or unreadable file
+/// (an I/O error, not reported) matches nothing, bad globs are warnings.
 fn build(dir: &Path, file: &Path, errors: &mut Vec<String>) -> Gitignore {
-    if !file.exists() {
-        return Gitignore::empty();
-    }
     let mut builder = GitignoreBuilder::new(dir);
     if let Some(err) = builder.add(file)
         && !err.is_io()

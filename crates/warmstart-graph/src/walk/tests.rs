@@ -10,7 +10,7 @@ use ignore::{WalkBuilder, WalkState};
 use super::*;
 
 /// The walk as it was: `ignore`'s parallel walker.
-fn reference(root: &Path, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<String>) {
+fn reference(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<String>) {
     let mut builder = WalkBuilder::new(&paths[0]);
     for path in &paths[1..] {
         builder.add(path);
@@ -59,7 +59,6 @@ fn reference(root: &Path, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec
     sort_paths(&mut files);
     sort_paths(&mut inputs);
     warnings.sort();
-    let _ = root;
     (files, inputs, warnings)
 }
 
@@ -147,7 +146,7 @@ fn finds_what_the_ignore_crate_finds() {
         vec![root.join("packages/lib/src"), root.join("apps/web/a.ts")],
     ] {
         let walked = walk(&root, &paths);
-        let (files, inputs, warnings) = reference(&root, &paths);
+        let (files, inputs, warnings) = reference(&paths);
         assert_eq!(walked.files, files, "files of {paths:?}");
         assert_eq!(walked.inputs, inputs, "inputs of {paths:?}");
         // A glob the `.gitignore` cannot hold is a warning now (the
