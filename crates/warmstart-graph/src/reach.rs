@@ -103,8 +103,11 @@ pub(crate) fn resolve_round(
         })
         .collect();
     let listings = resolver.file_system().listings();
+    // Small pieces of work, so the last one does not leave a core idle
+    // (see `build::parse_all`).
     let answers: Vec<Resolved> = jobs
         .par_iter()
+        .with_max_len(64)
         .map(|&(asker, specifier, folder)| {
             let dir = folders[folder as usize];
             let mut resolve = || {

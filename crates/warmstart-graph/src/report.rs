@@ -165,41 +165,42 @@ fn rayon_views(graph: &ModuleGraph, barrels: &[bool], options: AnalysisOptions) 
         .par_iter()
         .map(|&view| adjacency(graph, view))
         .collect();
-    // Views with the same edges have the same elementary cycles (on
-    // Cal.com `runtime` and `runtime_semantic` often do): enumerate once.
+    // Views with the same edges have the same groups and elementary cycles
+    // (on Cal.com `runtime` and `runtime_semantic` often do): find them
+    // once, in one task with every report they feed.
     let first_same: Vec<usize> = (0..adjs.len())
         .map(|i| (0..i).find(|&j| adjs[j] == adjs[i]).unwrap_or(i))
         .collect();
-    let found: Vec<cycles::Cycles> = (0..adjs.len())
-        .into_par_iter()
-        .map(|i| {
-            if first_same[i] == i {
-                cycles::elementary_cycles(&adjs[i], options.max_cycles)
-            } else {
-                cycles::Cycles::default()
-            }
-        })
-        .collect();
-    let mut reports: Vec<ViewReport> = View::EVERY
-        .par_iter()
-        .enumerate()
-        .map(|(i, &view)| {
-            analyse_view_with(
-                graph,
-                view,
-                barrels,
-                options,
-                &adjs[i],
-                &found[first_same[i]],
-            )
-        })
-        .collect();
-    let all = reports.pop();
-    let static_ = reports.pop();
-    let runtime_dynamic = reports.pop();
-    let runtime_semantic = reports.pop();
-    let runtime = reports.pop();
-    match (runtime, runtime_semantic, runtime_dynamic, static_, all) {
+    // One task per distinct view, the most edges first: the enumeration
+    // of the largest view is most of the analysis, and the small ones then
+    // fill the other core instead of leaving it idle at the end.
+    let mut distinct: Vec<usize> = (0..adjs.len()).filter(|&i| first_same[i] == i).collect();
+    distinct.sort_by_key(|&i| std::cmp::Reverse(adjs[i].iter().map(Vec::len).sum::<usize>()));
+    let done = in_order_of(&distinct, |&i| {
+        let groups = cycles::groups(&adjs[i]);
+        let found = cycles::elementary_cycles_in(&adjs[i], &groups, options.max_cycles);
+        (i..adjs.len())
+            .filter(|&j| first_same[j] == i)
+            .map(|j| {
+                let view = View::EVERY[j];
+                let report =
+                    analyse_view_with(graph, view, barrels, options, &adjs[j], &groups, &found);
+                (j, report)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut reports: Vec<Option<ViewReport>> = (0..adjs.len()).map(|_| None).collect();
+    for (j, report) in done.into_iter().flatten() {
+        reports[j] = Some(report);
+    }
+    let mut reports = reports.into_iter().flatten();
+    match (
+        reports.next(),
+        reports.next(),
+        reports.next(),
+        reports.next(),
+        reports.next(),
+    ) {
         (
             Some(runtime),
             Some(runtime_semantic),
@@ -215,6 +216,27 @@ fn rayon_views(graph: &ModuleGraph, barrels: &[bool], options: AnalysisOptions) 
         },
         _ => unreachable!("five views in, five reports out"),
     }
+}
+
+/// `f` of every task, each thread of the pool taking the next task in
+/// the given order when it is free (greedy, largest first when the tasks
+/// come so): rayon's halving of a list would hand one thread the two
+/// small tasks and then the second large one, while the other sat idle.
+fn in_order_of<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let threads = rayon::current_num_threads().min(tasks.len()).max(1);
+    (0..threads)
+        .into_par_iter()
+        .with_max_len(1)
+        .flat_map_iter(|_| {
+            std::iter::from_fn(|| {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                tasks.get(i).map(&f)
+            })
+        })
+        .collect()
 }
 
 /// A barrel: a module that is mostly `export … from`.
@@ -239,22 +261,23 @@ pub fn analyse_view(
     options: AnalysisOptions,
 ) -> ViewReport {
     let adj = adjacency(graph, view);
-    let found = cycles::elementary_cycles(&adj, options.max_cycles);
-    analyse_view_with(graph, view, barrels, options, &adj, &found)
+    let groups = cycles::groups(&adj);
+    let found = cycles::elementary_cycles_in(&adj, &groups, options.max_cycles);
+    analyse_view_with(graph, view, barrels, options, &adj, &groups, &found)
 }
 
-/// [`analyse_view`] with the view's adjacency and elementary cycles at
-/// hand (shared between views with the same edges).
+/// [`analyse_view`] with the view's adjacency, groups and elementary
+/// cycles at hand (shared between views with the same edges).
 fn analyse_view_with(
     graph: &ModuleGraph,
     view: View,
     barrels: &[bool],
     options: AnalysisOptions,
     adj: &[Vec<u32>],
+    groups: &[Vec<u32>],
     found: &cycles::Cycles,
 ) -> ViewReport {
-    let groups = cycles::groups(adj);
-    let component = components(&groups, adj.len());
+    let component = components(groups, adj.len());
     let edges_on_cycles: usize = adj
         .iter()
         .enumerate()
