@@ -131,16 +131,18 @@ impl Listings {
 #[cfg(target_os = "linux")]
 /// An absolute path without `.`/`..` segments, doubled or trailing `/`.
 fn plain(bytes: &[u8]) -> bool {
-    // One pass over the separators (three `memmem` searches built a
-    // searcher each, per path the resolver asked about).
     if bytes.first() != Some(&b'/') || bytes.len() < 2 {
         return false;
     }
-    memchr::memchr_iter(b'/', bytes).all(|slash| {
-        let segment = &bytes[slash + 1..];
-        let end = memchr::memchr(b'/', segment).unwrap_or(segment.len());
-        !matches!(&segment[..end], b"" | b"." | b"..")
-    })
+    // One pass over the slashes: each segment lies between two of them.
+    let mut start = 1;
+    for slash in memchr::memchr_iter(b'/', &bytes[1..]).map(|at| at + 1) {
+        if matches!(&bytes[start..slash], b"" | b"." | b"..") {
+            return false;
+        }
+        start = slash + 1;
+    }
+    !matches!(&bytes[start..], b"" | b"." | b"..")
 }
 
 #[cfg(target_os = "linux")]

@@ -63,7 +63,7 @@ struct Pending<'a> {
 /// The walker: import collection plus the replayed reference flags.
 pub(crate) struct Scanner<'s, 'a> {
     source: &'s str,
-    lines: &'s LineIndex,
+    lines: &'s LineIndex<'s>,
     pub imports: Vec<RawImport>,
     has_decorators: bool,
     pending: Vec<Pending<'a>>,
@@ -76,7 +76,7 @@ pub(crate) struct Scanner<'s, 'a> {
 }
 
 impl<'s, 'a> Scanner<'s, 'a> {
-    pub fn new(source: &'s str, lines: &'s LineIndex, program: &Program<'a>) -> Self {
+    pub fn new(source: &'s str, lines: &'s LineIndex<'s>, program: &Program<'a>) -> Self {
         // Every name a top-level value import binds is known before the walk,
         // since references may precede the import statement.
         let mut tracked: Vec<Tracked<'a>> = Vec::new();
