@@ -1,7 +1,10 @@
 //! The cycle report of every view: what `graph cycles` prints and what
 //! `--json` serialises (schema documented in docs/graph.md).
 
-use std::collections::HashMap;
+// FxHash: the maps are keyed by node pairs, looked up once per edge per
+// cut search; SipHash showed in the profile. Nothing iterates them in
+// hash order into the output.
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -331,7 +334,7 @@ fn edge_facts(
     barrels: &[bool],
     component: &[u32],
 ) -> HashMap<(u32, u32), EdgeFacts> {
-    let mut facts: HashMap<(u32, u32), EdgeFacts> = HashMap::new();
+    let mut facts: HashMap<(u32, u32), EdgeFacts> = HashMap::default();
     for edge in &graph.edges {
         let (f, t) = (edge.from, edge.to);
         if f == t
@@ -379,7 +382,7 @@ fn worst_offenders(
     found: &[Vec<u32>],
     facts: &HashMap<(u32, u32), EdgeFacts>,
 ) -> Vec<Offender> {
-    let mut on_cycles: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut on_cycles: HashMap<(u32, u32), usize> = HashMap::default();
     for cycle in found {
         for (i, &v) in cycle.iter().enumerate() {
             let w = cycle[(i + 1) % cycle.len()];

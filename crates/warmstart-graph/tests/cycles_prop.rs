@@ -102,6 +102,121 @@ fn dense_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
     (2usize..10).prop_flat_map(|n| (Just(n), prop::collection::vec((0..n, 0..n), 0..40)))
 }
 
+/// The feedback arc set as written before the per-edge cut flags: the
+/// same Eades–Lin–Smyth order, minimalised with a hash set of cut pairs.
+/// The fast one must give exactly its answer.
+fn feedback_arc_set_reference(
+    adj: &[Vec<u32>],
+    group: &[u32],
+    cost: &dyn Fn(u32, u32) -> u32,
+) -> Vec<(u32, u32)> {
+    let local = |v: u32| group.binary_search(&v).ok();
+    let n = group.len();
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut in_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, &v) in group.iter().enumerate() {
+        for &w in &adj[v as usize] {
+            if let Some(j) = local(w) {
+                out_edges[i].push(j);
+                in_edges[j].push(i);
+            }
+        }
+    }
+    let weight = |i: usize, j: usize| u64::from(cost(group[i], group[j]).max(1));
+    let mut removed = vec![false; n];
+    let mut out_w: Vec<u64> = (0..n)
+        .map(|i| out_edges[i].iter().map(|&j| weight(i, j)).sum())
+        .collect();
+    let mut in_w: Vec<u64> = (0..n)
+        .map(|j| in_edges[j].iter().map(|&i| weight(i, j)).sum())
+        .collect();
+    let mut out_deg: Vec<usize> = out_edges.iter().map(Vec::len).collect();
+    let mut in_deg: Vec<usize> = in_edges.iter().map(Vec::len).collect();
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let (i, to_left) = (0..n)
+            .filter(|&i| !removed[i])
+            .find(|&i| out_deg[i] == 0)
+            .map(|i| (i, false))
+            .or_else(|| {
+                (0..n)
+                    .filter(|&i| !removed[i])
+                    .find(|&i| in_deg[i] == 0)
+                    .map(|i| (i, true))
+            })
+            .unwrap_or_else(|| {
+                let best = (0..n)
+                    .filter(|&i| !removed[i])
+                    .max_by_key(|&i| (out_w[i] as i64 - in_w[i] as i64, std::cmp::Reverse(i)))
+                    .unwrap_or(0);
+                (best, true)
+            });
+        removed[i] = true;
+        if to_left {
+            left.push(i);
+        } else {
+            right.push(i);
+        }
+        for &j in &out_edges[i] {
+            if !removed[j] {
+                in_deg[j] -= 1;
+                in_w[j] -= weight(i, j);
+            }
+        }
+        for &k in &in_edges[i] {
+            if !removed[k] {
+                out_deg[k] -= 1;
+                out_w[k] -= weight(k, i);
+            }
+        }
+    }
+    right.reverse();
+    left.extend(right);
+    let mut position = vec![0usize; n];
+    for (p, &i) in left.iter().enumerate() {
+        position[i] = p;
+    }
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    for i in 0..n {
+        for &j in &out_edges[i] {
+            if position[j] < position[i] {
+                cut.push((i, j));
+            }
+        }
+    }
+    cut.sort_by_key(|&(i, j)| (std::cmp::Reverse(weight(i, j)), i, j));
+    let mut is_cut: BTreeSet<(usize, usize)> = cut.iter().copied().collect();
+    let reaches = |is_cut: &BTreeSet<(usize, usize)>, from: usize, to: usize| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![from];
+        seen[from] = true;
+        while let Some(v) = stack.pop() {
+            if v == to {
+                return true;
+            }
+            for &w in &out_edges[v] {
+                if !seen[w] && !is_cut.contains(&(v, w)) {
+                    seen[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        false
+    };
+    for &(i, j) in &cut {
+        is_cut.remove(&(i, j));
+        if reaches(&is_cut, j, i) {
+            is_cut.insert((i, j));
+        }
+    }
+    let mut result: Vec<(u32, u32)> = is_cut
+        .into_iter()
+        .map(|(i, j)| (group[i], group[j]))
+        .collect();
+    result.sort_unstable();
+    result
+}
+
 proptest! {
     #[test]
     fn groups_equal_brute_force((n, edges) in graph()) {
@@ -136,6 +251,30 @@ proptest! {
         let found = elementary_cycles(&adj, cap);
         prop_assert_eq!(found.cycles.len(), all.min(cap));
         prop_assert_eq!(found.capped, all > cap);
+    }
+
+    #[test]
+    fn feedback_arc_set_equals_the_reference(
+        (n, edges) in dense_graph(),
+        weights in prop::collection::vec(1u32..5, 10),
+        repeat in any::<bool>(),
+    ) {
+        let mut adj = adjacency(n, &edges);
+        if repeat {
+            // Repeated edges (an adjacency the caller did not dedup).
+            for list in &mut adj {
+                let copy = list.clone();
+                list.extend(copy.iter().step_by(2));
+                list.sort_unstable();
+            }
+        }
+        let cost = |a: u32, b: u32| weights[((a * 3 + b) % 10) as usize];
+        for group in groups(&adj) {
+            prop_assert_eq!(
+                feedback_arc_set(&adj, &group, &cost),
+                feedback_arc_set_reference(&adj, &group, &cost)
+            );
+        }
     }
 
     #[test]
