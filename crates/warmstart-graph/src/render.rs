@@ -81,8 +81,8 @@ pub(crate) fn answer_pretty(answer: &FreshAnswer) -> Result<String, serde_json::
     let rendered: Vec<String> = pieces
         .par_iter()
         .map(|piece| match piece {
-            Piece::View(view) => serde_json::to_string_pretty(view).map(|t| indent(&t, 2)),
-            Piece::Unresolved(value) => serde_json::to_string_pretty(value).map(|t| indent(&t, 1)),
+            Piece::View(view) => pretty_at(view, 2),
+            Piece::Unresolved(value) => pretty_at(value, 1),
         })
         .collect::<Result<_, _>>()?;
     let shell = serde_json::to_string_pretty(&shell)?;
@@ -104,26 +104,129 @@ pub(crate) fn answer_pretty(answer: &FreshAnswer) -> Result<String, serde_json::
     Ok(out)
 }
 
-/// `text` (a pretty rendering at depth 0) at `depth`: every line but the
-/// first indented two spaces more per level. A rendering's strings escape
-/// their newlines, so every newline in it is the formatter's.
-fn indent(text: &str, depth: usize) -> String {
-    let pad = "  ".repeat(depth);
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-    let mut out = String::with_capacity(text.len() + lines * pad.len());
-    let mut start = 0;
-    for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        out.push_str(&text[start..=at]);
-        out.push_str(&pad);
-        start = at + 1;
+/// `value` rendered as `serde_json::to_string_pretty` renders it, nested
+/// `depth` levels deep (what [`indent`] makes of the rendering at depth 0),
+/// in one pass: the second pass and its copy of each view went.
+fn pretty_at<T: serde::Serialize + ?Sized>(
+    value: &T,
+    depth: usize,
+) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut out,
+        DepthFormatter {
+            current_indent: depth,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut serializer)?;
+    // serde_json writes only UTF-8.
+    String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) starting at a depth.
+struct DepthFormatter {
+    current_indent: usize,
+    has_value: bool,
+}
+
+impl DepthFormatter {
+    fn newline<W: ?Sized + std::io::Write>(
+        &self,
+        writer: &mut W,
+        comma: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.current_indent {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
     }
-    out.push_str(&text[start..]);
-    out
+}
+
+impl serde_json::ser::Formatter for DepthFormatter {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent -= 1;
+        if self.has_value {
+            self.newline(writer, false)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(writer, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.current_indent -= 1;
+        if self.has_value {
+            self.newline(writer, false)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(writer, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `text` (a pretty rendering at depth 0) at `depth`: every line but the
+    /// first indented two spaces more per level. A rendering's strings escape
+    /// their newlines, so every newline in it is the formatter's.
+    fn indent(text: &str, depth: usize) -> String {
+        let pad = "  ".repeat(depth);
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut out = String::with_capacity(text.len() + lines * pad.len());
+        let mut start = 0;
+        for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            out.push_str(&text[start..=at]);
+            out.push_str(&pad);
+            start = at + 1;
+        }
+        out.push_str(&text[start..]);
+        out
+    }
 
     #[test]
     fn the_answer_renders_as_serde_renders_it() {
@@ -168,6 +271,22 @@ mod tests {
                 answer_pretty(&answer).unwrap(),
                 serde_json::to_string_pretty(&answer).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn pretty_at_a_depth_is_the_indented_pretty_rendering() {
+        let values = [
+            serde_json::json!({}),
+            serde_json::json!([]),
+            serde_json::json!({"a": [], "b": {}, "c": [1, {"d": "x\ny"}], "e": null}),
+            serde_json::json!([[[]], [{}], "s", 1.5, true]),
+        ];
+        for value in &values {
+            for depth in 0..4 {
+                let plain = serde_json::to_string_pretty(value).unwrap();
+                assert_eq!(pretty_at(value, depth).unwrap(), indent(&plain, depth));
+            }
         }
     }
 
