@@ -276,8 +276,12 @@ pub fn build_with_caches(
 ) -> ModuleGraph {
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let mut stats = BuildStats::default();
-    let found = find_files(options, &root, &mut stats);
-    let packages = workspaces::discover(&root);
+    // The workspace packages are read while the folders are walked (~2 ms
+    // that otherwise left both cores idle between the walk and the parse).
+    let (found, packages) = rayon::join(
+        || find_files(options, &root, &mut stats),
+        || workspaces::discover(&root),
+    );
     let resolver = resolve::resolver(&root, &packages);
     resolver.file_system().listings().seed(found.listings);
     let resolve_started = Instant::now();
