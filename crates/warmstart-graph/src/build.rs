@@ -309,23 +309,44 @@ pub fn build_with_caches(
     let order = PathOrder::of(&root, &reached.files);
     let linked = link(&reached, &order);
     stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
-    let mut edges = Vec::new();
+    let mut edges = Vec::with_capacity(linked.iter().map(|l| l.0.len()).sum());
     let mut unresolved = Vec::new();
-    for (e, u, b, o) in linked {
-        edges.extend(e);
-        unresolved.extend(u);
+    let mut emptied = Vec::with_capacity(if options.one_shot { linked.len() } else { 0 });
+    for (mut e, mut u, b, o) in linked {
+        edges.append(&mut e);
+        unresolved.append(&mut u);
         stats.builtin += b;
         stats.outside += o;
+        if options.one_shot {
+            emptied.push((e, u));
+        }
     }
+    let Reached {
+        files,
+        parsed,
+        mut inputs,
+        index,
+        links,
+        answers,
+    } = reached;
     let InPathOrder {
         modules,
         parsed: parsed_files,
         stamps,
         problems,
-    } = in_path_order(reached.parsed, &order, &mut stats);
+    } = in_path_order(parsed, &order, &mut stats);
     stats.unresolved = unresolved.len();
-    let mut inputs = reached.inputs;
     walk::sort_paths(&mut inputs);
+    // What only the build needed (~20,000 allocations, most made on the
+    // worker threads, so freeing them here takes mimalloc's slow cross-
+    // thread path on the main thread while both cores wait): a one-shot
+    // command leaves it to the exit, like the resolver above.
+    let scratch = (files, index, links, answers, order, emptied);
+    if options.one_shot {
+        std::mem::forget(scratch);
+    } else {
+        drop(scratch);
+    }
     ModuleGraph {
         root,
         modules,
