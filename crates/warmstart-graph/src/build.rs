@@ -307,19 +307,15 @@ pub fn build_with_caches(
         std::thread::spawn(move || drop(resolver));
     }
     let order = PathOrder::of(&root, &reached.files);
-    let linked = link(&reached, &order);
+    let mut linked = link(&reached, &order);
     stats.resolve_ms = resolve_started.elapsed().as_millis() as u64;
     let mut edges = Vec::with_capacity(linked.iter().map(|l| l.0.len()).sum());
     let mut unresolved = Vec::new();
-    let mut emptied = Vec::with_capacity(if options.one_shot { linked.len() } else { 0 });
-    for (mut e, mut u, b, o) in linked {
-        edges.append(&mut e);
-        unresolved.append(&mut u);
-        stats.builtin += b;
-        stats.outside += o;
-        if options.one_shot {
-            emptied.push((e, u));
-        }
+    for (e, u, b, o) in &mut linked {
+        edges.append(e);
+        unresolved.append(u);
+        stats.builtin += *b;
+        stats.outside += *o;
     }
     let Reached {
         files,
@@ -341,7 +337,7 @@ pub fn build_with_caches(
     // worker threads, so freeing them here takes mimalloc's slow cross-
     // thread path on the main thread while both cores wait): a one-shot
     // command leaves it to the exit, like the resolver above.
-    let scratch = (files, index, links, answers, order, emptied);
+    let scratch = (files, index, links, answers, order, linked);
     if options.one_shot {
         std::mem::forget(scratch);
     } else {

@@ -507,19 +507,24 @@ pub fn feedback_arc_set(
             }
         }
     }
-    // Each edge's weight, asked of `cost` once (it looks facts up by pair).
-    let out_weights: Vec<Vec<u64>> = (0..n)
-        .map(|i| {
+    // Edges numbered in `out_edges` order: weights and cut flags are
+    // indexed by that number. Each weight is asked of `cost` once (it looks
+    // facts up by pair).
+    let mut first_edge = Vec::with_capacity(n + 1);
+    first_edge.push(0);
+    for list in &out_edges {
+        first_edge.push(first_edge[first_edge.len() - 1] + list.len());
+    }
+    let edge =
+        |i: usize, j: usize| first_edge[i] + out_edges[i].iter().position(|&k| k == j).unwrap_or(0);
+    let weights: Vec<u64> = (0..n)
+        .flat_map(|i| {
             out_edges[i]
                 .iter()
-                .map(|&j| u64::from(cost(group[i], group[j]).max(1)))
-                .collect()
+                .map(move |&j| u64::from(cost(group[i], group[j]).max(1)))
         })
         .collect();
-    let weight = |i: usize, j: usize| {
-        let at = out_edges[i].iter().position(|&k| k == j).unwrap_or(0);
-        out_weights[i][at]
-    };
+    let weight = |i: usize, j: usize| weights[edge(i, j)];
     // Eades–Lin–Smyth: peel sinks to the right, sources to the left, else
     // move left the node whose outgoing weight most exceeds its incoming
     // weight; edges pointing left in the final order are the cut. Ties go
@@ -527,11 +532,13 @@ pub fn feedback_arc_set(
     // pick is a lookup, not a scan of the group (quadratic on Cal.com's
     // 1,349-file group).
     let mut removed = vec![false; n];
-    let mut out_w: Vec<u64> = out_weights.iter().map(|w| w.iter().sum()).collect();
+    let mut out_w: Vec<u64> = (0..n)
+        .map(|i| weights[first_edge[i]..first_edge[i + 1]].iter().sum())
+        .collect();
     let mut in_w: Vec<u64> = vec![0; n];
     for (i, list) in out_edges.iter().enumerate() {
         for (k, &j) in list.iter().enumerate() {
-            in_w[j] += out_weights[i][k];
+            in_w[j] += weights[first_edge[i] + k];
         }
     }
     let mut out_deg: Vec<usize> = out_edges.iter().map(Vec::len).collect();
@@ -564,7 +571,7 @@ pub fn feedback_arc_set(
             if !removed[j] {
                 by_delta.remove(&delta(&out_w, &in_w, j));
                 in_deg[j] -= 1;
-                in_w[j] -= out_weights[i][k];
+                in_w[j] -= weights[first_edge[i] + k];
                 by_delta.insert(delta(&out_w, &in_w, j));
                 if in_deg[j] == 0 {
                     sources.insert(j);
@@ -603,11 +610,6 @@ pub fn feedback_arc_set(
     // it replaces), not a hash set: the reachability search tests every
     // edge it crosses, once per cut edge.
     cut.sort_by_key(|&(i, j)| (std::cmp::Reverse(weight(i, j)), i, j));
-    let mut first_edge = Vec::with_capacity(n + 1);
-    first_edge.push(0);
-    for list in &out_edges {
-        first_edge.push(first_edge[first_edge.len() - 1] + list.len());
-    }
     let mut is_cut = vec![false; first_edge[n]];
     let set = |is_cut: &mut [bool], i: usize, j: usize, to: bool| {
         for (k, &w) in out_edges[i].iter().enumerate() {
@@ -629,10 +631,7 @@ pub fn feedback_arc_set(
     let is_cut: Vec<(usize, usize)> = cut
         .iter()
         .copied()
-        .filter(|&(i, j)| {
-            let at = out_edges[i].iter().position(|&w| w == j).unwrap_or(0);
-            is_cut[first_edge[i] + at]
-        })
+        .filter(|&(i, j)| is_cut[edge(i, j)])
         .collect();
     let mut result: Vec<(u32, u32)> = is_cut
         .into_iter()
@@ -643,7 +642,6 @@ pub fn feedback_arc_set(
     result
 }
 
-/// Whether `to` is reachable from `from` without the `cut` edges.
 /// Reachability searches that reuse their marks (a generation number per
 /// node instead of a cleared array per search).
 struct Reach {

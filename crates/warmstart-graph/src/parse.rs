@@ -117,7 +117,7 @@ fn parse_source_with(
     let lines = LineIndex::new(source);
     for diagnostic in ret.diagnostics.errors() {
         let offset = diagnostic.labels.first().map_or(0, |label| label.offset());
-        let (line, column) = lines.line_col(source, offset);
+        let (line, column) = lines.line_col(offset);
         out.errors.push(ParseProblem {
             line,
             column,
@@ -159,7 +159,7 @@ pub(crate) fn source_type_for(path: &Path) -> SourceType {
 /// the top, and finding every line of every file was ~1.5 % of a cold
 /// `graph cycles` on Cal.com.
 pub(crate) struct LineIndex<'s> {
-    source: &'s [u8],
+    source: &'s str,
     /// Start of every line that begins at or before `scanned`, in order.
     starts: std::cell::RefCell<Vec<u32>>,
     /// Every newline before this offset is in `starts`.
@@ -173,7 +173,7 @@ const LINE_SCAN_BLOCK: usize = 4096;
 impl<'s> LineIndex<'s> {
     pub(crate) fn new(source: &'s str) -> Self {
         LineIndex {
-            source: source.as_bytes(),
+            source,
             starts: std::cell::RefCell::new(vec![0]),
             scanned: std::cell::Cell::new(0),
         }
@@ -187,18 +187,20 @@ impl<'s> LineIndex<'s> {
         if from < needed {
             let to = needed.max(from + LINE_SCAN_BLOCK).min(self.source.len());
             starts.extend(
-                memchr::memchr_iter(b'\n', &self.source[from..to]).map(|i| (from + i) as u32 + 1),
+                memchr::memchr_iter(b'\n', &self.source.as_bytes()[from..to])
+                    .map(|i| (from + i) as u32 + 1),
             );
             self.scanned.set(to);
         }
         starts.partition_point(|&s| s <= offset) as u32
     }
 
-    fn line_col(&self, source: &str, offset: u32) -> (u32, u32) {
+    fn line_col(&self, offset: u32) -> (u32, u32) {
         let line = self.line(offset).max(1);
         let start = self.starts.borrow()[line as usize - 1] as usize;
-        let end = (offset as usize).min(source.len());
-        let column = source
+        let end = (offset as usize).min(self.source.len());
+        let column = self
+            .source
             .get(start..end)
             .map_or(end - start, |s| s.chars().count());
         (line, column as u32 + 1)
@@ -240,7 +242,7 @@ mod tests {
         }
         let lines = LineIndex::new(&source);
         // "\nx\nxx\n…": offset 2 is the newline after "x", 3 starts "xx".
-        assert_eq!(lines.line_col(&source, 2), (2, 2));
-        assert_eq!(lines.line_col(&source, 3), (3, 1));
+        assert_eq!(lines.line_col(2), (2, 2));
+        assert_eq!(lines.line_col(3), (3, 1));
     }
 }

@@ -34,6 +34,10 @@ enum Asker {
     Folder(u32),
 }
 
+/// At most this many resolutions in one piece of rayon work, so the last
+/// piece does not leave a core idle (as `build`'s `PARSE_CHUNK`).
+const RESOLVE_CHUNK: usize = 64;
+
 /// Resolves every import of `files` (sorted, so files of one folder are
 /// next to each other). Files of one folder share their nearest tsconfig
 /// and their node_modules ancestry, so each (folder, specifier) pair is
@@ -103,11 +107,9 @@ pub(crate) fn resolve_round(
         })
         .collect();
     let listings = resolver.file_system().listings();
-    // Small pieces of work, so the last one does not leave a core idle
-    // (see `build::parse_all`).
     let answers: Vec<Resolved> = jobs
         .par_iter()
-        .with_max_len(64)
+        .with_max_len(RESOLVE_CHUNK)
         .map(|&(asker, specifier, folder)| {
             let dir = folders[folder as usize];
             let mut resolve = || {

@@ -192,32 +192,26 @@ fn rayon_views(graph: &ModuleGraph, barrels: &[bool], options: AnalysisOptions) 
             })
             .collect::<Vec<_>>()
     });
-    let mut reports: Vec<Option<ViewReport>> = (0..adjs.len()).map(|_| None).collect();
+    let mut reports: [Option<ViewReport>; 5] = Default::default();
     for (j, report) in done.into_iter().flatten() {
         reports[j] = Some(report);
     }
-    let mut reports = reports.into_iter().flatten();
-    match (
-        reports.next(),
-        reports.next(),
-        reports.next(),
-        reports.next(),
-        reports.next(),
-    ) {
-        (
-            Some(runtime),
-            Some(runtime_semantic),
-            Some(runtime_dynamic),
-            Some(static_),
-            Some(all),
-        ) => Views {
-            runtime,
-            runtime_semantic,
-            runtime_dynamic,
-            static_,
-            all,
-        },
-        _ => unreachable!("five views in, five reports out"),
+    let [
+        Some(runtime),
+        Some(runtime_semantic),
+        Some(runtime_dynamic),
+        Some(static_),
+        Some(all),
+    ] = reports
+    else {
+        unreachable!("five views in, five reports out")
+    };
+    Views {
+        runtime,
+        runtime_semantic,
+        runtime_dynamic,
+        static_,
+        all,
     }
 }
 

@@ -157,8 +157,8 @@ fn names_package(specifier: &str, name: &str) -> bool {
 /// every ancestor (itself included) holding a `node_modules` folder,
 /// nearest first; per folder, from its parent's answer, so each ancestor
 /// is looked at once (walking every folder up to `/` was two lookups per
-/// level for each of Cal.com's ~1,600 folders, on the main thread's way
-/// from the parse to the resolution).
+/// level for each of Cal.com's ~1,600 folders: ~7 ms between the parse
+/// and the resolution).
 #[derive(Default)]
 struct Ancestors {
     known: dashmap::DashMap<PathBuf, Arc<Found>, rustc_hash::FxBuildHasher>,
