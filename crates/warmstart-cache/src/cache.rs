@@ -195,7 +195,9 @@ impl Cache {
             return Err(CacheError::Disabled);
         };
         let tag = dir.join(CACHEDIR_TAG);
-        if tag.is_file() {
+        // Read, not only stat'ed: a tag written without a sync may have been
+        // left empty by a power loss (see below).
+        if std::fs::read(&tag).is_ok_and(|t| t == TAG_CONTENTS.as_bytes()) {
             return Ok(());
         }
         // A folder that already holds files but no tag is not ours (a typo
@@ -227,11 +229,15 @@ impl Cache {
         std::fs::create_dir_all(dir).map_err(|e| CacheError::io("cannot create", dir, e))?;
         // `*` ignores the folder itself too, so even a cache dir configured
         // outside node_modules never shows up in `git status`.
+        // Both are written like the buckets, without a sync (two
+        // `fdatasync`s were on the path of every first run): a file a power
+        // loss left empty is written again by the next run (a `.gitignore`
+        // someone edited is kept).
         let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            warmstart_fs::atomic_write(&ignore, b"*\n")?;
+        if std::fs::metadata(&ignore).map_or(true, |m| m.len() == 0) {
+            crate::bucket::write_unsynced(&ignore, b"*\n")?;
         }
-        warmstart_fs::write_if_changed(&tag, TAG_CONTENTS.as_bytes())?;
+        crate::bucket::write_unsynced(&tag, TAG_CONTENTS.as_bytes())?;
         Ok(())
     }
 }

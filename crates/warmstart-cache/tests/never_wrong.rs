@@ -294,3 +294,31 @@ fn never_writes_into_a_folder_that_is_not_a_cache() {
     );
     assert!(all[0].to_string().contains("no CACHEDIR.TAG"), "{}", all[0]);
 }
+
+#[test]
+fn torn_marker_files_are_written_again_and_an_edited_gitignore_is_kept() {
+    // The tag and `.gitignore` are written without a sync: a power loss may
+    // leave them empty. The next run writes them again.
+    let repo = Repo::new();
+    warm(&repo);
+    let dir = repo.cache_dir();
+    let tag = std::fs::read(dir.join(CACHEDIR_TAG)).unwrap();
+    assert!(tag.starts_with(b"Signature: 8a477f597d28d172789f06886806bc55"));
+    std::fs::write(dir.join(CACHEDIR_TAG), "").unwrap();
+    std::fs::write(dir.join(".gitignore"), "").unwrap();
+    repo.cache().0.ensure_dir().unwrap();
+    assert_eq!(std::fs::read(dir.join(CACHEDIR_TAG)).unwrap(), tag);
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "*\n"
+    );
+    // A `.gitignore` someone edited is theirs.
+    std::fs::write(dir.join(CACHEDIR_TAG), "").unwrap();
+    std::fs::write(dir.join(".gitignore"), "*\n!keep\n").unwrap();
+    repo.cache().0.ensure_dir().unwrap();
+    assert_eq!(std::fs::read(dir.join(CACHEDIR_TAG)).unwrap(), tag);
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "*\n!keep\n"
+    );
+}

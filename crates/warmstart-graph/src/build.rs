@@ -249,7 +249,14 @@ pub type ParseFn<'f> = dyn Fn(&Path, u64, &Allocator) -> ParsedSource + Sync + '
 pub trait ResolutionCache: Sync {
     /// Called once after the walk with every folder and config file it saw
     /// and the workspace packages: answers are valid only for these.
-    fn prepare(&self, inputs: &[PathBuf], packages: &WorkspacePackages);
+    /// `folder_stamps` are the walk's own stamps of the folders it listed
+    /// (sorted by path bytes), so they need no `lstat` again.
+    fn prepare(
+        &self,
+        inputs: &[PathBuf],
+        folder_stamps: &[(PathBuf, warmstart_cache::Stamp)],
+        packages: &WorkspacePackages,
+    );
     /// The stored answer for `specifier` asked from `folder`, or
     /// `resolve()`'s, stored (one key built for both).
     fn answer(
@@ -279,7 +286,7 @@ pub fn build_with_caches(
     // The workspace packages are read while the folders are walked (~2 ms
     // that otherwise left both cores idle between the walk and the parse).
     let (found, packages) = rayon::join(
-        || find_files(options, &root, &mut stats),
+        || find_files(options, &root, resolutions.is_some(), &mut stats),
         || workspaces::discover(&root),
     );
     let resolver = resolve::resolver(&root, &packages);
@@ -293,6 +300,7 @@ pub fn build_with_caches(
         &resolver,
         &packages,
         &found.walked_inputs,
+        &found.folder_stamps,
         found.files,
         found.inputs,
         &mut stats,
@@ -368,10 +376,17 @@ struct Found {
     warnings: Vec<String>,
     /// The folders the walk listed, for the resolver.
     listings: Vec<(PathBuf, crate::listing::Listing)>,
+    /// Their stamps, when a resolution cache needs them.
+    folder_stamps: Vec<(PathBuf, warmstart_cache::Stamp)>,
 }
 
 /// Phase 1: walk the given paths; add the entries the walk did not find.
-fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Found {
+fn find_files(
+    options: &BuildOptions,
+    root: &Path,
+    stamp_folders: bool,
+    stats: &mut BuildStats,
+) -> Found {
     let absolute = |p: &PathBuf| {
         let p = if p.is_absolute() {
             p.clone()
@@ -386,7 +401,7 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
         options.paths.iter().map(absolute).collect()
     };
     let started = Instant::now();
-    let mut walked = walk::walk(root, &paths);
+    let mut walked = walk::walk(root, &paths, stamp_folders);
     stats.walk_ms = started.elapsed().as_millis() as u64;
     let mut files = std::mem::take(&mut walked.files);
     let mut inputs = walked.inputs.clone();
@@ -411,6 +426,7 @@ fn find_files(options: &BuildOptions, root: &Path, stats: &mut BuildStats) -> Fo
         walked_inputs: walked.inputs,
         warnings: walked.warnings,
         listings: walked.listings,
+        folder_stamps: walked.folder_stamps,
     }
 }
 
@@ -441,6 +457,7 @@ fn parse_and_resolve(
     resolver: &resolve::WorkspaceResolver,
     packages: &WorkspacePackages,
     walked_inputs: &[PathBuf],
+    folder_stamps: &[(PathBuf, warmstart_cache::Stamp)],
     mut files: Vec<PathBuf>,
     mut inputs: Vec<PathBuf>,
     stats: &mut BuildStats,
@@ -453,7 +470,7 @@ fn parse_and_resolve(
     let ((), mut parsed) = rayon::join(
         || {
             if let Some(cache) = resolutions {
-                cache.prepare(walked_inputs, packages);
+                cache.prepare(walked_inputs, folder_stamps, packages);
             }
         },
         || parse_all(&files, options.max_file_bytes, parse, bar.as_ref()),

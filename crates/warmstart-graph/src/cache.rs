@@ -198,17 +198,20 @@ impl ResolveBucket<'_> {
 }
 
 impl ResolutionCache for ResolveBucket<'_> {
-    fn prepare(&self, inputs: &[std::path::PathBuf], packages: &WorkspacePackages) {
+    fn prepare(
+        &self,
+        inputs: &[std::path::PathBuf],
+        folder_stamps: &[(std::path::PathBuf, Stamp)],
+        packages: &WorkspacePackages,
+    ) {
         let mut paths: Vec<std::path::PathBuf> = inputs.to_vec();
         paths.extend(crate::memo::fixed_inputs(&self.root, packages));
         crate::walk::sort_paths(&mut paths);
-        let now = std::time::SystemTime::now();
         // Two seconds, the cache's default mtime granularity: a change that
         // recent might be followed by another with the same stamp.
-        let recent = |t: std::time::SystemTime| {
-            now.duration_since(t)
-                .map_or(true, |d| d < std::time::Duration::from_secs(2))
-        };
+        let now = warmstart_cache::change::time_ns(std::time::SystemTime::now());
+        let recent =
+            |stamp: &Stamp| stamp.exists && now.saturating_sub(stamp.mtime_ns) < 2_000_000_000;
         let mut hasher = ContextHasher::new();
         hasher.str("oxc_resolver 11; conditions and extensions of resolve.rs");
         for (name, dir) in packages {
@@ -216,23 +219,28 @@ impl ResolutionCache for ResolveBucket<'_> {
         }
         let mut settled = true;
         let mut stamps = Vec::with_capacity(paths.len());
+        // Both lists are sorted by path bytes: the walk's folder stamps are
+        // met in order, and only the other inputs (manifests, configs,
+        // ignore files, the fixed inputs) are stamped here (the folders
+        // were ~2,200 `lstat`s of ~2,600 on Cal.com).
+        let mut known = folder_stamps.iter().peekable();
         for path in paths {
+            while known
+                .next_if(|(p, _)| crate::walk::by_bytes(p, &path).is_lt())
+                .is_some()
+            {}
+            let stamp = match known.next_if(|(p, _)| *p == path) {
+                Some((_, stamp)) => *stamp,
+                None => Stamp::of(&path),
+            };
             hasher.str(&path.to_string_lossy());
-            match std::fs::symlink_metadata(&path) {
-                Ok(meta) => {
-                    let mtime = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
-                    settled &= !recent(mtime);
-                    let since = mtime
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_nanos());
-                    hasher.str(&format!("{} {since}", meta.len()));
-                    stamps.push((path, Stamp::from_metadata(&meta)));
-                }
-                Err(_) => {
-                    hasher.str("-");
-                    stamps.push((path, Stamp::ABSENT));
-                }
+            if stamp.exists {
+                settled &= !recent(&stamp);
+                hasher.u64(stamp.size).u64(stamp.mtime_ns as u64);
+            } else {
+                hasher.str("-");
             }
+            stamps.push((path, stamp));
         }
         let _ = self.stamps.set(stamps);
         let bucket = settled.then(|| {

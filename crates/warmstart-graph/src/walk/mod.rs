@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use ignore::gitignore::Gitignore;
 
+use warmstart_cache::Stamp;
+
 use crate::listing::{Kind, Listing};
 
 /// Extensions that make a file a module of the graph.
@@ -41,6 +43,9 @@ pub struct Walked {
     pub inputs: Vec<PathBuf>,
     /// The listing of every folder read, ignored names included.
     pub(crate) listings: Vec<(PathBuf, Listing)>,
+    /// When asked for: each folder listed with its stamp, taken through
+    /// the handle it was read from, sorted by path bytes.
+    pub folder_stamps: Vec<(PathBuf, Stamp)>,
 }
 
 /// Files besides sources whose contents change the graph: ignore rules,
@@ -66,10 +71,12 @@ struct Gathered {
     inputs: Vec<PathBuf>,
     warnings: Vec<String>,
     listings: Vec<(PathBuf, Listing)>,
+    stamps: Vec<(PathBuf, Stamp)>,
 }
 
-/// Walks `paths` (absolute, inside `root`) in parallel.
-pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
+/// Walks `paths` (absolute, inside `root`) in parallel; `stamp_folders`
+/// also stamps every folder listed ([`Walked::folder_stamps`]).
+pub fn walk(root: &Path, paths: &[PathBuf], stamp_folders: bool) -> Walked {
     let mut walked = Walked::default();
     let mut existing = Vec::new();
     for path in paths {
@@ -96,7 +103,12 @@ pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
                 let chain = rules::parents(path, &mut here.warnings);
                 let (global, gathered) = (&global, &gathered);
                 let path = path.clone();
-                scope.spawn(move |scope| folder(scope, path, chain, global, gathered));
+                let walk = Walk {
+                    global,
+                    gathered,
+                    stamp_folders,
+                };
+                scope.spawn(move |scope| folder(scope, path, chain, walk));
             }
             merge(&gathered, here);
         }
@@ -110,6 +122,10 @@ pub fn walk(root: &Path, paths: &[PathBuf]) -> Walked {
     warnings.sort();
     walked.warnings.extend(warnings);
     walked.listings = gathered.listings;
+    walked.folder_stamps = gathered.stamps;
+    walked
+        .folder_stamps
+        .sort_unstable_by(|a, b| by_bytes(&a.0, &b.0));
     walked
 }
 
@@ -138,6 +154,15 @@ fn merge(gathered: &Mutex<Gathered>, here: Gathered) {
     all.inputs.extend(here.inputs);
     all.warnings.extend(here.warnings);
     all.listings.extend(here.listings);
+    all.stamps.extend(here.stamps);
+}
+
+/// What every folder job of one walk shares.
+#[derive(Clone, Copy)]
+struct Walk<'s> {
+    global: &'s Gitignore,
+    gathered: &'s Mutex<Gathered>,
+    stamp_folders: bool,
 }
 
 /// One folder: list it, apply its rules, take what they keep and walk its
@@ -146,11 +171,17 @@ fn folder<'s>(
     scope: &rayon::Scope<'s>,
     dir: PathBuf,
     parent: Option<Arc<rules::Rules>>,
-    global: &'s Gitignore,
-    gathered: &'s Mutex<Gathered>,
+    walk: Walk<'s>,
 ) {
     let mut here = Gathered::default();
-    let (entries, complete) = list(&dir, &mut here.warnings);
+    let Listed {
+        entries,
+        complete,
+        stamp,
+    } = list(&dir, walk.stamp_folders, &mut here.warnings);
+    if let Some(stamp) = stamp {
+        here.stamps.push((dir.clone(), stamp));
+    }
     let mut found = rules::Found::default();
     for (name, _) in &entries {
         match name.as_encoded_bytes() {
@@ -175,34 +206,118 @@ fn folder<'s>(
         } else {
             is_file && (is_source(&path) || name.to_str().is_some_and(is_graph_input))
         };
-        if !wanted || rules::ignored(chain.as_deref(), global, &path, is_dir) {
+        if !wanted || rules::ignored(chain.as_deref(), walk.global, &path, is_dir) {
             continue;
         }
         take(&path, is_dir, &mut here);
         if is_dir {
             let chain = chain.clone();
-            scope.spawn(move |scope| folder(scope, path, chain, global, gathered));
+            scope.spawn(move |scope| folder(scope, path, chain, walk));
         }
     }
     if complete {
         here.listings.push((dir, listing));
     }
-    merge(gathered, here);
+    merge(walk.gathered, here);
 }
 
-/// A folder's names and what each is (the listing's file type: a symlink
-/// is `Other`), and whether that is all of them: a listing cut short
-/// would say "missing" of names that exist, so it is not handed on.
-fn list(dir: &Path, warnings: &mut Vec<String>) -> (Vec<(std::ffi::OsString, Kind)>, bool) {
-    let mut out = Vec::new();
+/// A folder's listing: its names and what each is (the listing's file
+/// type: a symlink is `Other`), whether that is all of them (a listing cut
+/// short would say "missing" of names that exist, so it is not handed on),
+/// and, when asked, the folder's stamp.
+struct Listed {
+    entries: Vec<(std::ffi::OsString, Kind)>,
+    complete: bool,
+    stamp: Option<Stamp>,
+}
+
+/// Lists `dir` through one handle: open, `fstat` it when a stamp is asked
+/// for (taken before the names are read, so a change made meanwhile shows
+/// in the next run's stamp), read the names. `std::fs::read_dir` went
+/// through glibc's `opendir`, which `fstat`s every folder anyway, and a
+/// resolution cache then `lstat`ed every folder again by path.
+#[cfg(unix)]
+fn list(dir: &Path, stamp: bool, warnings: &mut Vec<String>) -> Listed {
+    use rustix::fs::{AtFlags, FileType, OFlags};
+    let mut listed = Listed {
+        entries: Vec::new(),
+        complete: false,
+        stamp: None,
+    };
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let opened = rustix::fs::open(dir, flags, rustix::fs::Mode::empty()).and_then(|fd| {
+        // Taken before `Dir` owns the handle: `Dir::stat` is the same
+        // call, but a failed stat should not lose the listing.
+        let st = if stamp {
+            rustix::fs::fstat(&fd).ok()
+        } else {
+            None
+        };
+        Ok((rustix::fs::Dir::new(fd)?, st))
+    });
+    let (mut handle, st) = match opened {
+        Ok(opened) => opened,
+        Err(err) => {
+            let err = std::io::Error::from(err);
+            warnings.push(format!("walk: {}: {err}", dir.display()));
+            return listed;
+        }
+    };
+    listed.stamp = st.map(|st| Stamp::from_stat(&st));
+    listed.complete = true;
+    while let Some(entry) = handle.read() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let err = std::io::Error::from(err);
+                warnings.push(format!("walk: {}: {err}", dir.display()));
+                listed.complete = false;
+                break;
+            }
+        };
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let mut file_type = entry.file_type();
+        if file_type == FileType::Unknown {
+            // Some file systems leave d_type empty: ask, as std does.
+            file_type = handle
+                .fd()
+                .and_then(|fd| rustix::fs::statat(fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW))
+                .map_or(FileType::Unknown, |st| FileType::from_raw_mode(st.st_mode));
+        }
+        let kind = match file_type {
+            FileType::RegularFile => Kind::File,
+            FileType::Directory => Kind::Dir,
+            _ => Kind::Other,
+        };
+        use std::os::unix::ffi::OsStrExt;
+        listed
+            .entries
+            .push((std::ffi::OsStr::from_bytes(name).to_owned(), kind));
+    }
+    listed
+}
+
+#[cfg(not(unix))]
+fn list(dir: &Path, stamp: bool, warnings: &mut Vec<String>) -> Listed {
+    let mut listed = Listed {
+        entries: Vec::new(),
+        complete: false,
+        stamp: None,
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
             warnings.push(format!("walk: {}: {err}", dir.display()));
-            return (out, false);
+            return listed;
         }
     };
-    let mut complete = true;
+    if stamp {
+        listed.stamp = Some(Stamp::of(dir));
+    }
+    listed.complete = true;
     for entry in entries {
         match entry {
             Ok(entry) => {
@@ -211,15 +326,15 @@ fn list(dir: &Path, warnings: &mut Vec<String>) -> (Vec<(std::ffi::OsString, Kin
                     Ok(t) if t.is_dir() => Kind::Dir,
                     _ => Kind::Other,
                 };
-                out.push((entry.file_name(), kind));
+                listed.entries.push((entry.file_name(), kind));
             }
             Err(err) => {
                 warnings.push(format!("walk: {}: {err}", dir.display()));
-                complete = false;
+                listed.complete = false;
             }
         }
     }
-    (out, complete)
+    listed
 }
 
 /// Sorts paths by their bytes and drops repeats. Any fixed order serves

@@ -145,7 +145,7 @@ fn finds_what_the_ignore_crate_finds() {
         vec![root.join("apps"), root.join("packages")],
         vec![root.join("packages/lib/src"), root.join("apps/web/a.ts")],
     ] {
-        let walked = walk(&root, &paths);
+        let walked = walk(&root, &paths, false);
         let (files, inputs, warnings) = reference(&paths);
         assert_eq!(walked.files, files, "files of {paths:?}");
         assert_eq!(walked.inputs, inputs, "inputs of {paths:?}");
@@ -169,7 +169,7 @@ fn finds_what_the_ignore_crate_finds() {
 #[test]
 fn the_listings_are_whole_folders() {
     let (_dir, root) = tree();
-    let walked = walk(&root, std::slice::from_ref(&root));
+    let walked = walk(&root, std::slice::from_ref(&root), true);
     let src = root.join("packages/lib/src");
     let (_, listing) = walked
         .listings
@@ -192,6 +192,24 @@ fn the_listings_are_whole_folders() {
         assert_eq!(listing.get(b"linked".as_slice()), Some(&Kind::Other));
         assert_eq!(listing.get(b"node_modules".as_slice()), Some(&Kind::Dir));
     }
+    // Every folder listed is stamped as `lstat` stamps it, sorted.
+    let mut listed: Vec<&PathBuf> = walked.listings.iter().map(|(f, _)| f).collect();
+    listed.sort_by(|a, b| super::by_bytes(a, b));
+    let stamped: Vec<&PathBuf> = walked.folder_stamps.iter().map(|(f, _)| f).collect();
+    assert_eq!(stamped, listed);
+    for (folder, stamp) in &walked.folder_stamps {
+        assert_eq!(
+            *stamp,
+            warmstart_cache::Stamp::of(folder),
+            "{}",
+            folder.display()
+        );
+    }
+    assert!(
+        walk(&root, std::slice::from_ref(&root), false)
+            .folder_stamps
+            .is_empty()
+    );
     // Folders the walk does not enter are not listed.
     assert!(
         !walked
