@@ -86,6 +86,11 @@ pub(crate) enum Check {
 pub(crate) struct Entry<V> {
     pub check: Check,
     pub value: Slot<V>,
+    /// Looked up or stored in this process: what
+    /// [`Bucket::prune_untouched`] keeps, and what a merge must not undo.
+    /// A flag, not a set of keys beside the map: a fill stored ~12,000
+    /// entries on Cal.com, and each paid a key copy and two more hashes.
+    pub touched: bool,
 }
 
 /// One entry as written: key, check, and the value encoded with the
@@ -109,9 +114,8 @@ impl serde::Serialize for RawBytes<'_> {
 
 pub(crate) struct State<V> {
     pub entries: HashMap<String, Entry<V>>,
-    /// Keys looked up, stored or removed in this process: what
-    /// [`Bucket::prune_untouched`] keeps, and what a merge must not undo.
-    pub touched: HashSet<String>,
+    /// Keys removed in this process: a merge must not bring them back.
+    pub removed: HashSet<String>,
     /// L1: keys confirmed since their last [`Bucket::invalidate`]; in
     /// watched mode they are answered without touching the disk.
     pub verified: HashSet<String>,
@@ -167,7 +171,7 @@ where
         };
         let mut state = State {
             entries: HashMap::default(),
-            touched: HashSet::default(),
+            removed: HashSet::default(),
             verified: HashSet::default(),
             watched: false,
             dirty: false,
@@ -258,12 +262,7 @@ where
 
     /// Removes an entry.
     pub fn remove(&self, key: &str) {
-        let mut st = self.state();
-        st.touched.insert(key.to_string());
-        st.verified.remove(key);
-        if st.entries.remove(key).is_some() {
-            st.dirty = true;
-        }
+        self.remove_entry(key);
     }
 
     /// Keeps only the entries whose key `keep` accepts.
@@ -271,11 +270,11 @@ where
         let mut st = self.state();
         let before = st.entries.len();
         let removed: Vec<String> = st.entries.keys().filter(|k| !keep(k)).cloned().collect();
-        for k in &removed {
+        for k in removed.iter() {
             st.entries.remove(k);
             st.verified.remove(k);
-            st.touched.insert(k.clone());
         }
+        st.removed.extend(removed.iter().cloned());
         if st.entries.len() != before {
             st.dirty = true;
         }
@@ -287,12 +286,9 @@ where
     /// no longer matter). Returns how many were removed.
     pub fn prune_untouched(&self) -> usize {
         let mut st = self.state();
-        let State {
-            entries, touched, ..
-        } = &mut *st;
-        let before = entries.len();
-        entries.retain(|k, _| touched.contains(k));
-        let removed = before - entries.len();
+        let before = st.entries.len();
+        st.entries.retain(|_, entry| entry.touched);
+        let removed = before - st.entries.len();
         if removed > 0 {
             st.dirty = true;
         }
@@ -343,7 +339,7 @@ where
                     .collect();
                 // A key, a check (stamp or input hash) and a value each.
                 let size_hint = list.iter().map(|(k, _, v)| k.len() + v.0.len() + 64).sum();
-                let bytes = format::encode(
+                let encoded = format::encode(
                     &self.stem,
                     self.spec.codec,
                     self.spec.context,
@@ -358,8 +354,8 @@ where
                 // loss the rename may survive without the data, and the
                 // header's length and checksum then reject the file, so a
                 // sync would buy nothing but ~15 ms on every changed run.
-                write_unsynced(path, &bytes)?;
-                st.on_disk = format::peek_header(&bytes).map(|h| h.hash);
+                write_unsynced_parts(path, &[&encoded.head, &encoded.body])?;
+                st.on_disk = Some(encoded.hash);
                 st.dirty = false;
                 saved.written = true;
             }
@@ -378,7 +374,8 @@ where
         }
         let mut merged = 0;
         for (key, entry) in list {
-            if !st.touched.contains(&key) {
+            let ours = st.entries.get(&key).is_some_and(|e| e.touched);
+            if !ours && !st.removed.contains(&key) {
                 st.entries.insert(key, entry);
                 merged += 1;
             }
@@ -410,6 +407,11 @@ where
 /// one, never half of one; after a power loss the new name may hold no data,
 /// which bucket checksums reject and which `stats.json` reads as empty.
 pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    write_unsynced_parts(path, &[bytes])
+}
+
+/// [`write_unsynced`] of a file given in parts, written in order.
+pub(crate) fn write_unsynced_parts(path: &std::path::Path, parts: &[&[u8]]) -> Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     let wrap = |e: std::io::Error| crate::CacheError::io("cannot write", path, e);
@@ -424,7 +426,9 @@ pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()>
         ))
         .tempfile_in(dir)
         .map_err(wrap)?;
-    tmp.write_all(bytes).map_err(wrap)?;
+    for part in parts {
+        tmp.write_all(part).map_err(wrap)?;
+    }
     // Temporary files are created 0600; a cache shared by a team's users
     // (a CI image, a container) must stay readable like any build output.
     #[cfg(unix)]
@@ -479,7 +483,12 @@ fn read_file<V>(
         .into_iter()
         .map(|(key, check, range)| {
             let slot = Slot::Raw(shared.clone(), range);
-            (key, Entry { check, value: slot })
+            let entry = Entry {
+                check,
+                value: slot,
+                touched: false,
+            };
+            (key, entry)
         })
         .collect();
     Ok(Some((hash, list)))

@@ -126,7 +126,7 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
     entries: u64,
     body: &T,
     size_hint: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Encoded, String> {
     let body =
         postcard::to_extend(body, Vec::with_capacity(size_hint)).map_err(|e| e.to_string())?;
     let header = Header {
@@ -138,12 +138,33 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
         bytes: body.len() as u64,
         hash: hex(hash_bytes(&body)),
     };
-    let mut out = Vec::with_capacity(body.len() + 256);
-    out.extend_from_slice(MAGIC);
-    serde_json::to_writer(&mut out, &header).map_err(|e| e.to_string())?;
-    out.push(b'\n');
-    out.extend_from_slice(&body);
-    Ok(out)
+    let mut head = Vec::with_capacity(256);
+    head.extend_from_slice(MAGIC);
+    serde_json::to_writer(&mut head, &header).map_err(|e| e.to_string())?;
+    head.push(b'\n');
+    Ok(Encoded {
+        head,
+        body,
+        hash: header.hash,
+    })
+}
+
+/// A bucket file in its two parts, written one after the other: joining
+/// them was another copy of the whole body (megabytes of fresh pages on a
+/// fill).
+pub(crate) struct Encoded {
+    pub head: Vec<u8>,
+    pub body: Vec<u8>,
+    /// The body's checksum, as the header names it.
+    pub hash: String,
+}
+
+impl Encoded {
+    /// The file's bytes in one buffer.
+    #[cfg(test)]
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
+        [&self.head[..], &self.body[..]].concat()
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +181,7 @@ mod tests {
             0,
         )
         .unwrap()
+        .to_vec()
     }
 
     #[test]

@@ -48,8 +48,8 @@ where
     pub fn file(&self, key: &str) -> Result<Lookup<V>> {
         let stored = {
             let mut st = self.state();
-            if !st.touched.contains(key) {
-                st.touched.insert(key.to_string());
+            if let Some(entry) = st.entries.get_mut(key) {
+                entry.touched = true;
             }
             let entry = st.entries.get(key);
             let l1 = match entry {
@@ -284,6 +284,9 @@ where
         if st.entries.remove(key).is_some() {
             st.dirty = true;
         }
+        if !st.removed.contains(key) {
+            st.removed.insert(key.to_string());
+        }
     }
 
     pub(crate) fn put(&self, key: String, check: Check, value: V) {
@@ -302,10 +305,15 @@ where
     fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
         let mut st = self.state();
         mark_verified(&mut st, &key);
-        if !st.touched.contains(&key) {
-            st.touched.insert(key.clone());
+        if !st.removed.is_empty() {
+            st.removed.remove(&key);
         }
-        st.entries.insert(key, Entry { check, value });
+        let entry = Entry {
+            check,
+            value,
+            touched: true,
+        };
+        st.entries.insert(key, entry);
         st.dirty = true;
     }
 }

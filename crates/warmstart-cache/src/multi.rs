@@ -62,8 +62,8 @@ where
     pub fn files(&self, key: &str, files: &[&str]) -> Result<FilesLookup<V>> {
         let stored = {
             let mut st = self.state();
-            if !st.touched.contains(key) {
-                st.touched.insert(key.to_string());
+            if let Some(entry) = st.entries.get_mut(key) {
+                entry.touched = true;
             }
             let entry = st.entries.get(key);
             let same_list = |list: &[(String, Option<FileStamp>)]| {
@@ -73,6 +73,7 @@ where
                 Some(Entry {
                     check: Check::Files(list),
                     value,
+                    ..
                 }) if st.watched && st.verified.contains(key) && same_list(list) => {
                     Some(value.clone())
                 }
@@ -158,16 +159,10 @@ where
     /// tsconfig chain hashed into `inputs` or into the bucket context).
     pub fn get(&self, key: &str, inputs: u128) -> Option<V> {
         let mut st = self.state();
-        if !st.touched.contains(key) {
-            st.touched.insert(key.to_string());
-        }
-        let slot = match st.entries.get(key) {
-            Some(Entry {
-                check: Check::Inputs(h),
-                value,
-            }) if *h == inputs => Some(value.clone()),
-            _ => None,
-        };
+        let slot = st.entries.get_mut(key).and_then(|entry| {
+            entry.touched = true;
+            (entry.check == Check::Inputs(inputs)).then(|| entry.value.clone())
+        });
         drop(st);
         let value = slot.and_then(|slot| self.materialize(key, slot));
         if value.is_some() {

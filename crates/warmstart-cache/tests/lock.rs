@@ -78,3 +78,42 @@ fn concurrent_savers_merge_instead_of_losing_entries() {
     }
     assert_eq!(events.damaged(), 0);
 }
+
+#[test]
+fn a_merge_keeps_what_this_process_touched_and_removed() {
+    let repo = Repo::new();
+    for k in ["a.ts", "b.ts", "c.ts", "d.ts", "e.ts"] {
+        repo.write(k, k);
+        repo.set_mtime(k, long_ago());
+    }
+    let (cache, _) = repo.cache();
+    let first = cache.bucket::<String>(spec());
+    for k in ["a.ts", "b.ts", "c.ts"] {
+        lookup(&first, k);
+    }
+    first.save().unwrap();
+    // Two processes load those three entries.
+    let (mine_cache, _) = repo.cache();
+    let mine = mine_cache.bucket::<String>(spec());
+    let (theirs_cache, _) = repo.cache();
+    let theirs = theirs_cache.bucket::<String>(spec());
+    // Mine removes a, stores its own b and d, and misses e without
+    // storing it; theirs stores a value for every key and saves first.
+    mine.remove("a.ts");
+    mine.insert("b.ts", 1, "mine".to_string());
+    mine.insert("d.ts", 1, "mine".to_string());
+    assert_eq!(mine.get("e.ts", 1), None);
+    for k in ["a.ts", "b.ts", "c.ts", "d.ts", "e.ts"] {
+        theirs.insert(k, 1, "theirs".to_string());
+    }
+    theirs.save().unwrap();
+    assert_eq!(mine.save().unwrap().merged, 2, "c and e come from theirs");
+    let (cache, _) = repo.cache();
+    let merged = cache.bucket::<String>(spec());
+    assert_eq!(merged.keys(), ["b.ts", "c.ts", "d.ts", "e.ts"]);
+    let value = |k: &str| merged.get(k, 1);
+    assert_eq!(value("b.ts").as_deref(), Some("mine"));
+    assert_eq!(value("c.ts").as_deref(), Some("theirs"));
+    assert_eq!(value("d.ts").as_deref(), Some("mine"));
+    assert_eq!(value("e.ts").as_deref(), Some("theirs"));
+}
