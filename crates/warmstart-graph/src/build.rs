@@ -265,6 +265,9 @@ pub trait ResolutionCache: Sync {
         specifier: &str,
         resolve: &mut dyn FnMut() -> Resolved,
     ) -> Resolved;
+    /// Called once no file will be parsed or resolved any more: a cache
+    /// may start saving then, while the graph is linked and analysed.
+    fn done(&self) {}
 }
 
 /// Builds the graph, parsing through `parse`.
@@ -519,6 +522,9 @@ fn parse_and_resolve(
         files.extend(new);
     }
     stats.parse_ms = parse_ms;
+    if let Some(cache) = resolutions {
+        cache.done();
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -15,6 +15,7 @@
 //! is cached separately, by `crate::memo`).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup, Stamp};
@@ -103,8 +104,8 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
             warmstart_workspace::guard::work_factor()
         ))
         .finish();
-    let bucket: Bucket<Entry> =
-        cache.bucket(BucketSpec::new(BUCKET_NAME, BUCKET_VERSION).context(context));
+    let bucket: Arc<Bucket<Entry>> =
+        Arc::new(cache.bucket(BucketSpec::new(BUCKET_NAME, BUCKET_VERSION).context(context)));
     let root = cache.root().to_path_buf();
     let parse = |path: &Path, max: u64, allocator: &oxc_allocator::Allocator| {
         let Some(key) = warmstart_fs::to_unix_relative(&root, path) else {
@@ -141,34 +142,65 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         root: root.clone(),
         bucket: std::sync::OnceLock::new(),
         stamps: std::sync::OnceLock::new(),
+        saves: Saves {
+            parses: bucket.clone(),
+            whole_repository: options.paths.is_empty(),
+            one_shot: options.one_shot,
+            started: std::sync::Mutex::new(None),
+        },
     };
     let mut graph = build_with_caches(options, &parse, Some(&resolutions));
     graph.input_stamps = resolutions.stamps.into_inner().unwrap_or_default();
-    let answers = resolutions.bucket.into_inner().flatten();
-    let whole_repository = options.paths.is_empty();
-    let one_shot = options.one_shot;
-    let saving = PendingSaves::spawn(move || {
-        if let Some(answers) = answers {
-            // Answers for folders or specifiers no longer asked for go.
-            answers.prune_untouched();
-            let _ = answers.save();
-            if one_shot {
-                // ~7,000 entries on Cal.com: the exit frees them at once.
-                std::mem::forget(answers);
-            }
-        }
-        if whole_repository {
-            // The whole repository was walked: forget files that are gone.
-            bucket.prune_untouched();
-        }
-        // A failed save only means the next run is cold; the event hook
-        // says why.
-        let _ = bucket.save();
-        if one_shot {
-            std::mem::forget(bucket);
-        }
+    // Started when the build said both buckets were done with
+    // (`ResolutionCache::done`); a build that did not say so is saved now.
+    let started = resolutions
+        .saves
+        .started
+        .lock()
+        .ok()
+        .and_then(|mut s| s.take());
+    let saving = started.unwrap_or_else(|| {
+        let answers = resolutions.bucket.get().cloned().flatten();
+        resolutions.saves.spawn(answers)
     });
     (graph, saving)
+}
+
+/// What saving the two buckets needs, and the saving once started.
+struct Saves {
+    parses: Arc<Bucket<Entry>>,
+    whole_repository: bool,
+    one_shot: bool,
+    started: std::sync::Mutex<Option<PendingSaves>>,
+}
+
+impl Saves {
+    /// Saves both buckets on a thread of their own.
+    fn spawn(&self, answers: Option<Arc<Bucket<Resolved>>>) -> PendingSaves {
+        let bucket = self.parses.clone();
+        let (whole_repository, one_shot) = (self.whole_repository, self.one_shot);
+        PendingSaves::spawn(move || {
+            if let Some(answers) = answers {
+                // Answers for folders or specifiers no longer asked for go.
+                answers.prune_untouched();
+                let _ = answers.save();
+                if one_shot {
+                    // ~7,000 entries on Cal.com: the exit frees them at once.
+                    std::mem::forget(answers);
+                }
+            }
+            if whole_repository {
+                // The whole repository was walked: forget files that are gone.
+                bucket.prune_untouched();
+            }
+            // A failed save only means the next run is cold; the event hook
+            // says why.
+            let _ = bucket.save();
+            if one_shot {
+                std::mem::forget(bucket);
+            }
+        })
+    }
 }
 
 /// Bump when [`Resolved`] or the resolver's configuration changes.
@@ -180,10 +212,11 @@ pub const RESOLVE_BUCKET: &str = "graph-resolve";
 struct ResolveBucket<'c> {
     cache: &'c Cache,
     root: std::path::PathBuf,
-    bucket: std::sync::OnceLock<Option<Bucket<Resolved>>>,
+    bucket: std::sync::OnceLock<Option<Arc<Bucket<Resolved>>>>,
     /// The `lstat` of every path the answers depend on, sorted by bytes:
     /// the result cache records them too (`ModuleGraph::input_stamps`).
     stamps: std::sync::OnceLock<Vec<(std::path::PathBuf, Stamp)>>,
+    saves: Saves,
 }
 
 impl ResolveBucket<'_> {
@@ -243,10 +276,12 @@ impl ResolutionCache for ResolveBucket<'_> {
             stamps.push((path, stamp));
         }
         let _ = self.stamps.set(stamps);
-        let bucket = settled.then(|| {
-            self.cache
-                .bucket(BucketSpec::new(RESOLVE_BUCKET, RESOLVE_VERSION).context(hasher.finish()))
-        });
+        let bucket =
+            settled.then(|| {
+                Arc::new(self.cache.bucket(
+                    BucketSpec::new(RESOLVE_BUCKET, RESOLVE_VERSION).context(hasher.finish()),
+                ))
+            });
         let _ = self.bucket.set(bucket);
     }
 
@@ -268,5 +303,16 @@ impl ResolutionCache for ResolveBucket<'_> {
         let answer = resolve();
         bucket.insert_encoded(key, 0, &answer);
         answer
+    }
+
+    fn done(&self) {
+        // The buckets are saved from here (linking the graph is one thread's
+        // work for ~10 ms on Cal.com; the other core saves meanwhile).
+        let answers = self.bucket.get().cloned().flatten();
+        if let Ok(mut started) = self.saves.started.lock()
+            && started.is_none()
+        {
+            *started = Some(self.saves.spawn(answers));
+        }
     }
 }
