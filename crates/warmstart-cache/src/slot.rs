@@ -12,6 +12,9 @@ use serde::de::DeserializeOwned;
 
 use crate::format::Codec;
 
+/// What [`encode_value`] reserves before encoding.
+const ENCODE_CAPACITY: usize = 128;
+
 /// A value as stored in memory: still encoded in the loaded file, or owned.
 #[derive(Debug, Clone)]
 pub(crate) enum Slot<V> {
@@ -47,7 +50,11 @@ pub(crate) fn decode_value<V: DeserializeOwned>(codec: Codec, bytes: &[u8]) -> R
 
 pub(crate) fn encode_value<V: Serialize>(codec: Codec, value: &V) -> Result<Vec<u8>, String> {
     match codec {
-        Codec::Postcard => postcard::to_stdvec(value).map_err(|e| e.to_string()),
+        // Room for a typical value up front (a resolution answer fits, a
+        // parse entry grows once): grown from empty, each was reallocated
+        // four to six times, ~12,000 values per fill on Cal.com.
+        Codec::Postcard => postcard::to_extend(value, Vec::with_capacity(ENCODE_CAPACITY))
+            .map_err(|e| e.to_string()),
         Codec::Json => serde_json::to_vec(value).map_err(|e| e.to_string()),
     }
 }
