@@ -270,15 +270,16 @@ where
         let mut st = self.state();
         let before = st.entries.len();
         let removed: Vec<String> = st.entries.keys().filter(|k| !keep(k)).cloned().collect();
-        for k in removed.iter() {
-            st.entries.remove(k);
-            st.verified.remove(k);
+        let count = removed.len();
+        for k in removed {
+            st.entries.remove(&k);
+            st.verified.remove(&k);
+            st.removed.insert(k);
         }
-        st.removed.extend(removed.iter().cloned());
         if st.entries.len() != before {
             st.dirty = true;
         }
-        removed.len()
+        count
     }
 
     /// Removes every entry that was neither looked up nor stored in this

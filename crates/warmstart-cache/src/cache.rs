@@ -195,9 +195,10 @@ impl Cache {
             return Err(CacheError::Disabled);
         };
         let tag = dir.join(CACHEDIR_TAG);
-        // Read, not only stat'ed: a tag written without a sync may have been
-        // left empty by a power loss (see below).
-        if std::fs::read(&tag).is_ok_and(|t| t == TAG_CONTENTS.as_bytes()) {
+        // Its length, not only that it exists: a tag written without a sync
+        // may have been left empty by a power loss (see below). One `stat`
+        // either way, on every run.
+        if std::fs::metadata(&tag).is_ok_and(|m| m.len() == TAG_CONTENTS.len() as u64) {
             return Ok(());
         }
         // A folder that already holds files but no tag is not ours (a typo

@@ -211,8 +211,8 @@ impl ResultFiles {
     fn write_output(&self, output: &[u8]) -> bool {
         // Unsynced, like the buckets: the index names the output's hash, so
         // an output the disk lost or tore is a miss, and an index it lost or
-        // tore does not parse. Two `fdatasync`s
-        // were ~7 ms of every `graph cycles --json` that fills the cache.
+        // tore does not parse. Two `fdatasync`s were ~7 ms of every
+        // `graph cycles --json` that fills the cache.
         crate::bucket::write_unsynced(&self.output, output).is_ok()
     }
 

@@ -304,21 +304,15 @@ fn torn_marker_files_are_written_again_and_an_edited_gitignore_is_kept() {
     let dir = repo.cache_dir();
     let tag = std::fs::read(dir.join(CACHEDIR_TAG)).unwrap();
     assert!(tag.starts_with(b"Signature: 8a477f597d28d172789f06886806bc55"));
-    std::fs::write(dir.join(CACHEDIR_TAG), "").unwrap();
-    std::fs::write(dir.join(".gitignore"), "").unwrap();
-    repo.cache().0.ensure_dir().unwrap();
-    assert_eq!(std::fs::read(dir.join(CACHEDIR_TAG)).unwrap(), tag);
-    assert_eq!(
-        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
-        "*\n"
-    );
-    // A `.gitignore` someone edited is theirs.
-    std::fs::write(dir.join(CACHEDIR_TAG), "").unwrap();
-    std::fs::write(dir.join(".gitignore"), "*\n!keep\n").unwrap();
-    repo.cache().0.ensure_dir().unwrap();
-    assert_eq!(std::fs::read(dir.join(CACHEDIR_TAG)).unwrap(), tag);
-    assert_eq!(
-        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
-        "*\n!keep\n"
-    );
+    // An emptied `.gitignore` is written again; one someone edited is theirs.
+    for (ignore, after) in [("", "*\n"), ("*\n!keep\n", "*\n!keep\n")] {
+        std::fs::write(dir.join(CACHEDIR_TAG), "").unwrap();
+        std::fs::write(dir.join(".gitignore"), ignore).unwrap();
+        repo.cache().0.ensure_dir().unwrap();
+        assert_eq!(std::fs::read(dir.join(CACHEDIR_TAG)).unwrap(), tag);
+        assert_eq!(
+            std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+            after
+        );
+    }
 }

@@ -166,7 +166,10 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
     (graph, saving)
 }
 
-/// What saving the two buckets needs, and the saving once started.
+/// What saving the two buckets needs, and the saving once started. The
+/// resolution bucket carries the parse bucket's save too: the build tells
+/// only its `ResolutionCache` when it is done (`done`), and both buckets
+/// are finished with at that point.
 struct Saves {
     parses: Arc<Bucket<Entry>>,
     whole_repository: bool,
@@ -243,8 +246,7 @@ impl ResolutionCache for ResolveBucket<'_> {
         // Two seconds, the cache's default mtime granularity: a change that
         // recent might be followed by another with the same stamp.
         let now = warmstart_cache::change::time_ns(std::time::SystemTime::now());
-        let recent =
-            |stamp: &Stamp| stamp.exists && now.saturating_sub(stamp.mtime_ns) < 2_000_000_000;
+        let recent = |stamp: &Stamp| now.saturating_sub(stamp.mtime_ns) < 2_000_000_000;
         let mut hasher = ContextHasher::new();
         hasher.str("oxc_resolver 11; conditions and extensions of resolve.rs");
         for (name, dir) in packages {
