@@ -224,12 +224,23 @@ pub fn cycles(
     };
     // The result cache's stamps need only the graph: take them while the
     // cycles are analysed (and the buckets saved), not after.
-    let (report, stamps) = rayon::join(
+    // So are the document's unresolved imports and problems, which need
+    // only the graph too: on the main thread after the analysis they left
+    // the other core idle.
+    let (report, (stamps, listed)) = rayon::join(
         || analyse(&graph, options),
         || {
-            memo.as_ref()
+            let stamps = memo
+                .as_ref()
                 .filter(|_| request.json)
-                .map(|(memo, _)| memo.stamps(&graph, started_wall))
+                .map(|(memo, _)| memo.stamps(&graph, started_wall));
+            let listed = request.json.then(|| {
+                (
+                    format::unresolved_json(&graph, request.unresolved),
+                    graph.problems.clone(),
+                )
+            });
+            (stamps, listed)
         },
     );
     let mut failed = report.views.get(request.view).groups > 0;
@@ -245,10 +256,10 @@ pub fn cycles(
     }
     let elapsed = started.elapsed();
     let mut storing = PendingSaves::default();
-    let output = if request.json {
+    let output = if let Some((unresolved, problems)) = listed {
         let answer = FreshAnswer {
-            unresolved: format::unresolved_json(&graph, request.unresolved),
-            problems: graph.problems.clone(),
+            unresolved,
+            problems,
             report,
         };
         // Rendered once, for the output and for the result cache.
