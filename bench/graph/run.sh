@@ -6,8 +6,10 @@
 #
 # TREE: a Cal.com checkout, installed or not (warmstart needs no install;
 # oxlint and biome then see no node_modules either, so all of them do the
-# same work). For each tree, hyperfine medians of RUNS (exit codes ignored:
-# all of them exit 1 when they find cycles) of:
+# same work). For each tree, medians of RUNS interleaved rounds
+# (bench/graph/rounds.py: each round runs every command once, so the
+# machine's load changes hit all of them alike; exit codes ignored: all of
+# them exit 1 when they find cycles) of:
 #   oxlint `import/no-cycle`, biome `suspicious/noImportCycles`,
 #   warmstart cold (`--no-cache`), warmstart filling an empty cache
 #   (WARMSTART_CACHE_DIR emptied before each run), warmstart warm;
@@ -60,11 +62,13 @@ for TREE in "$@"; do
   $WARM >/dev/null 2>&1 || true
   echo
   echo "== $TREE (node_modules installed: $installed), load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  # --prepare empties the fill runs' cache before every run of every command.
-  hyperfine -N -i -w 1 -r "$RUNS" --prepare "rm -rf $CACHE" --export-json "$OUT/h.json" \
-    -n oxlint "$OXLINT" -n biome "$BIOME" -n cold "$COLD" -n fill "$FILL" -n warm "$WARM" >/dev/null
-  median() { jq -r ".results[$1].median * 1000" "$OUT/h.json"; }
-  range() { jq -r ".results[$1] | \"\(.min * 1000 | floor)–\(.max * 1000 | floor)\"" "$OUT/h.json"; }
+  # Interleaved rounds, the fill runs' cache emptied before each of them.
+  # (hyperfine runs one command's runs back to back: on this bench's shared
+  # VMs that once put the fill at 0.91 x cold and at 1.3 x the next time.)
+  python3 "$HERE/rounds.py" "$RUNS" "$OUT/h.json" --prepare "fill=rm -rf $CACHE" \
+    "oxlint=$OXLINT" "biome=$BIOME" "cold=$COLD" "fill=$FILL" "warm=$WARM"
+  median() { jq -r ".results[$1].median_ms" "$OUT/h.json"; }
+  range() { jq -r ".results[$1] | \"\(.min_ms | floor)–\(.max_ms | floor)\"" "$OUT/h.json"; }
   ox=$(median 0); bi=$(median 1); cold=$(median 2); fill=$(median 3); warm=$(median 4)
   ox_rss=$(rss $OXLINT); bi_rss=$(rss $BIOME); cold_rss=$(rss $COLD)
   rm -rf "$CACHE"; fill_rss=$(rss $FILL); warm_rss=$(rss $WARM)

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Times whole commands in interleaved rounds: each round runs every
+command once, in the order given, so a change in the machine's load (this
+bench runs on shared 2-core VMs, where one command's back-to-back runs
+measured 0.9x to 1.3x of another's from one minute to the next) falls on
+every command alike and their ratios hold.
+
+    bench/graph/rounds.py RUNS OUT.json [--prepare NAME=SHELL ...] NAME=COMMAND ...
+
+COMMAND is split like a shell word list (no shell: `env A=B cmd args`
+works); its output goes to /dev/null and its exit code is ignored (every
+cycle checker exits 1 when it finds cycles). `--prepare NAME=SHELL` runs
+SHELL through the shell before each run of NAME, untimed (e.g. emptying a
+cache folder). One unmeasured run of each command comes first. OUT.json
+gets, per command in the order given: name, median/min/max wall and the
+median CPU (user + system of the command and its children), in ms.
+"""
+
+import json
+import os
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(argv, prepare):
+    if prepare:
+        subprocess.run(prepare, shell=True, check=False)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall * 1000, cpu * 1000
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 3:
+        sys.exit(__doc__)
+    runs, out = int(args[0]), args[1]
+    prepares, commands = {}, []
+    rest = args[2:]
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--prepare":
+            if not rest or "=" not in rest[0]:
+                sys.exit("--prepare needs NAME=SHELL")
+            name, shell = rest.pop(0).split("=", 1)
+            prepares[name] = shell
+            continue
+        if "=" not in arg:
+            sys.exit(f"not NAME=COMMAND: {arg!r}")
+        name, command = arg.split("=", 1)
+        commands.append((name, shlex.split(command)))
+    unknown = set(prepares) - {name for name, _ in commands}
+    if unknown:
+        sys.exit(f"--prepare for no command: {', '.join(sorted(unknown))}")
+    for name, argv in commands:
+        run(argv, prepares.get(name))
+    samples = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, argv in commands:
+            samples[name].append(run(argv, prepares.get(name)))
+    results = []
+    for name, _ in commands:
+        walls = [s[0] for s in samples[name]]
+        results.append({
+            "name": name,
+            "median_ms": statistics.median(walls),
+            "min_ms": min(walls),
+            "max_ms": max(walls),
+            "cpu_median_ms": statistics.median(s[1] for s in samples[name]),
+            "runs": runs,
+        })
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump({"results": results}, f, indent=2)
+    os.replace(tmp, out)
+
+
+if __name__ == "__main__":
+    main()
