@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Times whole commands in interleaved rounds: each round runs every
-command once, in the order given, so a change in the machine's load (this
-bench runs on shared 2-core VMs, where one command's back-to-back runs
-measured 0.9x to 1.3x of another's from one minute to the next) falls on
-every command alike and their ratios hold.
+command once, so a change in the machine's load (this bench runs on shared
+2-core VMs, where one command's back-to-back runs measured 0.9x to 1.3x of
+another's from one minute to the next) falls on every command alike and
+their ratios hold. Each round takes the commands in a new order (shuffled
+with a fixed seed): in a fixed order a command would always follow the
+same one (a 400 MB biome run, say) and inherit what it leaves behind.
 
     bench/graph/rounds.py RUNS OUT.json [--prepare NAME=SHELL ...] NAME=COMMAND ...
 
@@ -18,6 +20,7 @@ median CPU (user + system of the command and its children), in ms.
 
 import json
 import os
+import random
 import resource
 import shlex
 import statistics
@@ -63,8 +66,11 @@ def main():
     for name, argv in commands:
         run(argv, prepares.get(name))
     samples = {name: [] for name, _ in commands}
+    order = random.Random(19)
     for _ in range(runs):
-        for name, argv in commands:
+        this_round = list(commands)
+        order.shuffle(this_round)
+        for name, argv in this_round:
             samples[name].append(run(argv, prepares.get(name)))
     results = []
     for name, _ in commands:
