@@ -11,29 +11,30 @@ use std::io::{self, Read};
 /// file, ~14,000 of them on a cold graph of Cal.com. A file that grew since
 /// the `fstat` is read to its new end; one that shrank, or a pipe, takes
 /// more reads until one returns nothing.
+///
+/// The reads go into the buffer's spare capacity (rustix), so its bytes
+/// are not zeroed first only to be overwritten: ~14 MB of `memset` per
+/// cold graph of Cal.com.
 pub fn read_sized(file: &mut File, size: usize) -> io::Result<Vec<u8>> {
-    let mut data = vec![0u8; size + 1];
-    let mut filled = 0;
+    let mut data: Vec<u8> = Vec::with_capacity(size + 1);
     loop {
-        match file.read(&mut data[filled..]) {
+        match rustix::io::read(&*file, rustix::buffer::spare_capacity(&mut data)) {
             Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled == data.len() {
+            Ok(_) => {
+                if data.len() > size {
                     // Grown since the stat: read the rest as it is now.
                     file.read_to_end(&mut data)?;
-                    return Ok(data);
+                    break;
                 }
-                if filled == size {
+                if data.len() == size {
                     // A short read of a regular file is its end.
                     break;
                 }
             }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(err) => return Err(err.into()),
         }
     }
-    data.truncate(filled);
     Ok(data)
 }
 
