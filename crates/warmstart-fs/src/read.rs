@@ -18,7 +18,7 @@ use std::io::{self, Read};
 pub fn read_sized(file: &mut File, size: usize) -> io::Result<Vec<u8>> {
     let mut data: Vec<u8> = Vec::with_capacity(size + 1);
     loop {
-        match rustix::io::read(&*file, rustix::buffer::spare_capacity(&mut data)) {
+        match read_into_spare(file, &mut data) {
             Ok(0) => break,
             Ok(_) => {
                 if data.len() > size {
@@ -31,11 +31,31 @@ pub fn read_sized(file: &mut File, size: usize) -> io::Result<Vec<u8>> {
                     break;
                 }
             }
-            Err(rustix::io::Errno::INTR) => {}
-            Err(err) => return Err(err.into()),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
         }
     }
     Ok(data)
+}
+
+/// One `read` into `data`'s spare capacity, which grows its length.
+#[cfg(unix)]
+fn read_into_spare(file: &File, data: &mut Vec<u8>) -> io::Result<usize> {
+    Ok(rustix::io::read(
+        file,
+        rustix::buffer::spare_capacity(data),
+    )?)
+}
+
+/// One `read` into `data`'s spare capacity, zeroed first (rustix reads
+/// into uninitialised memory on Unix only).
+#[cfg(not(unix))]
+fn read_into_spare(mut file: &File, data: &mut Vec<u8>) -> io::Result<usize> {
+    let filled = data.len();
+    data.resize(data.capacity(), 0);
+    let read = file.read(&mut data[filled..]);
+    data.truncate(filled + *read.as_ref().unwrap_or(&0));
+    read
 }
 
 #[cfg(test)]
