@@ -4,7 +4,10 @@
 //! `tsconfig extends "@calcom/tsconfig/…"` (that lookup uses default
 //! options), while a virtual link serves both and keeps `exports` working.
 
-use std::collections::{HashMap, HashSet};
+// FxHash: the resolver asks these on every look under `<root>/node_modules`
+// (~11,000 times on Cal.com), where SipHash over each path's components
+// was ~0.6 % of a cold run's instructions.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -38,8 +41,8 @@ impl VirtualFs {
 
     pub fn new(root: &Path, packages: &WorkspacePackages) -> Self {
         let node_modules = root.join("node_modules");
-        let mut links = HashMap::new();
-        let mut dirs = HashSet::new();
+        let mut links = HashMap::default();
+        let mut dirs = HashSet::default();
         dirs.insert(node_modules.clone());
         for (name, dir) in packages {
             let link = node_modules.join(name);

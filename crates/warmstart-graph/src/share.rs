@@ -15,7 +15,7 @@
 //! `/`), a package import (`#x`), a URL or a `..` segment (oxc's legacy
 //! `jest-runner-../..` rule) stay keyed by folder.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -105,8 +105,8 @@ impl Scopes {
                 }
             })
             .collect();
-        let mut ids: HashMap<Key, u32> = HashMap::new();
-        let mut package_ids: HashMap<PathBuf, u32> = HashMap::new();
+        let mut ids: HashMap<Key, u32> = HashMap::default();
+        let mut package_ids: HashMap<PathBuf, u32> = HashMap::default();
         let mut names = Vec::new();
         let by_folder: HashMap<&Path, &str> = workspace
             .iter()
