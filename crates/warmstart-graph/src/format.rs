@@ -307,7 +307,8 @@ pub fn unresolved_json(graph: &ModuleGraph, list: bool) -> Value {
     for u in &graph.unresolved {
         by_reason.entry(u.reason).or_default().push(u);
     }
-    let mut named: Vec<(String, Vec<&Unresolved>)> = by_reason
+    // Keyed by the names the document uses, so listed in their order.
+    let named: BTreeMap<String, Vec<&Unresolved>> = by_reason
         .into_iter()
         .map(|(reason, items)| {
             let name = serde_json::to_value(reason)
@@ -317,8 +318,6 @@ pub fn unresolved_json(graph: &ModuleGraph, list: bool) -> Value {
             (name, items)
         })
         .collect();
-    // In the order of the names, as the document always listed them.
-    named.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = serde_json::Map::new();
     for (reason, items) in named {
         let value = if list {

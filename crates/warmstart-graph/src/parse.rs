@@ -209,7 +209,7 @@ mod tests {
     /// The index answers what counting newlines before the offset does,
     /// for queries in any order (forwards and backwards) and past the end.
     #[test]
-    fn lazy_lines_equal_counted_lines() {
+    fn indexed_lines_equal_counted_lines() {
         let mut source = String::new();
         for i in 0..3_000 {
             source.push_str(&"x".repeat(i % 7));
