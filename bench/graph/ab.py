@@ -14,13 +14,12 @@ first variant. The docs' "interleaved in one run" figures come from it:
 """
 
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+import rounds  # the runner bench/graph/run.sh uses: one timing for both
 
 
 def run(tree, mode, binary, cache_root):
@@ -33,14 +32,7 @@ def run(tree, mode, binary, cache_root):
         if mode == "fill":
             shutil.rmtree(cache, ignore_errors=True)
         env["WARMSTART_CACHE_DIR"] = cache
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=tree, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall * 1000, cpu * 1000
+    return rounds.time_command(cmd, cwd=tree, env=env)
 
 
 def main():

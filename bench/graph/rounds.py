@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Times whole commands in interleaved rounds: each round runs every
 command once, so a change in the machine's load (this bench runs on shared
-2-core VMs, where one command's back-to-back runs measured 0.9x to 1.3x of
-another's from one minute to the next) falls on every command alike and
-their ratios hold. Each round takes the commands in a new order (shuffled
+2-core VMs, where a fill's back-to-back runs measured 0.91x of the cold
+runs in one hyperfine run and 1.13x in another) falls on every command
+alike and their ratios hold. Each round takes the commands in a new order (shuffled
 with a fixed seed): in a fixed order a command would always follow the
 same one (a 400 MB biome run, say) and inherit what it leaves behind.
 
@@ -29,16 +29,23 @@ import sys
 import time
 
 
-def run(argv, prepare):
-    if prepare:
-        subprocess.run(prepare, shell=True, check=False)
+def time_command(argv, cwd=None, env=None):
+    """Runs `argv` once, output discarded, exit code ignored: its wall time
+    and its CPU (user + system of it and its children), in ms."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall * 1000, cpu * 1000
+
+
+def run(argv, prepare):
+    if prepare:
+        subprocess.run(prepare, shell=True, check=False)
+    return time_command(argv)
 
 
 def main():

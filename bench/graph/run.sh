@@ -64,7 +64,7 @@ for TREE in "$@"; do
   echo "== $TREE (node_modules installed: $installed), load: $(cut -d' ' -f1-3 /proc/loadavg)"
   # Interleaved rounds, the fill runs' cache emptied before each of them.
   # (hyperfine runs one command's runs back to back: on this bench's shared
-  # VMs that once put the fill at 0.91 x cold and at 1.3 x the next time.)
+  # VMs that once put the fill at 0.91 x cold and at 1.13 x in the run before.)
   python3 "$HERE/rounds.py" "$RUNS" "$OUT/h.json" --prepare "fill=rm -rf $CACHE" \
     "oxlint=$OXLINT" "biome=$BIOME" "cold=$COLD" "fill=$FILL" "warm=$WARM"
   median() { jq -r ".results[$1].median_ms" "$OUT/h.json"; }
