@@ -18,6 +18,7 @@ gets, per command in the order given: name, median/min/max wall and the
 median CPU (user + system of the command and its children), in ms.
 """
 
+import argparse
 import json
 import os
 import random
@@ -25,7 +26,6 @@ import resource
 import shlex
 import statistics
 import subprocess
-import sys
 import time
 
 
@@ -48,28 +48,27 @@ def run(argv, prepare):
     return time_command(argv)
 
 
+def pair(text):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"not NAME=VALUE: {text!r}")
+    return tuple(text.split("=", 1))
+
+
 def main():
-    args = sys.argv[1:]
-    if len(args) < 3:
-        sys.exit(__doc__)
-    runs, out = int(args[0]), args[1]
-    prepares, commands = {}, []
-    rest = args[2:]
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--prepare":
-            if not rest or "=" not in rest[0]:
-                sys.exit("--prepare needs NAME=SHELL")
-            name, shell = rest.pop(0).split("=", 1)
-            prepares[name] = shell
-            continue
-        if "=" not in arg:
-            sys.exit(f"not NAME=COMMAND: {arg!r}")
-        name, command = arg.split("=", 1)
-        commands.append((name, shlex.split(command)))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("runs", type=int)
+    parser.add_argument("out")
+    parser.add_argument("--prepare", type=pair, action="append", default=[],
+                        metavar="NAME=SHELL")
+    parser.add_argument("commands", type=pair, nargs="+", metavar="NAME=COMMAND")
+    args = parser.parse_args()
+    runs, out = args.runs, args.out
+    prepares = dict(args.prepare)
+    commands = [(name, shlex.split(command)) for name, command in args.commands]
     unknown = set(prepares) - {name for name, _ in commands}
     if unknown:
-        sys.exit(f"--prepare for no command: {', '.join(sorted(unknown))}")
+        parser.error(f"--prepare for no command: {', '.join(sorted(unknown))}")
     for name, argv in commands:
         run(argv, prepares.get(name))
     samples = {name: [] for name, _ in commands}
