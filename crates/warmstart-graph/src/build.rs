@@ -479,25 +479,21 @@ fn parse_and_resolve(
         || parse_all(&files, options.max_file_bytes, parse, bar.as_ref()),
     );
     let mut parse_ms = parse_started.elapsed().as_millis() as u64;
-    let mut index: ModuleIndex = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_os_str().to_owned(), i as u32))
-        .collect();
+    // The path index is needed only once the first round is resolved:
+    // built on one core while the round starts on the other.
+    let (mut index, mut round) = rayon::join(
+        || -> ModuleIndex {
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.as_os_str().to_owned(), i as u32))
+                .collect()
+        },
+        || reach::resolve_round(&files, &parsed, resolver, packages, resolutions),
+    );
     let mut answers: Vec<Resolved> = Vec::new();
     let mut links: Vec<Vec<u32>> = Vec::with_capacity(files.len());
-    let mut round_start = 0;
     loop {
-        // Files found in later rounds lie outside the walked folders the
-        // resolution cache is valid for: resolve them afresh.
-        let cache = if round_start == 0 { resolutions } else { None };
-        let round = reach::resolve_round(
-            &files[round_start..],
-            &parsed[round_start..],
-            resolver,
-            packages,
-            cache,
-        );
         let offset = answers.len() as u32;
         links.extend(
             round
@@ -512,7 +508,7 @@ fn parse_and_resolve(
         }
         stats.reached += new.len();
         reach::add_folders(&mut inputs, &new);
-        round_start = files.len();
+        let round_start = files.len();
         for (i, path) in new.iter().enumerate() {
             index.insert(path.as_os_str().to_owned(), (files.len() + i) as u32);
         }
@@ -520,6 +516,15 @@ fn parse_and_resolve(
         parsed.extend(parse_all(&new, options.max_file_bytes, parse, None));
         parse_ms += more_started.elapsed().as_millis() as u64;
         files.extend(new);
+        // Files found in later rounds lie outside the walked folders the
+        // resolution cache is valid for: resolve them afresh.
+        round = reach::resolve_round(
+            &files[round_start..],
+            &parsed[round_start..],
+            resolver,
+            packages,
+            None,
+        );
     }
     stats.parse_ms = parse_ms;
     if let Some(cache) = resolutions {
