@@ -173,10 +173,16 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], max_bytes: u64, allocator: &Alloca
             bytes.len()
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(source) => parse_source(path, source, allocator),
-        Err(err) => unparsed(format!("cannot read: not UTF-8 ({err})")),
-    }
+    // simdutf8's check first (std's was ~1 % of a cold run's
+    // instructions); std's on failure, for the position in the message.
+    let source = match simdutf8::basic::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(_) => match std::str::from_utf8(bytes) {
+            Ok(source) => source,
+            Err(err) => return unparsed(format!("cannot read: not UTF-8 ({err})")),
+        },
+    };
+    parse_source(path, source, allocator)
 }
 
 /// One file read and parsed: what the parse step gives the build.
@@ -728,4 +734,40 @@ fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_that_is_not_utf8_is_one_problem_naming_the_byte() {
+        let allocator = Allocator::default();
+        let path = Path::new("a.ts");
+        let parsed = parse_bytes(
+            path,
+            b"import x from './b';\nconst s = '\xe9';\n",
+            1 << 20,
+            &allocator,
+        );
+        assert!(parsed.imports.is_empty());
+        assert_eq!(
+            parsed.errors,
+            vec![crate::parse::ParseProblem {
+                line: 1,
+                column: 1,
+                message: "cannot read: not UTF-8 (invalid utf-8 sequence of 1 bytes from index 32)"
+                    .into(),
+            }]
+        );
+        // Valid UTF-8 beyond ASCII parses.
+        let parsed = parse_bytes(
+            path,
+            "import x from './é';\n".as_bytes(),
+            1 << 20,
+            &allocator,
+        );
+        assert_eq!(parsed.imports.len(), 1);
+        assert!(parsed.errors.is_empty());
+    }
 }
