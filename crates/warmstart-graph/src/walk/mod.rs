@@ -31,6 +31,18 @@ pub fn is_source(path: &Path) -> bool {
         .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
 }
 
+/// [`is_source`] of a bare name, on its bytes: what `Path::extension`
+/// answers for a one-component path (the text after the last `.`, none
+/// for a name that only starts with one), without parsing components.
+fn is_source_name(name: &[u8]) -> bool {
+    match memchr::memrchr(b'.', name) {
+        Some(0) | None => false,
+        Some(dot) => SOURCE_EXTENSIONS
+            .iter()
+            .any(|e| e.as_bytes() == &name[dot + 1..]),
+    }
+}
+
 /// Files found (absolute, sorted) and what was skipped.
 #[derive(Debug, Default)]
 pub struct Walked {
@@ -195,18 +207,25 @@ fn folder<'s>(
     let mut listing = Listing::default();
     listing.reserve(entries.len());
     for (name, kind) in entries {
-        let path = dir.join(&name);
         let (is_dir, is_file) = (kind == Kind::Dir, kind == Kind::File);
-        listing.insert(name.as_encoded_bytes().into(), kind);
         // Symlinks are neither: they are not followed, nor modules. Files
         // the graph does not read (images, styles, docs: half of Cal.com's
-        // entries) are not matched against the rules at all.
+        // entries) are not matched against the rules at all, nor given a
+        // path.
         let wanted = if is_dir {
             !is_skipped_folder(&name)
         } else {
-            is_file && (is_source(&path) || name.to_str().is_some_and(is_graph_input))
+            is_file
+                && (is_source_name(name.as_encoded_bytes())
+                    || name.to_str().is_some_and(is_graph_input))
         };
-        if !wanted || rules::ignored(chain.as_deref(), walk.global, &path, is_dir) {
+        let path = wanted.then(|| dir.join(&name));
+        // The name's own buffer becomes the key (it was allocated to size).
+        listing.insert(name.into_encoded_bytes().into_boxed_slice(), kind);
+        let Some(path) = path else {
+            continue;
+        };
+        if rules::ignored(chain.as_deref(), walk.global, &path, is_dir) {
             continue;
         }
         take(&path, is_dir, &mut here);

@@ -224,3 +224,37 @@ fn the_listings_are_whole_folders() {
             .any(|(f, _)| f.ends_with("apps/web/gen"))
     );
 }
+
+#[test]
+fn a_name_is_a_source_exactly_when_its_path_is() {
+    for name in [
+        "a.ts",
+        "a.tsx",
+        "a.d.ts",
+        "a.mjs",
+        "a.cjs",
+        "a.mts",
+        "a.cts",
+        "a.js",
+        "a.jsx",
+        ".ts",
+        ".tsx",
+        "ts",
+        "a.",
+        "a.ts.",
+        "a..ts",
+        "a.TS",
+        "a.json",
+        "a.css",
+        "a.tsx.map",
+        "..ts",
+        "a",
+        "",
+    ] {
+        assert_eq!(
+            super::is_source_name(name.as_bytes()),
+            super::is_source(&Path::new("/repo/lib").join(name)),
+            "{name:?}"
+        );
+    }
+}
