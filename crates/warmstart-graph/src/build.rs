@@ -585,28 +585,21 @@ impl PathOrder {
 /// One file's edges, unresolved imports, and builtin / outside counts.
 type Linked = (Vec<Edge>, Vec<Unresolved>, usize, usize);
 
-/// What an answer is to the graph: a module's position in path order, or
-/// one of these.
-const OUTSIDE: u32 = u32::MAX;
-const BUILTIN: u32 = u32::MAX - 1;
-const UNRESOLVED: u32 = u32::MAX - 2;
-
 /// Phase 3: each import's answer as an edge (in path order) or an
 /// unresolved import.
 fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
-    // Each distinct answer looked up once (a path hashed and compared),
-    // not once per import that shares it (~2.5 imports per answer on
-    // Cal.com).
-    let targets: Vec<u32> = reached
+    // Each distinct file answer looked up once (a path hashed and
+    // compared), not once per import that shares it (~2.5 imports per
+    // answer on Cal.com): its module's position in path order, if any.
+    let targets: Vec<Option<u32>> = reached
         .answers
         .par_iter()
         .map(|answer| match answer {
             Resolved::File(path) => reached
                 .index
                 .get(path.as_os_str())
-                .map_or(OUTSIDE, |&to| order.position[to as usize]),
-            Resolved::Builtin => BUILTIN,
-            Resolved::Unresolved(..) => UNRESOLVED,
+                .map(|&to| order.position[to as usize]),
+            _ => None,
         })
         .collect();
     order
@@ -619,23 +612,8 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
             let mut unresolved = Vec::new();
             let (mut builtin, mut outside) = (0, 0);
             for (i, (import, &answer)) in file.imports.iter().zip(&reached.links[old]).enumerate() {
-                match targets[answer as usize] {
-                    OUTSIDE => outside += 1,
-                    BUILTIN => builtin += 1,
-                    UNRESOLVED => {
-                        if let Resolved::Unresolved(reason, message) =
-                            &reached.answers[answer as usize]
-                        {
-                            unresolved.push(Unresolved {
-                                file: order.rels[old].clone(),
-                                line: import.line,
-                                specifier: import.specifier.clone(),
-                                reason: *reason,
-                                message: message.clone(),
-                            });
-                        }
-                    }
-                    to => edges.push(Edge {
+                match (&reached.answers[answer as usize], targets[answer as usize]) {
+                    (Resolved::File(_), Some(to)) => edges.push(Edge {
                         from,
                         to,
                         kind: import.kind,
@@ -644,6 +622,15 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
                         reexport: import.reexport,
                         type_usable: import.type_usable,
                         import: i as u32,
+                    }),
+                    (Resolved::File(_), None) => outside += 1,
+                    (Resolved::Builtin, _) => builtin += 1,
+                    (Resolved::Unresolved(reason, message), _) => unresolved.push(Unresolved {
+                        file: order.rels[old].clone(),
+                        line: import.line,
+                        specifier: import.specifier.clone(),
+                        reason: *reason,
+                        message: message.clone(),
                     }),
                 }
             }

@@ -256,7 +256,6 @@ impl Compact {
 /// search tests no successor for "before the start" or "outside the
 /// part" (on Cal.com one start per view finds all 1,000 cycles, in a part
 /// of 235–1,349 files: the copy is built a few times per run).
-#[derive(Default)]
 struct Part {
     offsets: Vec<u32>,
     targets: Vec<u32>,
