@@ -26,14 +26,13 @@ pub const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs",
 
 /// True for a file name with a JS/TS source extension.
 pub fn is_source(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
+    path.file_name()
+        .is_some_and(|name| is_source_name(name.as_encoded_bytes()))
 }
 
-/// [`is_source`] of a bare name, on its bytes: what `Path::extension`
-/// answers for a one-component path (the text after the last `.`, none
-/// for a name that only starts with one), without parsing components.
+/// [`is_source`] of a bare name, on its bytes (the walk has names before
+/// paths): the extension is what `Path::extension` takes, the text after
+/// the last `.`, none for a name that only starts with one.
 fn is_source_name(name: &[u8]) -> bool {
     match memchr::memrchr(b'.', name) {
         Some(0) | None => false,
