@@ -589,8 +589,8 @@ type Linked = (Vec<Edge>, Vec<Unresolved>, usize, usize);
 /// unresolved import.
 fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
     // Each distinct file answer looked up once (a path hashed and
-    // compared), not once per import that shares it (~2.5 imports per
-    // answer on Cal.com): its module's position in path order, if any.
+    // compared), not once per import that shares it: its module's
+    // position in path order, if any.
     let targets: Vec<Option<u32>> = reached
         .answers
         .par_iter()
