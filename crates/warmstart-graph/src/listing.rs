@@ -75,6 +75,26 @@ impl Listings {
         }
     }
 
+    /// The listing of folder `path`, for looking up many names in it: for
+    /// a plain segment `name`, what it says of `name` is what
+    /// [`Listings::lookup`] says of `path/name`. `None` where `lookup`
+    /// would say "unknown" of every name in it.
+    pub(crate) fn children(&self, path: &Path) -> Option<Arc<Listing>> {
+        #[cfg(target_os = "linux")]
+        {
+            let bytes = path.as_os_str().as_bytes();
+            if bytes != b"/" && !plain(bytes) {
+                return None;
+            }
+            self.listing(bytes)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
     #[cfg(target_os = "linux")]
     fn lookup_unix(&self, path: &Path) -> Known {
         let bytes = path.as_os_str().as_bytes();
@@ -234,5 +254,30 @@ mod tests {
         assert_eq!(at("src/link/x.ts"), "file");
         assert_eq!(at("src/real/x.ts"), "file");
         assert_eq!(at("src/real/nope.ts"), "missing");
+    }
+
+    /// A folder's listing, looked up by name, says what `lookup` says of
+    /// the joined path; and nothing for a folder `lookup` cannot answer in.
+    #[test]
+    fn a_name_in_a_folder_is_what_lookup_says_of_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("src/sub")).unwrap();
+        std::fs::write(root.join("src/a.ts"), "").unwrap();
+        std::os::unix::fs::symlink(root.join("src/a.ts"), root.join("src/link.ts")).unwrap();
+        let listings = Listings::default();
+        let src = root.join("src");
+        let listing = listings.children(&src).expect("src is listed");
+        for name in ["a.ts", "sub", "link.ts", "missing.ts", "..ts", ".a"] {
+            let by_name = match listing.get(name.as_bytes()) {
+                None => Known::Missing,
+                Some(Kind::Other) => Known::Unknown,
+                Some(&kind) => Known::Is(kind),
+            };
+            assert_eq!(is(by_name), is(listings.lookup(&src.join(name))), "{name}");
+        }
+        assert!(listings.children(&root.join("src/./sub")).is_none());
+        assert!(listings.children(Path::new("relative/src")).is_none());
+        assert!(listings.children(&root.join("src/a.ts")).unwrap().is_empty());
     }
 }

@@ -42,6 +42,10 @@ fn aliases(extension: &str) -> &'static [&'static str] {
 
 /// Where `specifier` leads from `folder` when the listings can say so for
 /// sure; `None`: ask oxc.
+///
+/// Each folder's listing is fetched once and the candidate names are
+/// looked up in it through one reused buffer: a path and a shared-map
+/// lookup per candidate (up to 15 for `./x`) were most of this function.
 pub(crate) fn resolve(listings: &Listings, folder: &Path, specifier: &str) -> Option<PathBuf> {
     let (base, segments) = split(folder, specifier)?;
     let (name, folders) = segments.split_last()?;
@@ -52,7 +56,9 @@ pub(crate) fn resolve(listings: &Listings, folder: &Path, specifier: &str) -> Op
             return None;
         }
     }
-    let path = parent.join(name);
+    let mut candidate = String::with_capacity(name.len() + 8);
+    // Steps 2 and 3, in the folder the specifier names.
+    let here = Folder::of(listings, &parent)?;
     // Step 2: extension aliases.
     let alias = Path::new(name)
         .extension()
@@ -61,42 +67,76 @@ pub(crate) fn resolve(listings: &Listings, folder: &Path, specifier: &str) -> Op
     if !alias.is_empty() {
         let stem = &name[..name.len() - Path::new(name).extension()?.len() - 1];
         for extension in alias {
-            if let Some(found) = file(listings, &parent.join(format!("{stem}{extension}")))? {
+            if let Some(found) = here.file(&mut candidate, stem, extension)? {
                 return Some(found);
             }
         }
     }
     // Step 3: the path itself, then with each extension.
-    if let Some(found) = file(listings, &path)? {
+    if let Some(found) = here.file(&mut candidate, name, "")? {
         return Some(found);
     }
     for extension in EXTENSIONS {
-        if let Some(found) = file(listings, &parent.join(format!("{name}{extension}")))? {
+        if let Some(found) = here.file(&mut candidate, name, extension)? {
             return Some(found);
         }
     }
     // Step 4: a folder without a package.json: its index.
-    if !matches!(listings.lookup(&path), Known::Is(Kind::Dir)) {
+    if !matches!(here.kind(name), Known::Is(Kind::Dir)) {
         return None;
     }
-    if !matches!(listings.lookup(&path.join("package.json")), Known::Missing) {
+    let path = parent.join(name);
+    let inside = Folder::of(listings, &path)?;
+    if !matches!(inside.kind("package.json"), Known::Missing) {
         return None;
     }
     for extension in EXTENSIONS {
-        if let Some(found) = file(listings, &path.join(format!("index{extension}")))? {
+        if let Some(found) = inside.file(&mut candidate, "index", extension)? {
             return Some(found);
         }
     }
     None
 }
 
-/// `Some(Some(path))`: a regular file; `Some(None)`: not a file (missing or
-/// a folder); `None`: the listing cannot tell.
-fn file(listings: &Listings, path: &Path) -> Option<Option<PathBuf>> {
-    match listings.lookup(path) {
-        Known::Is(Kind::File) => Some(Some(path.to_path_buf())),
-        Known::Missing | Known::Is(Kind::Dir) => Some(None),
-        Known::Is(Kind::Other) | Known::Unknown => None,
+/// One folder's listing, for the names a resolution tries in it.
+struct Folder<'p> {
+    path: &'p Path,
+    listing: std::sync::Arc<crate::listing::Listing>,
+}
+
+impl<'p> Folder<'p> {
+    /// `None` where the listings cannot answer for names in `path` (it
+    /// cannot be listed, or is not plain): then no candidate in it can be
+    /// answered, and oxc is asked.
+    fn of(listings: &Listings, path: &'p Path) -> Option<Self> {
+        Some(Folder {
+            path,
+            listing: listings.children(path)?,
+        })
+    }
+
+    /// What the listing says of `name` (one plain segment), as
+    /// [`Listings::lookup`] of the joined path says it.
+    fn kind(&self, name: &str) -> Known {
+        match self.listing.get(name.as_bytes()) {
+            None => Known::Missing,
+            Some(Kind::Other) => Known::Unknown,
+            Some(&kind) => Known::Is(kind),
+        }
+    }
+
+    /// `stem` + `extension` in this folder: `Some(Some(path))`, a regular
+    /// file; `Some(None)`, not a file (missing or a folder); `None`, the
+    /// listing cannot tell. `buffer` is reused between candidates.
+    fn file(&self, buffer: &mut String, stem: &str, extension: &str) -> Option<Option<PathBuf>> {
+        buffer.clear();
+        buffer.push_str(stem);
+        buffer.push_str(extension);
+        match self.kind(buffer) {
+            Known::Is(Kind::File) => Some(Some(self.path.join(&*buffer))),
+            Known::Missing | Known::Is(Kind::Dir) => Some(None),
+            Known::Is(Kind::Other) | Known::Unknown => None,
+        }
     }
 }
 
