@@ -105,14 +105,21 @@ impl Listings {
             return Known::Unknown;
         };
         let (folder, name) = (&bytes[..slash.max(1)], &bytes[slash + 1..]);
-        match self.listing(folder) {
+        let known = |listing: Option<&Listing>| match listing {
             None => Known::Unknown,
             Some(listing) => match listing.get(name) {
                 None => Known::Missing,
                 Some(Kind::Other) => Known::Unknown,
                 Some(&kind) => Known::Is(kind),
             },
+        };
+        // Read under the map's guard: cloning the `Arc` out and dropping
+        // it was two atomic writes per question, on counters both threads
+        // share (~30,000 questions on Cal.com).
+        if let Some(entry) = self.folders.get(folder) {
+            return known(entry.value().as_deref());
         }
+        known(self.listing(folder).as_deref())
     }
 }
 
