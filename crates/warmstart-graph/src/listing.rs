@@ -285,6 +285,11 @@ mod tests {
         }
         assert!(listings.children(&root.join("src/./sub")).is_none());
         assert!(listings.children(Path::new("relative/src")).is_none());
-        assert!(listings.children(&root.join("src/a.ts")).unwrap().is_empty());
+        assert!(
+            listings
+                .children(&root.join("src/a.ts"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -129,7 +129,9 @@ impl VirtualFs {
         #[cfg(unix)]
         let rest = {
             use std::os::unix::ffi::OsStrExt;
-            Path::new(std::ffi::OsStr::from_bytes(rel.get(end + 1..).unwrap_or_default()))
+            Path::new(std::ffi::OsStr::from_bytes(
+                rel.get(end + 1..).unwrap_or_default(),
+            ))
         };
         #[cfg(not(unix))]
         let rest: PathBuf = {
@@ -533,10 +535,19 @@ mod tests {
         .collect();
         let fs = VirtualFs::new(Path::new("/r"), &packages);
         let cases = [
-            ("/r/node_modules/@calcom/lib/a/b.ts", Some("/r/packages/lib/a/b.ts")),
+            (
+                "/r/node_modules/@calcom/lib/a/b.ts",
+                Some("/r/packages/lib/a/b.ts"),
+            ),
             ("/r/node_modules/@calcom/lib", Some("/r/packages/lib/")),
-            ("/r/node_modules//@calcom/./lib/x", Some("/r/packages/lib/x")),
-            ("/r/node_modules/tool/index.js", Some("/r/packages/tool/index.js")),
+            (
+                "/r/node_modules//@calcom/./lib/x",
+                Some("/r/packages/lib/x"),
+            ),
+            (
+                "/r/node_modules/tool/index.js",
+                Some("/r/packages/tool/index.js"),
+            ),
             ("/r/node_modules/tool", Some("/r/packages/tool/")),
             ("/r/node_modules/@calcom", None),
             ("/r/node_modules/@calcom/other/x", None),
@@ -554,7 +565,10 @@ mod tests {
                 "{path}"
             );
         }
-        let meta = |p: &str| fs.symlink_metadata(Path::new(p)).map(|m| (m.is_dir(), m.is_symlink()));
+        let meta = |p: &str| {
+            fs.symlink_metadata(Path::new(p))
+                .map(|m| (m.is_dir(), m.is_symlink()))
+        };
         assert_eq!(meta("/r/node_modules/tool").ok(), Some((false, true)));
         assert_eq!(meta("/r/node_modules//tool").ok(), Some((false, true)));
         assert_eq!(meta("/r/node_modules/@calcom").ok(), Some((true, false)));
