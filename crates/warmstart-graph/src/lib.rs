@@ -22,6 +22,7 @@ pub mod firstpage;
 pub mod fix;
 pub mod fix_types;
 pub mod format;
+mod linked;
 mod listing;
 pub mod memo;
 pub mod parse;

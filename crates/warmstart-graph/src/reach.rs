@@ -100,10 +100,16 @@ pub(crate) fn resolve_round(
         .map(|&(asker, specifier, folder)| {
             let dir = folders[folder as usize];
             let mut resolve = || {
-                let listed = (matches!(asker, Asker::Folder(_)) && scopes.relative_listed(folder))
-                    .then(|| relative::resolve(listings, dir, specifier))
-                    .flatten()
-                    .map(Resolved::File);
+                let listed = match asker {
+                    Asker::Folder(_) if scopes.relative_listed(folder) => {
+                        relative::resolve(listings, dir, specifier)
+                    }
+                    Asker::Scope(scope, package) => {
+                        scopes.linked((scope, package), specifier, listings)
+                    }
+                    Asker::Folder(_) => None,
+                }
+                .map(Resolved::File);
                 let file = &files[folder_file[folder as usize]];
                 listed.unwrap_or_else(|| resolve::resolve(resolver, packages, file, specifier))
             };

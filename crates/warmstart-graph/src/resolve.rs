@@ -53,6 +53,11 @@ fn normal(path: &Path) -> std::borrow::Cow<'_, [u8]> {
 }
 
 impl VirtualFs {
+    /// The repository root (the folder of the virtual `node_modules`).
+    pub(crate) fn root(&self) -> Option<&Path> {
+        self.node_modules.parent()
+    }
+
     /// The folder listings behind the metadata answers.
     pub(crate) fn listings(&self) -> &Listings {
         &self.listings
@@ -440,7 +445,7 @@ impl WorkspaceResolver {
         &self.fs
     }
 
-    /// The tsconfig that owns `file` (its path), as `resolve_file` finds
+    /// The tsconfig that owns `file`, as `resolve_file` finds
     /// it, when it can change where a specifier leads: oxc_resolver reads
     /// only `paths`, `baseUrl` and `rootDirs` of it, so a tsconfig without
     /// them (after `extends`) answers like none. `Err` when it cannot be
@@ -449,19 +454,28 @@ impl WorkspaceResolver {
     /// The flag says whether relative specifiers from `file` can take
     /// `crate::relative`'s way: this is the graph's own resolver and the
     /// tsconfig has no `rootDirs` (which oxc tries before the folder).
-    pub(crate) fn tsconfig_of(&self, file: &Path) -> Result<(Option<PathBuf>, bool), ()> {
+    pub(crate) fn tsconfig_of(
+        &self,
+        file: &Path,
+    ) -> Result<(Option<std::sync::Arc<oxc_resolver::TsConfig>>, bool), ()> {
         match self.main.find_tsconfig(file) {
             Ok(None) => Ok((None, self.plain)),
             Ok(Some(t)) => {
                 let options = &t.compiler_options;
-                let key = (options.paths.is_some()
+                let relative = self.plain && options.root_dirs.is_none();
+                let matters = options.paths.is_some()
                     || options.base_url.is_some()
-                    || options.root_dirs.is_some())
-                .then(|| t.path().to_path_buf());
-                Ok((key, self.plain && options.root_dirs.is_none()))
+                    || options.root_dirs.is_some();
+                Ok((matters.then_some(t), relative))
             }
             Err(_) => Err(()),
         }
+    }
+
+    /// Made by [`resolver`] with exactly the options `crate::relative` and
+    /// `crate::linked` mirror.
+    pub(crate) fn is_plain(&self) -> bool {
+        self.plain
     }
 
     /// The same resolver with one tsconfig for every importer, as `tsc -p

@@ -21,6 +21,10 @@ use std::sync::Arc;
 
 use oxc_resolver::FileSystem;
 
+use oxc_resolver::TsConfig;
+
+use crate::linked;
+use crate::listing::Listings;
 use crate::resolve::WorkspaceResolver;
 use crate::workspaces::{self, WorkspacePackages};
 
@@ -53,6 +57,10 @@ pub(crate) struct Scopes {
     names: Vec<Option<String>>,
     /// Per folder: relative specifiers may take `crate::relative`'s way.
     relative: Vec<bool>,
+    /// Per scope: what `crate::linked` needs to know of it (none when the
+    /// resolver is not the graph's own).
+    lanes: Vec<linked::Lane>,
+    packages: linked::Packages,
 }
 
 type Key = (Option<PathBuf>, Vec<PathBuf>);
@@ -79,6 +87,25 @@ impl Scopes {
         (scope, package)
     }
 
+    /// Where a bare `specifier` asked in a scope (`of_specifier`'s pair)
+    /// leads, when `crate::linked` can say so from the listings; `None`:
+    /// ask oxc.
+    pub(crate) fn linked(
+        &self,
+        (scope, package): (u32, u32),
+        specifier: &str,
+        listings: &Listings,
+    ) -> Option<PathBuf> {
+        let lane = self.lanes.get(scope as usize)?;
+        linked::resolve(
+            listings,
+            &self.packages,
+            lane,
+            specifier,
+            package != u32::MAX,
+        )
+    }
+
     /// `folders`: each folder with one of its files (tsconfig ownership is
     /// decided per file; the round already resolves a folder's imports from
     /// its first file). Each folder's key is found on rayon's threads: the
@@ -91,7 +118,8 @@ impl Scopes {
         use rayon::prelude::*;
         let fs = resolver.file_system();
         let memo = Ancestors::default();
-        let keys: Vec<(Option<Key>, Option<PathBuf>, bool)> = folders
+        type Found = (Option<(Key, Option<Arc<TsConfig>>)>, Option<PathBuf>, bool);
+        let keys: Vec<Found> = folders
             .par_iter()
             .map(|&(folder, file)| {
                 let (package_json, node_modules) = memo.of(fs, folder).as_ref().clone();
@@ -99,12 +127,19 @@ impl Scopes {
                 // folder on its own.
                 match resolver.tsconfig_of(file) {
                     Ok((tsconfig, relative)) => {
-                        (Some((tsconfig, node_modules)), package_json, relative)
+                        let path = tsconfig.as_ref().map(|t| t.path().to_path_buf());
+                        (
+                            Some(((path, node_modules), tsconfig)),
+                            package_json,
+                            relative,
+                        )
                     }
                     Err(()) => (None, package_json, false),
                 }
             })
             .collect();
+        let root = fs.root();
+        let mut lanes = Vec::new();
         let mut ids: HashMap<Key, u32> = HashMap::default();
         let mut package_ids: HashMap<PathBuf, u32> = HashMap::default();
         let mut names = Vec::new();
@@ -118,9 +153,16 @@ impl Scopes {
         for (i, (key, package_json, listed)) in keys.into_iter().enumerate() {
             relative.push(listed);
             of_folder.push(match key {
-                Some(key) => {
+                Some((key, tsconfig)) => {
                     let next = ids.len() as u32;
-                    *ids.entry(key).or_insert(next)
+                    *ids.entry(key).or_insert_with_key(|(_, node_modules)| {
+                        lanes.push(linked::Lane {
+                            tsconfig,
+                            root_modules_only: node_modules.len() == 1
+                                && Some(node_modules[0].as_path()) == root,
+                        });
+                        next
+                    })
                 }
                 // Ids past every shared one.
                 None => u32::MAX - i as u32,
@@ -137,11 +179,16 @@ impl Scopes {
                 })
             }));
         }
+        if !resolver.is_plain() {
+            lanes.clear();
+        }
         Scopes {
             of_folder,
             package_of,
             names,
             relative,
+            lanes,
+            packages: linked::Packages::new(root, workspace),
         }
     }
 }
