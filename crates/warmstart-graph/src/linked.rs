@@ -32,6 +32,7 @@ use oxc_resolver::TsConfig;
 
 use crate::listing::{Known, Listings};
 use crate::relative;
+use crate::resolve::{self, Resolved};
 use crate::workspaces::WorkspacePackages;
 
 /// What a scope (`crate::share`) says about the way to a workspace
@@ -47,6 +48,7 @@ pub(crate) struct Lane {
 /// its real path.
 pub(crate) struct Packages {
     packages: Vec<(String, PathBuf, OnceLock<bool>)>,
+    workspace: WorkspacePackages,
     /// The repository root (canonical), where tsconfig candidates are
     /// looked up from.
     root: Option<PathBuf>,
@@ -56,11 +58,16 @@ impl Packages {
     pub(crate) fn new(root: Option<&Path>, workspace: &WorkspacePackages) -> Self {
         Packages {
             root: root.map(Path::to_path_buf),
+            workspace: workspace.clone(),
             packages: workspace
                 .iter()
                 .map(|(name, dir)| (name.clone(), dir.clone(), OnceLock::new()))
                 .collect(),
         }
+    }
+
+    fn is_package(&self, name: &str) -> bool {
+        self.workspace.contains_key(name)
     }
 
     /// The folder of workspace package `name`, if answers in it can be
@@ -92,18 +99,19 @@ fn without_exports(dir: &Path) -> bool {
     }
 }
 
-/// Where `specifier` leads from a folder of a scope with `lane`, when the
-/// listings can say so for sure (module docs); `None`: ask oxc.
-/// `own_package`: the asking folder belongs to the package the specifier
-/// names (or may: its name is unknown), whose `exports` oxc would try
-/// before any `node_modules`.
+/// oxc's answer for `specifier` from a folder of a scope with `lane`, when
+/// the listings can say it for sure (module docs); `None`: ask oxc.
+/// `own`: the folder of the asking folder's nearest `package.json` when
+/// that package's name is, or may be, the one the specifier names (its
+/// `exports` oxc tries before any `node_modules`).
 pub(crate) fn resolve(
     listings: &Listings,
     packages: &Packages,
     lane: &Lane,
     specifier: &str,
-    own_package: bool,
-) -> Option<PathBuf> {
+    own: Option<&Path>,
+) -> Option<Resolved> {
+    let root = packages.root.as_deref()?;
     if let Some(tsconfig) = &lane.tsconfig {
         // oxc's own mapping: the candidates of the `paths` patterns that
         // match, else the `baseUrl` one (or none). The first is tried
@@ -111,9 +119,9 @@ pub(crate) fn resolve(
         // answer.
         let candidates = tsconfig.resolve_path_alias_or_base_url(specifier);
         if let Some(first) = candidates.first()
-            && let Some(found) = under_root(listings, packages.root.as_deref()?, first)
+            && let Some(found) = under_root(listings, root, first)
         {
-            return Some(found);
+            return Some(Resolved::File(found));
         }
         // Past the tsconfig only when it surely gives nothing: no pattern
         // could match (so the candidate is the `baseUrl` one, the only
@@ -132,20 +140,48 @@ pub(crate) fn resolve(
             }
         }
     }
-    if own_package || !lane.root_modules_only {
+    if !lane.root_modules_only || specifier.contains(['?', '#', ':']) {
         return None;
     }
-    // `@scope/name/sub`, `sub` not empty: a scoped name is never a Node
-    // built-in, and a bare package (no `sub`) takes its main fields.
-    let rest = specifier.strip_prefix('@')?;
-    let scope_end = rest.find('/')? + 1;
-    let name_end = scope_end + 1 + rest[scope_end..].find('/')?;
-    let (name, sub) = (&specifier[..name_end], &specifier[name_end + 1..]);
-    if sub.is_empty() {
-        return None;
+    let (name, sub) = split_package(specifier)?;
+    if let Some(dir) = packages.usable(name) {
+        // The package itself asking: its `exports` would come first, and
+        // it has none.
+        if own.is_some_and(|own| own != dir) || sub.is_empty() {
+            return None;
+        }
+        return relative::resolve(listings, dir, &format!("./{sub}")).map(Resolved::File);
     }
-    let dir = packages.usable(name)?;
-    relative::resolve(listings, dir, &format!("./{sub}"))
+    // Not a workspace package, no `node_modules` on disk on the way up
+    // (the root's is only the virtual one): oxc finds nothing, and says so
+    // with the error it gives.
+    if own.is_none()
+        && !packages.is_package(name)
+        && matches!(listings.lookup(&root.join("node_modules")), Known::Missing)
+        && nodejs_built_in_modules::BUILTINS
+            .binary_search(&specifier)
+            .is_err()
+    {
+        return Some(resolve::not_found(&packages.workspace, specifier));
+    }
+    None
+}
+
+/// A bare specifier's package name and subpath (`@scope/name`, `sub`),
+/// as oxc splits it; `None` for a scope without a name.
+fn split_package(specifier: &str) -> Option<(&str, &str)> {
+    let name_end = if let Some(rest) = specifier.strip_prefix('@') {
+        let scope_end = rest.find('/')? + 1;
+        match rest[scope_end..].find('/') {
+            Some(at) => scope_end + 1 + at,
+            None => specifier.len(),
+        }
+    } else {
+        specifier.find('/').unwrap_or(specifier.len())
+    };
+    let name = &specifier[..name_end];
+    let sub = specifier.get(name_end + 1..).unwrap_or_default();
+    (!name.is_empty() && !name.ends_with('/')).then_some((name, sub))
 }
 
 /// oxc's "load as file or folder" of the absolute `path`, when the
@@ -178,7 +214,18 @@ fn may_match(key: &str, specifier: &str) -> bool {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
-    use crate::resolve::{self, Resolved};
+
+    #[test]
+    fn package_names_split_as_oxc_does() {
+        assert_eq!(split_package("@x/lib/a/b"), Some(("@x/lib", "a/b")));
+        assert_eq!(split_package("@x/lib"), Some(("@x/lib", "")));
+        assert_eq!(split_package("react"), Some(("react", "")));
+        assert_eq!(
+            split_package("react-dom/client"),
+            Some(("react-dom", "client"))
+        );
+        assert_eq!(split_package("@x"), None);
+    }
 
     #[test]
     fn patterns_that_could_match() {
@@ -269,6 +316,12 @@ mod tests {
             "@x/nothing/a",
             "~/importer",
             "~/missing",
+            "react",
+            "react-dom/client",
+            "@x/react",
+            "@other/pkg/x",
+            "fs",
+            "fs/promises",
         ];
         let mut answered = 0;
         for app in ["plain", "based", "mapped", "shadowed"] {
@@ -280,9 +333,9 @@ mod tests {
             };
             for specifier in specifiers {
                 let oxc = resolve::resolve(&resolver, &workspace, &importer, specifier);
-                if let Some(listed) = resolve(listings, &packages, &lane, specifier, false) {
+                if let Some(listed) = resolve(listings, &packages, &lane, specifier, None) {
                     answered += 1;
-                    assert_eq!(Resolved::File(listed), oxc, "{app}: {specifier}");
+                    assert_eq!(listed, oxc, "{app}: {specifier}");
                 }
             }
         }
@@ -291,7 +344,11 @@ mod tests {
         // mapped: a and a.js, which its pattern leads to in shadow/ (the
         // rest it may lead to, so oxc is asked); shadowed (its baseUrl
         // holds @x/lib): a and a.js found there, dir/index and deep/er/z
-        // in the package, their baseUrl candidates' folders missing.
-        assert_eq!(answered, 25);
+        // in the package, their baseUrl candidates' folders missing. And
+        // as not found, in all four (nothing is installed): react,
+        // react-dom/client, @x/react, @other/pkg/x, @x/nothing/a, and
+        // ~/missing where no pattern takes `~` (20 + 3); fs and
+        // fs/promises stay oxc's (built-ins).
+        assert_eq!(answered, 48);
     }
 }

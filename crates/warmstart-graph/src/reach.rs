@@ -102,14 +102,13 @@ pub(crate) fn resolve_round(
             let mut resolve = || {
                 let listed = match asker {
                     Asker::Folder(_) if scopes.relative_listed(folder) => {
-                        relative::resolve(listings, dir, specifier)
+                        relative::resolve(listings, dir, specifier).map(Resolved::File)
                     }
                     Asker::Scope(scope, package) => {
                         scopes.linked((scope, package), specifier, listings)
                     }
                     Asker::Folder(_) => None,
-                }
-                .map(Resolved::File);
+                };
                 let file = &files[folder_file[folder as usize]];
                 listed.unwrap_or_else(|| resolve::resolve(resolver, packages, file, specifier))
             };

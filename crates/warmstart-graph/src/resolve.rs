@@ -394,6 +394,13 @@ pub fn resolve(
     }
 }
 
+/// The answer oxc gives for a bare `specifier` it finds nowhere
+/// (`ResolveError::NotFound`), classified as [`resolve`] does.
+pub(crate) fn not_found(packages: &WorkspacePackages, specifier: &str) -> Resolved {
+    let err = ResolveError::NotFound(specifier.to_string());
+    Resolved::Unresolved(classify(&err, packages, specifier), err.to_string())
+}
+
 fn classify(err: &ResolveError, packages: &WorkspacePackages, specifier: &str) -> UnresolvedReason {
     match err {
         ResolveError::TsconfigNotFound(_)

@@ -25,7 +25,7 @@ use oxc_resolver::TsConfig;
 
 use crate::linked;
 use crate::listing::Listings;
-use crate::resolve::WorkspaceResolver;
+use crate::resolve::{Resolved, WorkspaceResolver};
 use crate::workspaces::{self, WorkspacePackages};
 
 /// Whether `specifier`'s answer depends on the importer's folder only
@@ -61,6 +61,8 @@ pub(crate) struct Scopes {
     /// resolver is not the graph's own).
     lanes: Vec<linked::Lane>,
     packages: linked::Packages,
+    /// Each package's folder, by the index `package_of` holds.
+    package_dirs: Vec<PathBuf>,
 }
 
 type Key = (Option<PathBuf>, Vec<PathBuf>);
@@ -87,23 +89,18 @@ impl Scopes {
         (scope, package)
     }
 
-    /// Where a bare `specifier` asked in a scope (`of_specifier`'s pair)
-    /// leads, when `crate::linked` can say so from the listings; `None`:
-    /// ask oxc.
+    /// oxc's answer for a bare `specifier` asked in a scope
+    /// (`of_specifier`'s pair), when `crate::linked` can say it from the
+    /// listings; `None`: ask oxc.
     pub(crate) fn linked(
         &self,
         (scope, package): (u32, u32),
         specifier: &str,
         listings: &Listings,
-    ) -> Option<PathBuf> {
+    ) -> Option<Resolved> {
         let lane = self.lanes.get(scope as usize)?;
-        linked::resolve(
-            listings,
-            &self.packages,
-            lane,
-            specifier,
-            package != u32::MAX,
-        )
+        let own = (package != u32::MAX).then(|| self.package_dirs[package as usize].as_path());
+        linked::resolve(listings, &self.packages, lane, specifier, own)
     }
 
     /// `folders`: each folder with one of its files (tsconfig ownership is
@@ -140,6 +137,7 @@ impl Scopes {
             .collect();
         let root = fs.root();
         let mut lanes = Vec::new();
+        let mut package_dirs = Vec::new();
         let mut ids: HashMap<Key, u32> = HashMap::default();
         let mut package_ids: HashMap<PathBuf, u32> = HashMap::default();
         let mut names = Vec::new();
@@ -170,6 +168,7 @@ impl Scopes {
             package_of.push(package_json.map(|dir| {
                 let next = package_ids.len() as u32;
                 *package_ids.entry(dir.clone()).or_insert_with(|| {
+                    package_dirs.push(dir.clone());
                     names.push(match by_folder.get(dir.as_path()) {
                         Some(name) => Some((*name).to_string()),
                         // Unknown: the package stays part of the key.
@@ -189,6 +188,7 @@ impl Scopes {
             relative,
             lanes,
             packages: linked::Packages::new(root, workspace),
+            package_dirs,
         }
     }
 }
