@@ -140,7 +140,13 @@ pub(crate) fn resolve(
             }
         }
     }
-    if !lane.root_modules_only || specifier.contains(['?', '#', ':']) {
+    // Queries, fragments, schemes, empty segments and a trailing `/` take
+    // paths of oxc's this module does not follow.
+    if !lane.root_modules_only
+        || specifier.contains(['?', '#', ':'])
+        || specifier.contains("//")
+        || specifier.ends_with('/')
+    {
         return None;
     }
     let (name, sub) = split_package(specifier)?;
@@ -322,6 +328,8 @@ mod tests {
             "@other/pkg/x",
             "fs",
             "fs/promises",
+            "react/",
+            "lodash//x",
         ];
         let mut answered = 0;
         for app in ["plain", "based", "mapped", "shadowed"] {
@@ -348,7 +356,7 @@ mod tests {
         // as not found, in all four (nothing is installed): react,
         // react-dom/client, @x/react, @other/pkg/x, @x/nothing/a, and
         // ~/missing where no pattern takes `~` (20 + 3); fs and
-        // fs/promises stay oxc's (built-ins).
+        // fs/promises (built-ins), react/ and lodash//x stay oxc's.
         assert_eq!(answered, 48);
     }
 }
