@@ -1,29 +1,37 @@
-//! A bare specifier into a workspace package (`@calcom/lib/x`) answered
-//! from the folder listings in the common case, the way oxc_resolver
-//! answers it with the graph's options, without its path cache (issue 19:
-//! these were two thirds of the resolutions left to oxc on Cal.com without
-//! node_modules, each ~45,000 instructions of interned candidate paths).
+//! Bare specifiers (`@calcom/lib/x`, `~/lib/y`, `react`) answered from the
+//! folder listings where that is sure, the way oxc_resolver answers them
+//! with the graph's options, without its path cache (issue 19: on Cal.com
+//! without node_modules the 3,069 resolutions left to oxc, one per scope
+//! (`crate::share`), cost ~30 µs each in interned candidate paths).
 //!
-//! oxc's steps for `@scope/name/sub` from a folder, with those options:
+//! oxc's steps for a bare `name/sub` from a folder, with those options:
 //! 1. the owning tsconfig's `paths` patterns that match, each candidate
 //!    tried as a file or folder; then its `baseUrl` joined with the
 //!    specifier, tried the same way;
-//! 2. the package the folder belongs to, if it is `@scope/name` itself
-//!    (through its `exports`);
-//! 3. each ancestor's `node_modules`, nearest first: in
-//!    `<root>/node_modules/@scope/name` (the virtual link to the workspace
-//!    package, `crate::resolve`) its `exports` if it has any, else `sub`
-//!    as a file or folder — the steps of a relative `./sub` from the
+//! 2. a Node built-in;
+//! 3. the package the folder belongs to, if it is `name` itself and has
+//!    `exports`;
+//! 4. each ancestor's `node_modules`, nearest first, up to `/`: for a
+//!    workspace package, `<root>/node_modules/name` is the virtual link to
+//!    its folder (`crate::resolve`): its `exports` if it has any, else
+//!    `sub` as a file or folder — the steps of a relative `./sub` from the
 //!    package's folder (`crate::relative`);
-//! 4. the real path of what was found.
+//! 5. the real path of what was found, or "Cannot find module".
 //!
-//! Here the answer is taken only where steps 1 and 2 surely find nothing
-//! and step 3 surely reaches the workspace package first: no `paths`
-//! pattern could match, the `baseUrl` candidate's folder is missing, the
-//! folder is outside that package, the root's is the only `node_modules`
-//! on the way up, the package has no `exports` and its folder is its real
-//! path. Everything else, and a `sub` the listings cannot find, goes to
-//! oxc (`None`), so the answer is always oxc's.
+//! Taken here:
+//! - the first tsconfig candidate (oxc's own mapping,
+//!   `TsConfig::resolve_path_alias_or_base_url`), when the listings find
+//!   it from the repository root through real folders;
+//! - past step 1 only when it surely finds nothing: no `paths` pattern
+//!   could match, and the `baseUrl` candidate's folder is missing. Then,
+//!   when the root's is the only `node_modules` on the way up, a workspace
+//!   package's subpath, the package without `exports`, its folder its
+//!   real path and not another package's asking; or, for a package that
+//!   is neither in the workspace nor a built-in and no `node_modules` on
+//!   disk at all, oxc's own "not found".
+//!
+//! Everything else, and a file the listings cannot find, goes to oxc
+//! (`None`), so the answer is always oxc's.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -48,7 +56,6 @@ pub(crate) struct Lane {
 /// its real path.
 pub(crate) struct Packages {
     packages: Vec<(String, PathBuf, OnceLock<bool>)>,
-    workspace: WorkspacePackages,
     /// The repository root (canonical), where tsconfig candidates are
     /// looked up from.
     root: Option<PathBuf>,
@@ -58,7 +65,6 @@ impl Packages {
     pub(crate) fn new(root: Option<&Path>, workspace: &WorkspacePackages) -> Self {
         Packages {
             root: root.map(Path::to_path_buf),
-            workspace: workspace.clone(),
             packages: workspace
                 .iter()
                 .map(|(name, dir)| (name.clone(), dir.clone(), OnceLock::new()))
@@ -66,18 +72,18 @@ impl Packages {
         }
     }
 
-    fn is_package(&self, name: &str) -> bool {
-        self.workspace.contains_key(name)
+    /// Where workspace package `name` is in `packages` (sorted by name:
+    /// the workspace map is a BTreeMap).
+    fn find(&self, name: &str) -> Option<usize> {
+        self.packages
+            .binary_search_by(|(n, _, _)| n.as_str().cmp(name))
+            .ok()
     }
 
     /// The folder of workspace package `name`, if answers in it can be
     /// taken from the listings.
     fn usable(&self, name: &str) -> Option<&Path> {
-        // Sorted by name: the workspace map is a BTreeMap.
-        let at = self
-            .packages
-            .binary_search_by(|(n, _, _)| n.as_str().cmp(name))
-            .ok()?;
+        let at = self.find(name)?;
         let (_, dir, checked) = &self.packages[at];
         checked
             .get_or_init(|| {
@@ -107,6 +113,7 @@ fn without_exports(dir: &Path) -> bool {
 pub(crate) fn resolve(
     listings: &Listings,
     packages: &Packages,
+    workspace: &WorkspacePackages,
     lane: &Lane,
     specifier: &str,
     own: Option<&Path>,
@@ -162,13 +169,13 @@ pub(crate) fn resolve(
     // (the root's is only the virtual one): oxc finds nothing, and says so
     // with the error it gives.
     if own.is_none()
-        && !packages.is_package(name)
+        && packages.find(name).is_none()
         && matches!(listings.lookup(&root.join("node_modules")), Known::Missing)
         && nodejs_built_in_modules::BUILTINS
             .binary_search(&specifier)
             .is_err()
     {
-        return Some(resolve::not_found(&packages.workspace, specifier));
+        return Some(resolve::not_found(workspace, specifier));
     }
     None
 }
@@ -341,7 +348,8 @@ mod tests {
             };
             for specifier in specifiers {
                 let oxc = resolve::resolve(&resolver, &workspace, &importer, specifier);
-                if let Some(listed) = resolve(listings, &packages, &lane, specifier, None) {
+                let listed = resolve(listings, &packages, &workspace, &lane, specifier, None);
+                if let Some(listed) = listed {
                     answered += 1;
                     assert_eq!(listed, oxc, "{app}: {specifier}");
                 }

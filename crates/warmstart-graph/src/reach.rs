@@ -105,7 +105,7 @@ pub(crate) fn resolve_round(
                         relative::resolve(listings, dir, specifier).map(Resolved::File)
                     }
                     Asker::Scope(scope, package) => {
-                        scopes.linked((scope, package), specifier, listings)
+                        scopes.linked((scope, package), specifier, listings, packages)
                     }
                     Asker::Folder(_) => None,
                 };

@@ -97,10 +97,11 @@ impl Scopes {
         (scope, package): (u32, u32),
         specifier: &str,
         listings: &Listings,
+        workspace: &WorkspacePackages,
     ) -> Option<Resolved> {
         let lane = self.lanes.get(scope as usize)?;
         let own = (package != u32::MAX).then(|| self.package_dirs[package as usize].as_path());
-        linked::resolve(listings, &self.packages, lane, specifier, own)
+        linked::resolve(listings, &self.packages, workspace, lane, specifier, own)
     }
 
     /// `folders`: each folder with one of its files (tsconfig ownership is
