@@ -33,6 +33,15 @@ pub(crate) enum Kind {
 /// One folder's names and what they are.
 pub(crate) type Listing = FxHashMap<Box<[u8]>, Kind>;
 
+/// What `listing` says of `name`, one of its folder's entries.
+pub(crate) fn known(listing: &Listing, name: &[u8]) -> Known {
+    match listing.get(name) {
+        None => Known::Missing,
+        Some(Kind::Other) => Known::Unknown,
+        Some(&kind) => Known::Is(kind),
+    }
+}
+
 /// Listings by folder, read once each, shared by the resolver's threads.
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
@@ -105,14 +114,7 @@ impl Listings {
             return Known::Unknown;
         };
         let (folder, name) = (&bytes[..slash.max(1)], &bytes[slash + 1..]);
-        let known = |listing: Option<&Listing>| match listing {
-            None => Known::Unknown,
-            Some(listing) => match listing.get(name) {
-                None => Known::Missing,
-                Some(Kind::Other) => Known::Unknown,
-                Some(&kind) => Known::Is(kind),
-            },
-        };
+        let known = |listing: Option<&Listing>| listing.map_or(Known::Unknown, |l| known(l, name));
         // Read under the map's guard: cloning the `Arc` out and dropping
         // it was two atomic writes per question, on counters both threads
         // share (~30,000 questions on Cal.com).
@@ -155,9 +157,11 @@ impl Listings {
     }
 }
 
-#[cfg(target_os = "linux")]
-/// An absolute path without `.`/`..` segments, doubled or trailing `/`.
-fn plain(bytes: &[u8]) -> bool {
+/// An absolute path without `.`/`..` segments, doubled or trailing `/`:
+/// on Unix, two such paths are the same `Path` exactly when their bytes
+/// are equal (`crate::resolve` keys its virtual links so).
+#[cfg(unix)]
+pub(crate) fn plain(bytes: &[u8]) -> bool {
     if bytes.first() != Some(&b'/') || bytes.len() < 2 {
         return false;
     }
@@ -276,11 +280,7 @@ mod tests {
         let src = root.join("src");
         let listing = listings.children(&src).expect("src is listed");
         for name in ["a.ts", "sub", "link.ts", "missing.ts", "..ts", ".a"] {
-            let by_name = match listing.get(name.as_bytes()) {
-                None => Known::Missing,
-                Some(Kind::Other) => Known::Unknown,
-                Some(&kind) => Known::Is(kind),
-            };
+            let by_name = known(&listing, name.as_bytes());
             assert_eq!(is(by_name), is(listings.lookup(&src.join(name))), "{name}");
         }
         assert!(listings.children(&root.join("src/./sub")).is_none());

@@ -118,11 +118,7 @@ impl<'p> Folder<'p> {
     /// What the listing says of `name` (one plain segment), as
     /// [`Listings::lookup`] of the joined path says it.
     fn kind(&self, name: &str) -> Known {
-        match self.listing.get(name.as_bytes()) {
-            None => Known::Missing,
-            Some(Kind::Other) => Known::Unknown,
-            Some(&kind) => Known::Is(kind),
-        }
+        crate::listing::known(&self.listing, name.as_bytes())
     }
 
     /// `stem` + `extension` in this folder: `Some(Some(path))`, a regular

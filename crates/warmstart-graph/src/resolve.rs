@@ -40,11 +40,7 @@ pub struct VirtualFs {
 fn normal(path: &Path) -> std::borrow::Cow<'_, [u8]> {
     #[cfg(unix)]
     if let bytes = path.as_os_str().as_encoded_bytes()
-        && bytes.len() > 1
-        && bytes[0] == b'/'
-        && bytes[1..]
-            .split(|&b| b == b'/')
-            .all(|s| !matches!(s, b"" | b"." | b".."))
+        && listing::plain(bytes)
     {
         return std::borrow::Cow::Borrowed(bytes);
     }
