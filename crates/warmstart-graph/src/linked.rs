@@ -58,13 +58,13 @@ pub(crate) struct Packages {
     packages: Vec<(String, PathBuf, OnceLock<bool>)>,
     /// The repository root (canonical), where tsconfig candidates are
     /// looked up from.
-    root: Option<PathBuf>,
+    root: PathBuf,
 }
 
 impl Packages {
-    pub(crate) fn new(root: Option<&Path>, workspace: &WorkspacePackages) -> Self {
+    pub(crate) fn new(root: &Path, workspace: &WorkspacePackages) -> Self {
         Packages {
-            root: root.map(Path::to_path_buf),
+            root: root.to_path_buf(),
             packages: workspace
                 .iter()
                 .map(|(name, dir)| (name.clone(), dir.clone(), OnceLock::new()))
@@ -118,7 +118,7 @@ pub(crate) fn resolve(
     specifier: &str,
     own: Option<&Path>,
 ) -> Option<Resolved> {
-    let root = packages.root.as_deref()?;
+    let root = packages.root.as_path();
     if let Some(tsconfig) = &lane.tsconfig {
         // oxc's own mapping: the candidates of the `paths` patterns that
         // match, else the `baseUrl` one (or none). The first is tried
@@ -309,7 +309,7 @@ mod tests {
         let workspace = crate::workspaces::discover(&root);
         let resolver = resolve::resolver(&root, &workspace);
         let listings = resolver.file_system().listings();
-        let packages = Packages::new(Some(&root), &workspace);
+        let packages = Packages::new(&root, &workspace);
         let specifiers = [
             "@x/lib/a",
             "@x/lib/a.js",

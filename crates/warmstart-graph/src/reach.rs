@@ -104,9 +104,9 @@ pub(crate) fn resolve_round(
                     Asker::Folder(_) if scopes.relative_listed(folder) => {
                         relative::resolve(listings, dir, specifier).map(Resolved::File)
                     }
-                    Asker::Scope(scope, package) => {
-                        scopes.linked((scope, package), specifier, listings, packages)
-                    }
+                    Asker::Scope(scope, package) => resolver.linked_packages().and_then(|linked| {
+                        scopes.linked((scope, package), specifier, listings, linked, packages)
+                    }),
                     Asker::Folder(_) => None,
                 };
                 let file = &files[folder_file[folder as usize]];

@@ -226,8 +226,12 @@ pub struct WorkspaceResolver {
     /// for (which folders hold a `node_modules`, `crate::share`).
     fs: std::sync::Arc<VirtualFs>,
     /// Made by [`resolver`] with exactly the options `crate::relative`
-    /// mirrors.
+    /// and `crate::linked` mirror.
     plain: bool,
+    /// The workspace packages `crate::linked` answers in, checked once per
+    /// resolver (so once per build, not per resolution round); only for a
+    /// `plain` resolver.
+    linked: Option<std::sync::Arc<crate::linked::Packages>>,
 }
 
 /// A resolver for TS/JS sources: nearest tsconfig per file, TS extension
@@ -276,6 +280,7 @@ fn assemble(
     WorkspaceResolver {
         main,
         no_exports,
+        linked: plain.then(|| std::sync::Arc::new(crate::linked::Packages::new(root, packages))),
         fs: std::sync::Arc::new(fs),
         plain,
     }
@@ -319,6 +324,7 @@ pub fn without_declarations(resolver: &WorkspaceResolver) -> WorkspaceResolver {
             .clone_with_options(strip(resolver.no_exports.options())),
         fs: resolver.fs.clone(),
         plain: false,
+        linked: None,
     }
 }
 
@@ -475,10 +481,10 @@ impl WorkspaceResolver {
         }
     }
 
-    /// Made by [`resolver`] with exactly the options `crate::relative` and
-    /// `crate::linked` mirror.
-    pub(crate) fn is_plain(&self) -> bool {
-        self.plain
+    /// The workspace packages `crate::linked` may answer in: only for the
+    /// graph's own resolver, whose options it mirrors.
+    pub(crate) fn linked_packages(&self) -> Option<&crate::linked::Packages> {
+        self.linked.as_deref()
     }
 
     /// The same resolver with one tsconfig for every importer, as `tsc -p

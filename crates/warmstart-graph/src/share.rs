@@ -57,10 +57,8 @@ pub(crate) struct Scopes {
     names: Vec<Option<String>>,
     /// Per folder: relative specifiers may take `crate::relative`'s way.
     relative: Vec<bool>,
-    /// Per scope: what `crate::linked` needs to know of it (none when the
-    /// resolver is not the graph's own).
+    /// Per scope: what `crate::linked` needs to know of it.
     lanes: Vec<linked::Lane>,
-    packages: linked::Packages,
     /// Each package's folder, by the index `package_of` holds.
     package_dirs: Vec<PathBuf>,
 }
@@ -97,11 +95,12 @@ impl Scopes {
         (scope, package): (u32, u32),
         specifier: &str,
         listings: &Listings,
+        packages: &linked::Packages,
         workspace: &WorkspacePackages,
     ) -> Option<Resolved> {
         let lane = self.lanes.get(scope as usize)?;
         let own = (package != u32::MAX).then(|| self.package_dirs[package as usize].as_path());
-        linked::resolve(listings, &self.packages, workspace, lane, specifier, own)
+        linked::resolve(listings, packages, workspace, lane, specifier, own)
     }
 
     /// `folders`: each folder with one of its files (tsconfig ownership is
@@ -179,16 +178,12 @@ impl Scopes {
                 })
             }));
         }
-        if !resolver.is_plain() {
-            lanes.clear();
-        }
         Scopes {
             of_folder,
             package_of,
             names,
             relative,
             lanes,
-            packages: linked::Packages::new(root, workspace),
             package_dirs,
         }
     }
