@@ -18,6 +18,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 
 import rounds  # the runner bench/graph/run.sh uses: one timing for both
 
