@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Builds the npm release of warmstart for THIS machine's platform:
 #   1. checks that every npm package carries the Cargo workspace version;
-#   2. builds the binary (cargo build --release -p warmstart), or takes the
-#      one given with --binary;
+#   2. builds the binary with profile-guided optimization
+#      (scripts/pgo-build.sh: ~15 % less time for a cold `graph cycles` on
+#      Cal.com than a plain release build), or a plain release build with
+#      --no-pgo, or takes the one given with --binary;
 #   3. writes it into the matching platform package, at the path the
 #      launcher (npm/warmstart/lib/platform.js) looks for:
 #      npm/platforms/<os>-<cpu>[-musl]/bin/warmstart[.exe] (ignored by git);
 #   4. packs `warmstart` and that platform package as tarballs into OUT_DIR.
 # Publishing is `npm publish OUT_DIR/<tarball>` for each, by a maintainer.
 #
-# Usage: npm/release.sh OUT_DIR [--binary PATH] [--musl]
+# Usage: npm/release.sh OUT_DIR [--binary PATH] [--no-pgo] [--musl]
 #   --musl  on a Linux x64 host, also build x86_64-unknown-linux-musl (a
 #           static binary; `rustup target add x86_64-unknown-linux-musl`
 #           first) into @warmstart/linux-x64-musl and pack it.
@@ -36,7 +38,7 @@ CROSS_TARGETS=(
 )
 
 usage() {
-  echo "usage: npm/release.sh OUT_DIR [--binary PATH] [--musl]" >&2
+  echo "usage: npm/release.sh OUT_DIR [--binary PATH] [--no-pgo] [--musl]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -44,10 +46,12 @@ out="$1"
 shift
 binary=""
 musl=""
+pgo=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) [ $# -ge 2 ] || usage; binary="$2"; shift 2 ;;
     --musl) musl=1; shift ;;
+    --no-pgo) pgo=""; shift ;;
     *) usage ;;
   esac
 done
@@ -79,7 +83,11 @@ exe="$(cd "$NPM_DIR/warmstart" && node -p 'require("./lib/platform").binaryName(
 platform="$NPM_DIR/platforms/$key"
 [ -d "$platform" ] || { echo "no platform package for $key under npm/platforms: this host is not a published platform" >&2; exit 1; }
 
-if [ -z "$binary" ]; then
+if [ -z "$binary" ] && [ -n "$pgo" ]; then
+  echo "== scripts/pgo-build.sh (host platform $key; --no-pgo for a plain build)"
+  "$ROOT/scripts/pgo-build.sh" "${CARGO_TARGET_DIR:-$ROOT/target}/pgo"
+  binary="${CARGO_TARGET_DIR:-$ROOT/target}/pgo/release/$exe"
+elif [ -z "$binary" ]; then
   echo "== cargo build --release -p warmstart (host platform $key)"
   (cd "$ROOT" && cargo build --release -q -p warmstart)
   binary="${CARGO_TARGET_DIR:-$ROOT/target}/release/$exe"

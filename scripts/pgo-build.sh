@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Builds the release binary with profile-guided optimization (PGO), the way
+# the npm release ships it (npm/release.sh):
+#   1. an instrumented release build (-Cprofile-generate);
+#   2. a training run of it: `graph cycles` cold, filling a cache and warm
+#      on the built-in sample and on a corpus of public TypeScript and
+#      JavaScript packages from the npm registry at pinned versions (the
+#      sample's generated modules are small and alike: trained on them
+#      alone, the parser's paths for the syntax real code uses were laid out
+#      as cold; the corpus took ~3 % more off a cold run on Cal.com), then
+#      `demo` (every other step once). No Cal.com code is used;
+#   3. llvm-profdata merges the counts;
+#   4. the release build again with -Cprofile-use.
+# The result is OUT_DIR/release/warmstart (default target/pgo): a separate
+# target folder, so a plain `cargo build --release` is neither replaced nor
+# rebuilt. Each build is a fat-LTO release build (~8 min on 2 cores).
+#
+# Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc was built with
+# (`rustc -vV`; Debian: package llvm-NN, /usr/lib/llvm-NN/bin), found on
+# PATH as llvm-profdata-NN or llvm-profdata, or given as LLVM_PROFDATA.
+#
+#   scripts/pgo-build.sh [OUT_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="$(realpath -m "${1:-$ROOT/target/pgo}")"
+
+major="$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')"
+profdata="${LLVM_PROFDATA:-}"
+if [ -z "$profdata" ]; then
+  for candidate in "llvm-profdata-$major" "/usr/lib/llvm-$major/bin/llvm-profdata" llvm-profdata; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+      profdata="$(command -v "$candidate")"
+      break
+    fi
+  done
+fi
+if [ -z "$profdata" ] || ! "$profdata" --version 2>/dev/null | grep -q "LLVM version $major\."; then
+  echo "error: no llvm-profdata of LLVM $major (rustc's) found${profdata:+; $profdata is another version}" >&2
+  echo "hint: install LLVM $major's tools (Debian: apt-get install llvm-$major) or set LLVM_PROFDATA" >&2
+  exit 1
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "== 1/4 instrumented build"
+(cd "$ROOT" && RUSTFLAGS="-Cprofile-generate=$work/raw" \
+  cargo build --release -q -p warmstart --target-dir "$work/gen")
+gen="$work/gen/release/warmstart"
+# Build scripts and proc macros ran instrumented too: their counts go.
+rm -rf "$work/raw"
+
+echo "== 2/4 training on the built-in sample"
+"$gen" sample "$work/sample" --modules 20000 --apps 200 -q
+(
+  cd "$work/sample"
+  for _ in 1 2 3; do "$gen" graph cycles --json --no-cache >/dev/null || true; done
+  for _ in 1 2; do
+    rm -rf "$work/cache"
+    WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+  done
+  sleep 2.1 # the folders just written are trusted once settled
+  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+  touch packages/*/src/index.ts 2>/dev/null || true
+  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+  "$gen" graph cycles >/dev/null || true
+)
+# The corpus: source and declaration files of widely used packages, laid
+# out as one repository (the graph walks it, node_modules aside).
+CORPUS=(zod@3.23.8 @tanstack/react-query@5.59.0 @trpc/server@10.45.2
+  react-hook-form@7.53.0 typescript@5.6.3 next@15.1.6)
+mkdir -p "$work/tarballs" "$work/corpus"
+(cd "$work/tarballs" && npm pack --silent "${CORPUS[@]}" >/dev/null)
+for tarball in "$work/tarballs"/*.tgz; do
+  dir="$work/corpus/$(basename "$tarball" .tgz)"
+  mkdir -p "$dir"
+  tar xzf "$tarball" -C "$dir" --strip-components=1
+done
+# TypeScript's compiler bundles and next's prebuilt third-party bundles are
+# minified or generated: its declarations and next's ESM sources stay.
+rm -f "$work/corpus"/typescript-*/lib/*.js
+find "$work/corpus"/next-*/dist -mindepth 1 -maxdepth 1 ! -name esm -exec rm -rf {} +
+echo '{"name":"pgo-corpus","private":true}' >"$work/corpus/package.json"
+(
+  cd "$work/corpus"
+  for _ in 1 2 3; do "$gen" graph cycles --json --no-cache >/dev/null || true; done
+  rm -rf "$work/cache"
+  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+)
+(cd "$work" && "$gen" demo -q >/dev/null)
+
+echo "== 3/4 merging the profile"
+"$profdata" merge -o "$work/merged.profdata" "$work/raw"
+
+echo "== 4/4 optimized build → $OUT/release/warmstart"
+(cd "$ROOT" && RUSTFLAGS="-Cprofile-use=$work/merged.profdata" \
+  cargo build --release -q -p warmstart --target-dir "$OUT")
+"$OUT/release/warmstart" --version
