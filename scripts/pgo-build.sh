@@ -11,9 +11,11 @@
 #      `demo` (every other step once). No Cal.com code is used;
 #   3. llvm-profdata merges the counts;
 #   4. the release build again with -Cprofile-use.
-# The result is OUT_DIR/release/warmstart (default target/pgo): a separate
-# target folder, so a plain `cargo build --release` is neither replaced nor
-# rebuilt. Each build is a fat-LTO release build (~8 min on 2 cores).
+# The result is OUT_DIR/release/warmstart (default target/pgo); the
+# instrumented build lives in OUT_DIR/gen. Separate target folders, so a
+# plain `cargo build --release` is neither replaced nor rebuilt, and a
+# second run rebuilds only what changed. Each build is a fat-LTO release
+# build (~8 min on 2 cores from scratch).
 #
 # Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc was built with
 # (`rustc -vV`; Debian: package llvm-NN, /usr/lib/llvm-NN/bin), found on
@@ -42,28 +44,42 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# A fixed folder for the counts: RUSTFLAGS names it, and the same RUSTFLAGS
+# lets the next run reuse the instrumented build.
+raw="$OUT/gen-profiles"
 
 echo "== 1/4 instrumented build"
-(cd "$ROOT" && RUSTFLAGS="-Cprofile-generate=$work/raw" \
-  cargo build --release -q -p warmstart --target-dir "$work/gen")
-gen="$work/gen/release/warmstart"
+(cd "$ROOT" && RUSTFLAGS="-Cprofile-generate=$raw" \
+  cargo build --release -q -p warmstart --target-dir "$OUT/gen")
+gen="$OUT/gen/release/warmstart"
 # Build scripts and proc macros ran instrumented too: their counts go.
-rm -rf "$work/raw"
+rm -rf "$raw"
+
+# One training run: `graph cycles` exits 1 when it finds cycles, which
+# these trees have; anything else (an error) stops the build.
+train() {
+  local code=0
+  "$@" >/dev/null || code=$?
+  if [ "$code" -gt 1 ]; then
+    echo "error: training run failed (exit $code): $*" >&2
+    exit 1
+  fi
+}
 
 echo "== 2/4 training on the built-in sample"
 "$gen" sample "$work/sample" --modules 20000 --apps 200 -q
 (
   cd "$work/sample"
-  for _ in 1 2 3; do "$gen" graph cycles --json --no-cache >/dev/null || true; done
+  for _ in 1 2 3; do train "$gen" graph cycles --json --no-cache; done
   for _ in 1 2; do
     rm -rf "$work/cache"
-    WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+    train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
   done
   sleep 2.1 # the folders just written are trusted once settled
-  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
   touch packages/*/src/index.ts 2>/dev/null || true
-  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
-  "$gen" graph cycles >/dev/null || true
+  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
+  train "$gen" graph cycles
 )
 # The corpus: source and declaration files of widely used packages, laid
 # out as one repository (the graph walks it, node_modules aside).
@@ -80,19 +96,26 @@ done
 # minified or generated: its declarations and next's ESM sources stay.
 rm -f "$work/corpus"/typescript-*/lib/*.js
 find "$work/corpus"/next-*/dist -mindepth 1 -maxdepth 1 ! -name esm -exec rm -rf {} +
+# A repository warmstart recognizes: a git work tree with a manifest.
 echo '{"name":"pgo-corpus","private":true}' >"$work/corpus/package.json"
+git -C "$work/corpus" init -q
 (
   cd "$work/corpus"
-  for _ in 1 2 3; do "$gen" graph cycles --json --no-cache >/dev/null || true; done
+  for _ in 1 2 3; do train "$gen" graph cycles --json --no-cache; done
   rm -rf "$work/cache"
-  WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json >/dev/null || true
+  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
 )
 (cd "$work" && "$gen" demo -q >/dev/null)
 
 echo "== 3/4 merging the profile"
-"$profdata" merge -o "$work/merged.profdata" "$work/raw"
+"$profdata" merge -o "$work/merged.profdata" "$raw"
 
 echo "== 4/4 optimized build → $OUT/release/warmstart"
-(cd "$ROOT" && RUSTFLAGS="-Cprofile-use=$work/merged.profdata" \
+# The profile is copied where the next run finds it: cargo rebuilds when
+# RUSTFLAGS change, not when the file they name does, so its content hash
+# is part of its name.
+profile="$OUT/warmstart-$(sha256sum "$work/merged.profdata" | cut -c1-16).profdata"
+cp "$work/merged.profdata" "$profile"
+(cd "$ROOT" && RUSTFLAGS="-Cprofile-use=$profile" \
   cargo build --release -q -p warmstart --target-dir "$OUT")
 "$OUT/release/warmstart" --version
