@@ -14,7 +14,8 @@
 # The result is OUT_DIR/release/warmstart (default target/pgo); the
 # instrumented build lives in OUT_DIR/gen. Separate target folders, so a
 # plain `cargo build --release` is neither replaced nor rebuilt, and a
-# second run rebuilds only what changed. Each build is a fat-LTO release
+# second run's instrumented build is cargo's incremental one (its RUSTFLAGS
+# stay the same; the optimized build's change with the profile). Each build is a fat-LTO release
 # build (~8 min on 2 cores from scratch).
 #
 # Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc was built with
