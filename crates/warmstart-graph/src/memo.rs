@@ -254,7 +254,7 @@ fn parse_hash(parsed: &ParsedFile) -> u64 {
     // Hashing the fields, not a JSON rendering of them (one serialization
     // per source on every run that fills the cache). A hash stored by an
     // older binary differs, which only costs a fresh run.
-    use std::hash::Hash;
+    use std::hash::{Hash, Hasher};
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -262,7 +262,7 @@ fn parse_hash(parsed: &ParsedFile) -> u64 {
         buffer.clear();
         let mut collected = Collected(buffer);
         parsed.hash(&mut collected);
-        xxhash_rust::xxh3::xxh3_64(collected.0)
+        collected.finish()
     })
 }
 
