@@ -15,12 +15,13 @@
 # instrumented build lives in OUT_DIR/gen. Separate target folders, so a
 # plain `cargo build --release` is neither replaced nor rebuilt, and a
 # second run's instrumented build is cargo's incremental one (its RUSTFLAGS
-# stay the same; the optimized build's change with the profile). Each build is a fat-LTO release
-# build (~8 min on 2 cores from scratch).
+# stay the same; the optimized build's change with the profile). Each
+# build is a fat-LTO release build (~8 min on 2 cores from scratch).
 #
-# Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc was built with
-# (`rustc -vV`; Debian: package llvm-NN, /usr/lib/llvm-NN/bin), found on
-# PATH as llvm-profdata-NN or llvm-profdata, or given as LLVM_PROFDATA.
+# Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc
+# was built with (`rustc -vV`; Debian: package llvm-NN, /usr/lib/llvm-NN/bin),
+# found on PATH as llvm-profdata-NN or llvm-profdata, or given as
+# LLVM_PROFDATA.
 #
 #   scripts/pgo-build.sh [OUT_DIR]
 set -euo pipefail
@@ -67,21 +68,27 @@ train() {
   fi
 }
 
-echo "== 2/4 training on the built-in sample"
+# `graph cycles` on the repository in the current folder: cold, filling an
+# empty cache, then warm from it.
+graph_modes() {
+  for _ in 1 2 3; do train "$gen" graph cycles --json --no-cache; done
+  rm -rf "$work/cache"
+  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
+  sleep 2.1 # the folders just written are trusted once settled
+  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
+}
+
+echo "== 2/4 training: the built-in sample"
 "$gen" sample "$work/sample" --modules 20000 --apps 200 -q
 (
   cd "$work/sample"
-  for _ in 1 2 3; do train "$gen" graph cycles --json --no-cache; done
-  for _ in 1 2; do
-    rm -rf "$work/cache"
-    train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
-  done
-  sleep 2.1 # the folders just written are trusted once settled
-  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
+  graph_modes
+  # After an edit: the caches answer what did not change.
   touch packages/*/src/index.ts 2>/dev/null || true
   train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
   train "$gen" graph cycles
 )
+echo "== 2/4 training: public npm packages"
 # The corpus: source and declaration files of widely used packages, laid
 # out as one repository (the graph walks it, node_modules aside).
 CORPUS=(zod@3.23.8 @tanstack/react-query@5.59.0 @trpc/server@10.45.2
@@ -100,12 +107,8 @@ find "$work/corpus"/next-*/dist -mindepth 1 -maxdepth 1 ! -name esm -exec rm -rf
 # A repository warmstart recognizes: a git work tree with a manifest.
 echo '{"name":"pgo-corpus","private":true}' >"$work/corpus/package.json"
 git -C "$work/corpus" init -q
-(
-  cd "$work/corpus"
-  for _ in 1 2 3; do train "$gen" graph cycles --json --no-cache; done
-  rm -rf "$work/cache"
-  train env WARMSTART_CACHE_DIR="$work/cache" "$gen" graph cycles --json
-)
+(cd "$work/corpus" && graph_modes)
+echo "== 2/4 training: demo"
 (cd "$work" && "$gen" demo -q >/dev/null)
 
 echo "== 3/4 merging the profile"
@@ -117,6 +120,8 @@ echo "== 4/4 optimized build → $OUT/release/warmstart"
 # is part of its name.
 profile="$OUT/warmstart-$(sha256sum "$work/merged.profdata" | cut -c1-16).profdata"
 cp "$work/merged.profdata" "$profile"
+# Profiles of earlier runs (this script's own files) go.
+find "$OUT" -maxdepth 1 -name 'warmstart-*.profdata' ! -path "$profile" -delete
 (cd "$ROOT" && RUSTFLAGS="-Cprofile-use=$profile" \
   cargo build --release -q -p warmstart --target-dir "$OUT")
 "$OUT/release/warmstart" --version
