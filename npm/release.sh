@@ -2,7 +2,7 @@
 # Builds the npm release of warmstart for THIS machine's platform:
 #   1. checks that every npm package carries the Cargo workspace version;
 #   2. builds the binary with profile-guided optimization
-#      (scripts/pgo-build.sh: ~15 % less time for a cold `graph cycles` on
+#      (scripts/pgo-build.sh: ~9 % less time for a cold `graph cycles` on
 #      Cal.com than a plain release build), or a plain release build with
 #      --no-pgo, or takes the one given with --binary;
 #   3. writes it into the matching platform package, at the path the
