@@ -183,18 +183,10 @@ pub(crate) fn resolve(
 /// A bare specifier's package name and subpath (`@scope/name`, `sub`),
 /// as oxc splits it; `None` for a scope without a name.
 fn split_package(specifier: &str) -> Option<(&str, &str)> {
-    let name_end = if let Some(rest) = specifier.strip_prefix('@') {
-        let scope_end = rest.find('/')? + 1;
-        match rest[scope_end..].find('/') {
-            Some(at) => scope_end + 1 + at,
-            None => specifier.len(),
-        }
-    } else {
-        specifier.find('/').unwrap_or(specifier.len())
-    };
-    let name = &specifier[..name_end];
-    let sub = specifier.get(name_end + 1..).unwrap_or_default();
-    (!name.is_empty() && !name.ends_with('/')).then_some((name, sub))
+    let name = resolve::package_name(specifier);
+    let sub = specifier.get(name.len() + 1..).unwrap_or_default();
+    let nameless_scope = name.starts_with('@') && !name.contains('/');
+    (!name.is_empty() && !name.ends_with('/') && !nameless_scope).then_some((name, sub))
 }
 
 /// oxc's "load as file or folder" of the absolute `path`, when the
