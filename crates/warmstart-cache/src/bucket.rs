@@ -260,6 +260,12 @@ where
         self.counters.snapshot()
     }
 
+    /// Makes room for `additional` more entries (a caller about to store
+    /// a known number of them).
+    pub fn reserve(&self, additional: usize) {
+        self.state().entries.reserve(additional);
+    }
+
     /// Removes an entry.
     pub fn remove(&self, key: &str) {
         self.remove_entry(key);
@@ -325,8 +331,7 @@ where
             let mut st = self.state();
             if st.dirty {
                 saved.merged = self.merge_other_writer(&mut st, path);
-                let mut sorted: Vec<(&String, &Entry<V>)> = st.entries.iter().collect();
-                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let sorted = record_order(&st.entries);
                 let mut values = Vec::with_capacity(sorted.len());
                 for (_, entry) in &sorted {
                     values.push(entry.value.bytes(self.spec.codec).map_err(|reason| {
@@ -401,6 +406,20 @@ where
         text.push(b'\n');
         write_unsynced(&path, &text)
     }
+}
+
+/// The entries in the order a save writes them: by the xxh3 of the key,
+/// then by the key. Any fixed order keeps the file byte-stable; sorting by
+/// the keys themselves compared ~12,000 repo paths with long shared
+/// prefixes byte by byte on a Cal.com fill (~2.5 ms of `memcmp` in a
+/// profile), where two hashes differ in their first word.
+fn record_order<E>(entries: &HashMap<String, E>) -> Vec<(&String, &E)> {
+    let mut sorted: Vec<(u64, &String, &E)> = entries
+        .iter()
+        .map(|(k, e)| (xxhash_rust::xxh3::xxh3_64(k.as_bytes()), k, e))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    sorted.into_iter().map(|(_, k, e)| (k, e)).collect()
 }
 
 /// Temp file + rename without `fsync` (`warmstart_fs::atomic_write` plus a

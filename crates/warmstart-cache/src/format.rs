@@ -5,7 +5,7 @@
 //! {"warmstart":"0.1.0","bucket":"graph-v1",  one JSON line: who wrote it,
 //!  "codec":"postcard","context":"…",          for which inputs, how many
 //!  "entries":5000,"bytes":…,"hash":"…"}\n     entries, body length and hash
-//! <body>                                      the entries, sorted by key
+//! <body>                                      the entries, by key hash
 //! ```
 //!
 //! The header is JSON so that `head -2` explains a file and `cache stats`

@@ -178,9 +178,9 @@ where
         self.put(key.into(), Check::Inputs(inputs), value);
     }
 
-    /// [`insert`](Bucket::insert) of a value the caller keeps: encoded now,
-    /// as [`Bucket::insert_file_encoded`] does (`value` must encode as a
-    /// `V`).
+    /// [`insert`](Bucket::insert) of a value the caller keeps: encoded now
+    /// instead of cloned (`value` must encode as a `V` does: a borrowing
+    /// twin with the same fields in the same order).
     pub fn insert_encoded<T: Serialize>(&self, key: impl Into<String>, inputs: u128, value: &T) {
         self.put_encoded(key.into(), Check::Inputs(inputs), value);
     }

@@ -127,6 +127,9 @@ pub struct ModuleGraph {
     pub parsed: Vec<ParsedFile>,
     /// Per module, the stamp taken when it was read (`ParsedSource::stamp`).
     pub stamps: Vec<Option<Stamp>>,
+    /// Per module, its parse hash when the parse cache already encoded the
+    /// parse (`ParsedSource::parse_hash`).
+    pub parse_hashes: Vec<Option<u64>>,
     pub edges: Vec<Edge>,
     pub unresolved: Vec<Unresolved>,
     pub problems: Vec<FileProblem>,
@@ -195,6 +198,9 @@ pub struct ParsedSource {
     /// read: the result cache records it instead of a second `lstat`
     /// (`crate::memo`). `None` where the parse came from a cache.
     pub stamp: Option<Stamp>,
+    /// `crate::memo`'s hash of `file`, when whoever parsed it had it at
+    /// hand (the parse cache hashes the bytes it encodes for its bucket).
+    pub parse_hash: Option<u64>,
 }
 
 impl ParsedSource {
@@ -203,6 +209,7 @@ impl ParsedSource {
             bytes,
             file,
             stamp: None,
+            parse_hash: None,
         }
     }
 }
@@ -228,6 +235,7 @@ pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> ParsedS
                 "skipped: {bytes} bytes is over the {max_bytes}-byte limit"
             )),
             stamp,
+            parse_hash: None,
         };
     }
     match warmstart_fs::read_sized(&mut file, bytes as usize) {
@@ -237,6 +245,7 @@ pub fn parse_file(path: &Path, max_bytes: u64, allocator: &Allocator) -> ParsedS
             // A file that changed size while it was read gets stamped
             // again by whoever needs the stamp.
             stamp: stamp.filter(|_| data.len() as u64 == bytes),
+            parse_hash: None,
         },
         Err(err) => ParsedSource::unread(bytes, unparsed(format!("cannot read: {err}"))),
     }
@@ -263,6 +272,10 @@ pub trait ResolutionCache: Sync {
         folder_stamps: &[(PathBuf, warmstart_cache::Stamp)],
         packages: &WorkspacePackages,
     );
+    /// Called once before the walked files are parsed, with their number:
+    /// a cache that stores a parse per file can make room for them at once
+    /// instead of growing as the parses come in.
+    fn parsing(&self, _files: usize) {}
     /// The stored answer for `specifier` asked from `folder`, or
     /// `resolve()`'s, stored (one key built for both).
     fn answer(
@@ -346,6 +359,7 @@ pub fn build_with_caches(
         modules,
         parsed: parsed_files,
         stamps,
+        parse_hashes,
         problems,
     } = in_path_order(parsed, &order, &mut stats);
     stats.unresolved = unresolved.len();
@@ -365,6 +379,7 @@ pub fn build_with_caches(
         modules,
         parsed: parsed_files,
         stamps,
+        parse_hashes,
         edges,
         unresolved,
         problems,
@@ -476,6 +491,9 @@ fn parse_and_resolve(
     // The resolution cache stamps what it depends on (a few thousand
     // `lstat`s and a sort) while the other threads parse: it is needed only
     // when the first round resolves.
+    if let Some(cache) = resolutions {
+        cache.parsing(files.len());
+    }
     let ((), mut parsed) = rayon::join(
         || {
             if let Some(cache) = resolutions {
@@ -649,6 +667,7 @@ fn in_path_order(
         modules: Vec::with_capacity(parsed.len()),
         parsed: Vec::with_capacity(parsed.len()),
         stamps: Vec::with_capacity(parsed.len()),
+        parse_hashes: Vec::with_capacity(parsed.len()),
         problems: Vec::new(),
     };
     let mut parsed: Vec<Option<ParsedSource>> = parsed.into_iter().map(Some).collect();
@@ -672,6 +691,7 @@ fn in_path_order(
         });
         out.parsed.push(source.file);
         out.stamps.push(source.stamp);
+        out.parse_hashes.push(source.parse_hash);
     }
     out
 }
@@ -681,6 +701,7 @@ struct InPathOrder {
     modules: Vec<Module>,
     parsed: Vec<ParsedFile>,
     stamps: Vec<Option<Stamp>>,
+    parse_hashes: Vec<Option<u64>>,
     problems: Vec<FileProblem>,
 }
 

@@ -56,6 +56,16 @@ struct Source {
     parse: u64,
 }
 
+/// [`Source`] as a record encodes it, borrowing the graph's path (postcard
+/// writes a `&str` as it writes a `String`).
+#[derive(Serialize)]
+struct SourceRef<'a> {
+    path: &'a str,
+    stamp: Stamp,
+    recorded_ns: i64,
+    parse: u64,
+}
+
 /// The answer of [`Memo::check`].
 #[derive(Debug)]
 pub enum MemoCheck {
@@ -176,38 +186,70 @@ impl Memo {
     /// `graph cycles` takes them while the cycle analysis runs.
     pub fn stamps(&self, graph: &ModuleGraph, started: SystemTime) -> Stamps {
         let recorded_ns = time_ns(started);
-        let mut paths: Vec<PathBuf> = graph.inputs.clone();
-        paths.extend(fixed_inputs(&self.root, &graph.workspace_packages));
-        crate::walk::sort_paths(&mut paths);
-        let keys: Vec<String> = paths
-            .iter()
-            .filter_map(|p| warmstart_fs::to_unix_relative(&self.root, p))
-            .collect();
-        // Paths the build already stamped (the resolution cache, after
-        // `started`, which is all a record needs) are not stamped again.
-        let stamps = &graph.input_stamps;
-        let known = |path: &Path| {
-            stamps
-                .binary_search_by(|(p, _)| crate::walk::by_bytes(p, path))
-                .ok()
-                .map(|i| stamps[i].1)
+        let inputs = Inputs {
+            recorded_ns,
+            follow: Follow::Path,
+            paths: self.input_stamps(graph),
+            env: Vec::new(),
         };
-        let inputs = Inputs::record_with(&self.root, keys, Follow::Path, started, known);
-        let sources: Vec<Source> = graph
+        let sources: Vec<SourceRef<'_>> = graph
             .modules
             .par_iter()
             .zip(graph.parsed.par_iter())
             .zip(graph.stamps.par_iter())
-            .map(|((module, parsed), stamp)| Source {
+            .zip(graph.parse_hashes.par_iter())
+            .map(|(((module, parsed), stamp), hash)| SourceRef {
                 // The stamp of the read the parse came from; files the
                 // parse cache answered are stamped now.
                 stamp: stamp.unwrap_or_else(|| Stamp::of(&self.root.join(&module.path))),
-                path: module.path.clone(),
+                path: &module.path,
                 recorded_ns,
-                parse: parse_hash(parsed),
+                parse: hash.unwrap_or_else(|| parse_hash(parsed)),
             })
             .collect();
         Stamps(self.files.prepare(&inputs, &sources))
+    }
+
+    /// The graph's inputs and the [`fixed_inputs`], repo-relative, in byte
+    /// order without duplicates, each with its stamp: the build's where it
+    /// took one (`ModuleGraph::input_stamps`: the paths the resolution
+    /// cache stamped after the run started, which is all a record needs),
+    /// an `lstat` now otherwise. The three lists are sorted by bytes, so
+    /// this is one merge, not a sort of ~2,600 paths and a binary search
+    /// and a joined path per input.
+    fn input_stamps(&self, graph: &ModuleGraph) -> Vec<(String, Stamp)> {
+        use crate::walk::by_bytes;
+        let mut fixed = fixed_inputs(&self.root, &graph.workspace_packages);
+        crate::walk::sort_paths(&mut fixed);
+        let (mut walked, mut fixed) = (graph.inputs.iter().peekable(), fixed.iter().peekable());
+        let mut known = graph.input_stamps.iter().peekable();
+        let mut listed: Vec<(&Path, Option<Stamp>)> = Vec::with_capacity(graph.inputs.len() + 32);
+        loop {
+            let path = match (walked.peek(), fixed.peek()) {
+                (Some(a), Some(b)) => match by_bytes(a, b) {
+                    std::cmp::Ordering::Less => walked.next(),
+                    std::cmp::Ordering::Greater => fixed.next(),
+                    std::cmp::Ordering::Equal => {
+                        fixed.next();
+                        walked.next()
+                    }
+                },
+                (Some(_), None) => walked.next(),
+                (None, Some(_)) => fixed.next(),
+                (None, None) => break,
+            };
+            let Some(path) = path else { break };
+            while known.next_if(|(p, _)| by_bytes(p, path).is_lt()).is_some() {}
+            let stamp = known.next_if(|(p, _)| p == path).map(|(_, stamp)| *stamp);
+            listed.push((path, stamp));
+        }
+        listed
+            .into_par_iter()
+            .filter_map(|(path, stamp)| {
+                let key = warmstart_fs::to_unix_relative(&self.root, path)?;
+                Some((key, stamp.unwrap_or_else(|| Stamp::of(path))))
+            })
+            .collect()
     }
 
     /// Stores `output` under `key` with the stamps taken for it.
@@ -249,35 +291,21 @@ pub(crate) fn fixed_inputs(root: &Path, packages: &WorkspacePackages) -> Vec<Pat
     out
 }
 
-/// A hash of what one file contributes to the graph.
-fn parse_hash(parsed: &ParsedFile) -> u64 {
-    // Hashing the fields, not a JSON rendering of them (one serialization
-    // per source on every run that fills the cache). A hash stored by an
-    // older binary differs, which only costs a fresh run.
-    use std::hash::{Hash, Hasher};
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+/// A hash of what one file contributes to the graph: the xxh3 of its
+/// parse encoded with postcard, which writes every field (none is skipped)
+/// and so tells any two parses apart. The parse cache encodes each parse it
+/// stores anyway and hashes those bytes ([`encoded_parse_hash`]), so a run
+/// that fills the cache does not encode or walk a parse twice. A hash
+/// stored by an older binary differs, which only costs a fresh run.
+pub(crate) fn parse_hash(parsed: &ParsedFile) -> u64 {
+    match postcard::to_extend(parsed, Vec::with_capacity(512)) {
+        Ok(encoded) => encoded_parse_hash(&encoded),
+        // Encoding into a `Vec` fails only if the allocation does.
+        Err(_) => 0,
     }
-    BUFFER.with_borrow_mut(|buffer| {
-        buffer.clear();
-        let mut collected = Collected(buffer);
-        parsed.hash(&mut collected);
-        collected.finish()
-    })
 }
 
-/// A `Hasher` that only collects the bytes written to it, hashed at once
-/// by [`parse_hash`]: a parse writes ~100 small pieces (lengths, spans,
-/// flags), and xxh3's streaming state cost ~30 instructions a piece, a
-/// third of a fill's cost of recording the answer (callgrind).
-struct Collected<'a>(&'a mut Vec<u8>);
-
-impl std::hash::Hasher for Collected<'_> {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(self.0)
-    }
+/// [`parse_hash`] of a parse already encoded with postcard.
+pub(crate) fn encoded_parse_hash(encoded: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(encoded)
 }

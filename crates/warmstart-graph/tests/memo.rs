@@ -21,6 +21,13 @@ fn write(root: &Path, rel: &str, text: &str) {
 /// mtime (in a repository it is `node_modules/.cache/warmstart`, which
 /// exists after the first run).
 fn recorded(granularity: Duration) -> (tempfile::TempDir, Memo) {
+    recorded_with(granularity, false)
+}
+
+/// [`recorded`] with the graph built through the parse cache (`cached`),
+/// as `graph cycles` fills it: the parse hashes then come from the bytes
+/// the cache encoded, not from hashing each parse again.
+fn recorded_with(granularity: Duration, cached: bool) -> (tempfile::TempDir, Memo) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("repo")).unwrap();
     let root = dir.path().join("repo").canonicalize().unwrap();
@@ -37,7 +44,14 @@ fn recorded(granularity: Duration) -> (tempfile::TempDir, Memo) {
     );
     std::thread::sleep(Duration::from_millis(20));
     let started = SystemTime::now();
-    let graph = build(&BuildOptions::new(&root));
+    let graph = if cached {
+        let cache = warmstart_cache::Cache::at(&dir.path().join("parse-cache"), &root);
+        let graph = warmstart_graph::cache::build_cached(&BuildOptions::new(&root), &cache);
+        assert!(graph.parse_hashes.iter().all(Option::is_some));
+        graph
+    } else {
+        build(&BuildOptions::new(&root))
+    };
     let memo = Memo::new(
         &dir.path().join("cache"),
         &root,
@@ -83,6 +97,19 @@ fn an_edit_that_keeps_the_imports_hits_after_one_parse() {
     std::thread::sleep(Duration::from_millis(20));
     // Vouched for by that parse: the stamp alone decides next time.
     assert_eq!(hit(memo.check(KEY)), 0);
+}
+
+#[test]
+fn parse_hashes_from_a_cache_fill_match_a_fresh_parse() {
+    let (dir, memo) = recorded_with(Duration::ZERO, true);
+    let root = dir.path().join("repo").canonicalize().unwrap();
+    assert_eq!(hit(memo.check(KEY)), 0);
+    let mut text = std::fs::read_to_string(root.join("src/a.ts")).unwrap();
+    text.push_str("// a comment at the end\n");
+    write(&root, "src/a.ts", &text);
+    assert_eq!(hit(memo.check(KEY)), 1);
+    write(&root, "src/b.ts", "export const b = () => 1;\n");
+    assert_eq!(miss(memo.check(KEY)), "an import changed");
 }
 
 #[test]
