@@ -96,6 +96,12 @@ for TREE in "$@"; do
   fi
   echo
   echo "bar (issue 19): cold <= 25 % of oxlint and <= 250 ms; fill <= 110 % of cold; peak RSS <= 100 MB"
+  # The verdict of this run, figure by figure (the medians above, unrounded).
+  verdict() { # label, value, limit: "label value (met|MISSED)"
+    awk -v l="$1" -v v="$2" -v m="$3" 'BEGIN { printf "%s %.3g %s", l, v, (v <= m ? "met" : "MISSED") }'
+  }
+  echo "this run: $(verdict "cold/oxlint" "$(ratio "$cold" "$ox")" 0.25); $(verdict "cold ms" "$cold" 250);" \
+    "$(verdict "fill/cold" "$(ratio "$fill" "$cold")" 1.10); $(verdict "peak RSS MB" $((fill_rss > cold_rss ? fill_rss / 1024 : cold_rss / 1024)) 100)"
 done
 
 if [ "${SCALE:-0}" = 1 ]; then
