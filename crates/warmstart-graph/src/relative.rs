@@ -99,16 +99,16 @@ pub(crate) fn resolve(listings: &Listings, folder: &Path, specifier: &str) -> Op
 }
 
 /// One folder's listing, for the names a resolution tries in it.
-struct Folder<'p> {
+struct Folder<'p, 'l> {
     path: &'p Path,
-    listing: std::sync::Arc<crate::listing::Listing>,
+    listing: crate::listing::ListingRef<'l>,
 }
 
-impl<'p> Folder<'p> {
+impl<'p, 'l> Folder<'p, 'l> {
     /// `None` where the listings cannot answer for names in `path` (it
     /// cannot be listed, or is not plain): then no candidate in it can be
     /// answered, and oxc is asked.
-    fn of(listings: &Listings, path: &'p Path) -> Option<Self> {
+    fn of(listings: &'l Listings, path: &'p Path) -> Option<Self> {
         Some(Folder {
             path,
             listing: listings.children(path)?,
