@@ -315,8 +315,8 @@ pub fn build_with_caches(
     let listings = found.listings;
     // The resolver (its options, the workspace's virtual links) and the
     // walk's listings handed to it are needed only once the parse is done:
-    // made beside it, not before it with the other core idle (~2 ms on
-    // Cal.com in a `perf` timeline).
+    // made beside it, not before it on the main thread alone (a stretch
+    // with the other core idle in a `perf` timeline of Cal.com).
     let make_resolver = || {
         let resolver = resolve::resolver(&root, &packages);
         resolver.file_system().listings().seed(listings);

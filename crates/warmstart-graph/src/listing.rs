@@ -48,8 +48,8 @@ pub(crate) struct Listings {
     /// The walk's listings, handed over once ([`Listings::seed`]) and only
     /// read after: looked up without a lock or a reference count, since
     /// on two cores the shared map's shard locks and the `Arc` counters
-    /// are cache lines both threads write (~80 % of the resolver's
-    /// questions on Cal.com are about walked folders).
+    /// are cache lines both threads write, and most of the resolver's
+    /// questions are about folders the walk listed.
     seeded: OnceLock<FxHashMap<Box<[u8]>, Arc<Listing>>>,
     /// Everything else, read on first use. `None`: the folder could not be
     /// listed (missing, not a folder, no permission): ask the system for
