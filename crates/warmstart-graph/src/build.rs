@@ -498,7 +498,10 @@ struct Reached {
 }
 
 /// Phase 2: parse the files, resolve their imports, and repeat with the
-/// files those imports reach outside the walk until none is new.
+/// files those imports reach outside the walk until none is new. The
+/// resolver, needed only once the first parse is done, is made by
+/// `make_resolver` on one core while the parse starts on the other, and
+/// handed back with what was reached.
 #[allow(clippy::too_many_arguments)]
 fn parse_and_resolve(
     options: &BuildOptions,
