@@ -360,18 +360,7 @@ pub fn build_with_caches(
     // the main thread alone they left the other core idle between the
     // resolution and the cycle analysis (a `perf` timeline of Cal.com).
     let ((edges, unresolved, builtin, outside), (in_order, ())) = rayon::join(
-        || {
-            let mut edges = Vec::with_capacity(linked.iter().map(|l| l.0.len()).sum());
-            let mut unresolved = Vec::new();
-            let (mut builtin, mut outside) = (0, 0);
-            for (e, u, b, o) in &mut linked {
-                edges.append(e);
-                unresolved.append(u);
-                builtin += *b;
-                outside += *o;
-            }
-            (edges, unresolved, builtin, outside)
-        },
+        || gather(&mut linked),
         || {
             rayon::join(
                 || in_path_order(parsed, &order),
@@ -688,6 +677,20 @@ fn link(reached: &Reached, order: &PathOrder) -> Vec<Linked> {
             (edges, unresolved, builtin, outside)
         })
         .collect()
+}
+
+/// Every file's edges in one list (path order, as `link` made them), its
+/// unresolved imports in another, and the builtin / outside counts.
+fn gather(linked: &mut [Linked]) -> Linked {
+    let mut edges = Vec::with_capacity(linked.iter().map(|l| l.0.len()).sum());
+    let (mut unresolved, mut builtin, mut outside) = (Vec::new(), 0, 0);
+    for (e, u, b, o) in linked {
+        edges.append(e);
+        unresolved.append(u);
+        builtin += *b;
+        outside += *o;
+    }
+    (edges, unresolved, builtin, outside)
 }
 
 /// Phase 4: modules, parse results and parse problems in path order.

@@ -50,7 +50,7 @@ pub(crate) struct Listings {
     /// on two cores the shared map's shard locks and the `Arc` counters
     /// are cache lines both threads write, and most of the resolver's
     /// questions are about folders the walk listed.
-    seeded: OnceLock<FxHashMap<Box<[u8]>, Arc<Listing>>>,
+    seeded: OnceLock<FxHashMap<Box<[u8]>, Listing>>,
     /// Everything else, read on first use. `None`: the folder could not be
     /// listed (missing, not a folder, no permission): ask the system for
     /// its entries.
@@ -89,25 +89,23 @@ impl Listings {
     /// Takes the listings the walk read (complete ones only), so the
     /// resolver does not read those folders again.
     pub(crate) fn seed(&self, listings: Vec<(std::path::PathBuf, Listing)>) {
-        if self.folders.is_empty() && self.seeded.get().is_none() {
-            let seeded = listings
-                .into_iter()
-                .map(|(folder, listing)| {
-                    let key: Box<[u8]> = folder.into_os_string().into_encoded_bytes().into();
-                    (key, Arc::new(listing))
-                })
-                .collect();
-            if let Err(seeded) = self.seeded.set(seeded) {
-                // Seeded meanwhile by another thread: keep both.
-                for (folder, listing) in seeded {
-                    self.folders.entry(folder).or_insert(Some(listing));
-                }
+        let keyed = listings.into_iter().map(|(folder, listing)| {
+            (folder.into_os_string().into_encoded_bytes().into(), listing)
+        });
+        // The first seeding of a fresh map (a build's only one) becomes the
+        // read-only part; any other joins the shared map, where what is
+        // already there stays.
+        let rest: FxHashMap<Box<[u8]>, Listing> = if self.folders.is_empty() {
+            match self.seeded.set(keyed.collect()) {
+                Ok(()) => return,
+                Err(rest) => rest,
             }
-            return;
-        }
-        for (folder, listing) in listings {
+        } else {
+            keyed.collect()
+        };
+        for (folder, listing) in rest {
             self.folders
-                .entry(folder.into_os_string().into_encoded_bytes().into())
+                .entry(folder)
                 .or_insert_with(|| Some(Arc::new(listing)));
         }
     }
@@ -137,10 +135,7 @@ impl Listings {
             if bytes != b"/" && !plain(bytes) {
                 return None;
             }
-            if let Some(listing) = self.seeded(bytes) {
-                return Some(ListingRef::Seeded(listing));
-            }
-            self.listing(bytes).map(ListingRef::Read)
+            self.listing(bytes)
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -169,7 +164,7 @@ impl Listings {
         if let Some(entry) = self.folders.get(folder) {
             return known(entry.value().as_deref());
         }
-        known(self.listing(folder).as_deref())
+        known(self.read_listing(folder).as_deref())
     }
 }
 
@@ -177,14 +172,20 @@ impl Listings {
 impl Listings {
     /// The walk's listing of `folder`, if it was seeded.
     fn seeded(&self, folder: &[u8]) -> Option<&Listing> {
-        self.seeded.get()?.get(folder).map(|listing| &**listing)
+        self.seeded.get()?.get(folder)
     }
 
-    /// The listing of `folder` (plain, absolute), read on first use.
-    fn listing(&self, folder: &[u8]) -> Option<Arc<Listing>> {
-        if let Some(listing) = self.seeded.get().and_then(|seeded| seeded.get(folder)) {
-            return Some(Arc::clone(listing));
+    /// The listing of `folder` (plain, absolute): the walk's, or read on
+    /// first use.
+    fn listing(&self, folder: &[u8]) -> Option<ListingRef<'_>> {
+        if let Some(listing) = self.seeded(folder) {
+            return Some(ListingRef::Seeded(listing));
         }
+        self.read_listing(folder).map(ListingRef::Read)
+    }
+
+    /// The listing of an unseeded `folder`, read on first use.
+    fn read_listing(&self, folder: &[u8]) -> Option<Arc<Listing>> {
         if let Some(entry) = self.folders.get(folder) {
             return entry.value().clone();
         }
@@ -208,11 +209,8 @@ impl Listings {
             return false;
         };
         let (parent, name) = (&folder[..slash.max(1)], &folder[slash + 1..]);
-        let says = |listing: &Listing| matches!(listing.get(name), None | Some(Kind::File));
-        match self.seeded(parent) {
-            Some(listing) => says(listing),
-            None => self.listing(parent).is_some_and(|listing| says(&listing)),
-        }
+        self.listing(parent)
+            .is_some_and(|listing| matches!(listing.get(name), None | Some(Kind::File)))
     }
 }
 
