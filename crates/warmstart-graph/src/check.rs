@@ -93,7 +93,7 @@ pub struct CyclesDocument {
     /// The deterministic part, what the result cache stores: a JSON object
     /// rendered by `serde_json::to_string_pretty` (at least one field), so
     /// that it is rendered once per fresh run and never on a warm one.
-    pub answer: std::sync::Arc<String>,
+    pub answer: std::sync::Arc<crate::Rendered>,
     /// The cache buckets of this run, the result cache last.
     pub cache: Vec<CacheStat>,
     pub timings_ms: Timings,
@@ -111,14 +111,13 @@ impl CyclesDocument {
     /// same bytes as `serde_json::to_string_pretty` of one object holding
     /// the answer's fields followed by `cache` and `timings_ms`.
     pub fn write_pretty(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let answer = self.answer.strip_suffix("\n}").unwrap_or(&self.answer);
         let tail = Tail {
             cache: &self.cache,
             timings_ms: &self.timings_ms,
         };
         // Statistics and timings are numbers and names: they render.
         let tail = serde_json::to_string_pretty(&tail).unwrap_or_default();
-        out.write_all(answer.as_bytes())?;
+        self.answer.write_without_suffix(out, "\n}")?;
         match tail.strip_prefix('{') {
             Some(fields) => {
                 out.write_all(b",")?;
@@ -273,7 +272,7 @@ pub fn cycles(
                 // Stored without the run's own figures (cache, timings).
                 let answer = answer.clone();
                 // Writing the answer (~2 MB on Cal.com) overlaps printing it.
-                storing = PendingSaves::spawn(move || memo.store(key, &answer, stamps));
+                storing = PendingSaves::spawn(move || memo.store(key, &answer.parts(), stamps));
                 true
             }
             _ => false,
@@ -338,7 +337,7 @@ fn stored_answer(
     let views: StoredViews = serde_json::from_str(&output).map_err(GraphError::StoredResult)?;
     let failed = views.views.get(view.name()).is_some_and(|v| v.groups > 0);
     let document = CyclesDocument {
-        answer: std::sync::Arc::new(pretty_object(output)?),
+        answer: std::sync::Arc::new(crate::Rendered::whole(pretty_object(output)?)),
         cache: vec![CacheStat::Result(ResultCacheStats::new(1, 0, reparsed))],
         timings_ms: Timings {
             walk: None,

@@ -48,5 +48,6 @@ pub use build::{
 pub use config::{GraphConfig, ReadyConfig};
 pub use error::GraphError;
 pub use parse::{EdgeKind, ParsedFile, RawImport};
+pub use render::Rendered;
 pub use view::View;
 pub use walk::is_source;

@@ -178,7 +178,7 @@ impl Memo {
     /// is not settled and gets checked next time.
     pub fn record(&self, key: u128, graph: &ModuleGraph, output: &str, started: SystemTime) {
         let stamps = self.stamps(graph, started);
-        self.store(key, output, stamps);
+        self.store(key, &[output], stamps);
     }
 
     /// The part of [`Memo::record`] that needs only the graph (a stamp per
@@ -252,11 +252,12 @@ impl Memo {
             .collect()
     }
 
-    /// Stores `output` under `key` with the stamps taken for it.
-    pub fn store(&self, key: u128, output: &str, stamps: Stamps) {
+    /// Stores the output, the concatenation of `output`'s parts, under
+    /// `key` with the stamps taken for it.
+    pub fn store(&self, key: u128, output: &[&str], stamps: Stamps) {
         // Stamps that did not encode are not stored: the next run misses.
         if let Some(prepared) = &stamps.0 {
-            self.files.store_prepared(key, output, prepared);
+            self.files.store_prepared_parts(key, output, prepared);
         }
     }
 }
