@@ -488,9 +488,10 @@ struct Reached {
 
 /// Phase 2: parse the files, resolve their imports, and repeat with the
 /// files those imports reach outside the walk until none is new. The
-/// resolver, needed only once the first parse is done, is made by
-/// `make_resolver` on one core while the parse starts on the other, and
-/// handed back with what was reached.
+/// resolver and the first round's plan, needed only once the first parse
+/// is done, are made (the resolver by `make_resolver`) on one core while
+/// the parse starts on the other; the resolver is handed back with what
+/// was reached.
 #[allow(clippy::too_many_arguments)]
 fn parse_and_resolve(
     options: &BuildOptions,
@@ -513,13 +514,16 @@ fn parse_and_resolve(
     if let Some(cache) = resolutions {
         cache.parsing(files.len());
     }
-    let (resolver, mut parsed) = rayon::join(
+    // So are the first round's folders and scopes (`reach::Plan`), which
+    // need only the walk and the resolver.
+    let ((resolver, plan), mut parsed) = rayon::join(
         || {
             let resolver = make_resolver();
             if let Some(cache) = resolutions {
                 cache.prepare(walked_inputs, folder_stamps, packages);
             }
-            resolver
+            let plan = reach::Plan::of(&files, &resolver, packages);
+            (resolver, plan)
         },
         || parse_all(&files, options.max_file_bytes, parse, bar.as_ref()),
     );
@@ -534,8 +538,9 @@ fn parse_and_resolve(
                 .map(|(i, p)| (p.as_os_str().to_owned(), i as u32))
                 .collect()
         },
-        || reach::resolve_round(&files, &parsed, &resolver, packages, resolutions),
+        || reach::resolve_planned(&plan, &files, &parsed, &resolver, packages, resolutions),
     );
+    drop(plan);
     let mut answers: Vec<Resolved> = Vec::new();
     let mut links: Vec<Vec<u32>> = Vec::with_capacity(files.len());
     loop {
