@@ -92,7 +92,8 @@ pub enum CyclesOutput {
 pub struct CyclesDocument {
     /// The deterministic part, what the result cache stores: a JSON object
     /// rendered by `serde_json::to_string_pretty` (at least one field), so
-    /// that it is rendered once per fresh run and never on a warm one.
+    /// that it is rendered once per fresh run and never on a warm one; kept
+    /// in the pieces it was rendered in (their concatenation is the object).
     pub answer: std::sync::Arc<crate::Rendered>,
     /// The cache buckets of this run, the result cache last.
     pub cache: Vec<CacheStat>,
