@@ -149,7 +149,7 @@ impl ResultFiles {
     pub fn store<M: Serialize>(&self, key: u128, output: &str, inputs: Inputs, meta: M) {
         let hash = format!("{:032x}", hash_bytes(output.as_bytes()));
         let index = self.new_index(key, hash, inputs, meta);
-        if self.make_dir() && self.write_output(output.as_bytes()) {
+        if self.make_dir() && self.write_output(&[output.as_bytes()]) {
             self.update_index(&index);
         }
     }
@@ -176,15 +176,10 @@ impl ResultFiles {
     }
 
     /// [`ResultFiles::store`] with the inputs and meta encoded ahead: the
-    /// same bytes as encoding the whole index now.
-    pub fn store_prepared(&self, key: u128, output: &str, prepared: &PreparedIndex) {
-        self.store_prepared_parts(key, &[output], prepared);
-    }
-
-    /// [`ResultFiles::store_prepared`] of an output given in parts, stored
-    /// as their concatenation (a caller that rendered its output piece by
-    /// piece need not copy the pieces into one string first).
-    pub fn store_prepared_parts(&self, key: u128, output: &[&str], prepared: &PreparedIndex) {
+    /// same bytes as encoding the whole index now. The output is given in
+    /// parts and stored as their concatenation (a caller that rendered it
+    /// piece by piece need not copy the pieces into one string first).
+    pub fn store_prepared(&self, key: u128, output: &[&str], prepared: &PreparedIndex) {
         // Prepared by a binary index; a JSON one cannot hold it.
         if self.codec != IndexCodec::Postcard {
             return;
@@ -206,7 +201,7 @@ impl ResultFiles {
             return;
         };
         let parts: Vec<&[u8]> = output.iter().map(|part| part.as_bytes()).collect();
-        if self.make_dir() && self.write_output_parts(&parts) {
+        if self.make_dir() && self.write_output(&parts) {
             // The head and the prepared part one after the other: the same
             // bytes as the whole index encoded at once, without copying
             // ~650 KB into one buffer first.
@@ -221,11 +216,8 @@ impl ResultFiles {
             .is_none_or(|dir| std::fs::create_dir_all(dir).is_ok())
     }
 
-    fn write_output(&self, output: &[u8]) -> bool {
-        self.write_output_parts(&[output])
-    }
-
-    fn write_output_parts(&self, output: &[&[u8]]) -> bool {
+    /// Writes the output, given in parts.
+    fn write_output(&self, output: &[&[u8]]) -> bool {
         // Unsynced, like the buckets: the index names the output's hash, so
         // an output the disk lost or tore is a miss, and an index it lost or
         // tore does not parse. Two `fdatasync`s were ~7 ms of every
@@ -291,7 +283,7 @@ mod tests {
         let files = ResultFiles::binary(dir.path(), "thing-v3");
         let meta = vec![("x".to_string(), 9_u64)];
         let prepared = files.prepare(&inputs(), &meta).unwrap();
-        files.store_prepared(42, "the output", &prepared);
+        files.store_prepared(42, &["the output"], &prepared);
         let ahead = std::fs::read(files.index_path()).unwrap();
         files.store(42, "the output", inputs(), meta.clone());
         assert_eq!(std::fs::read(files.index_path()).unwrap(), ahead);
@@ -316,14 +308,14 @@ mod tests {
         // Long enough for xxh3's streaming state to cross its buffers.
         let long = "0123456789abcdef".repeat(1_000);
         let parts = ["{\n  \"a\": ", long.as_str(), "", ",\n  \"b\": 1\n}"];
-        files.store_prepared(42, &parts.concat(), &prepared);
+        files.store_prepared(42, &[&parts.concat()], &prepared);
         let (index, output) = (
             std::fs::read(files.index_path()).unwrap(),
             std::fs::read(&files.output).unwrap(),
         );
         std::fs::remove_file(files.index_path()).unwrap();
         std::fs::remove_file(&files.output).unwrap();
-        files.store_prepared_parts(42, &parts, &prepared);
+        files.store_prepared(42, &parts, &prepared);
         assert_eq!(std::fs::read(files.index_path()).unwrap(), index);
         assert_eq!(std::fs::read(&files.output).unwrap(), output);
         let stored = files.index::<Vec<(String, u64)>>(42).unwrap();

@@ -538,9 +538,8 @@ fn parse_and_resolve(
                 .map(|(i, p)| (p.as_os_str().to_owned(), i as u32))
                 .collect()
         },
-        || reach::resolve_planned(&plan, &files, &parsed, &resolver, packages, resolutions),
+        || reach::resolve_round(&plan, &parsed, &resolver, packages, resolutions),
     );
-    drop(plan);
     let mut answers: Vec<Resolved> = Vec::new();
     let mut links: Vec<Vec<u32>> = Vec::with_capacity(files.len());
     loop {
@@ -569,7 +568,7 @@ fn parse_and_resolve(
         // Files found in later rounds lie outside the walked folders the
         // resolution cache is valid for: resolve them afresh.
         round = reach::resolve_round(
-            &files[round_start..],
+            &reach::Plan::of(&files[round_start..], &resolver, packages),
             &parsed[round_start..],
             &resolver,
             packages,

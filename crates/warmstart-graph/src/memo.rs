@@ -257,7 +257,7 @@ impl Memo {
     pub fn store(&self, key: u128, output: &[&str], stamps: Stamps) {
         // Stamps that did not encode are not stored: the next run misses.
         if let Some(prepared) = &stamps.0 {
-            self.files.store_prepared_parts(key, output, prepared);
+            self.files.store_prepared(key, output, prepared);
         }
     }
 }

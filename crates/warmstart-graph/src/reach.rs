@@ -43,6 +43,7 @@ const RESOLVE_CHUNK: usize = 64;
 /// beside the parse (on one thread after it, its serial end left the other
 /// core idle; ~10 ms between the parse and the resolution on Cal.com).
 pub(crate) struct Plan<'f> {
+    files: &'f [PathBuf],
     folders: Vec<&'f Path>,
     /// Per folder: its first file (tsconfig ownership is decided per file).
     folder_file: Vec<usize>,
@@ -79,6 +80,7 @@ impl<'f> Plan<'f> {
             share::Scopes::of(resolver, packages, &pairs)
         };
         Plan {
+            files,
             folders,
             folder_file,
             folder_of,
@@ -87,34 +89,21 @@ impl<'f> Plan<'f> {
     }
 }
 
-/// Resolves every import of `files` (sorted, so files of one folder are
-/// next to each other). Files of one folder share their nearest tsconfig
-/// and their node_modules ancestry, so each (folder, specifier) pair is
+/// Resolves every import of the plan's files (`parsed`: their parses, in
+/// the same order). Files of one folder share their nearest tsconfig and
+/// their node_modules ancestry, so each (folder, specifier) pair is
 /// resolved once: the same `./button` from a folder of forty components
 /// costs one lookup; a bare specifier such as `react` is resolved once per
 /// scope of folders that must get the same answer.
 pub(crate) fn resolve_round(
-    files: &[PathBuf],
-    parsed: &[ParsedSource],
-    resolver: &WorkspaceResolver,
-    packages: &WorkspacePackages,
-    resolutions: Option<&dyn ResolutionCache>,
-) -> Round {
-    let plan = Plan::of(files, resolver, packages);
-    resolve_planned(&plan, files, parsed, resolver, packages, resolutions)
-}
-
-/// [`resolve_round`] with the files' [`Plan`] made ahead (`plan` is
-/// `Plan::of(files, resolver, packages)`).
-pub(crate) fn resolve_planned(
     plan: &Plan<'_>,
-    files: &[PathBuf],
     parsed: &[ParsedSource],
     resolver: &WorkspaceResolver,
     packages: &WorkspacePackages,
     resolutions: Option<&dyn ResolutionCache>,
 ) -> Round {
     let Plan {
+        files,
         folders,
         folder_file,
         folder_of,
