@@ -117,5 +117,5 @@ pub use lookup::Lookup;
 pub use maintenance::{Cleared, DiskBucket};
 pub use multi::{FileSet, FilesLookup};
 pub use result::{PreparedIndex, ResultFiles, ResultIndex, ResultMiss};
-pub use stamp::{FileStamp, Source, hash_bytes};
+pub use stamp::{EncodedFiles, FileStamp, Source, hash_bytes};
 pub use stats::{BucketStats, LastRun, STATS_FILE};

@@ -20,7 +20,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use warmstart_cache::{Bucket, BucketSpec, Cache, ContextHasher, Lookup, Stamp};
+use warmstart_cache::{
+    Bucket, BucketSpec, Cache, ContextHasher, EncodedFiles, Lookup, Source, Stamp,
+};
 
 use crate::build::{
     BuildOptions, ModuleGraph, ParsedSource, ResolutionCache, build_with_caches, parse_bytes,
@@ -40,16 +42,77 @@ struct Entry {
     parsed: ParsedFile,
 }
 
-/// An [`Entry`] encoded with postcard, which writes a struct as its fields
-/// one after the other: the size, then the parse, whose bytes start at the
-/// returned offset (what `crate::memo` hashes). Encoded from the parse the
-/// graph keeps, instead of a deep copy of every import.
-fn encode_entry(bytes: u64, parsed: &ParsedFile) -> Option<(Vec<u8>, usize)> {
-    // Room for most entries (~280 bytes on average on Cal.com).
-    let encoded = postcard::to_extend(&bytes, Vec::with_capacity(256)).ok()?;
-    let start = encoded.len();
-    let encoded = postcard::to_extend(parsed, encoded).ok()?;
-    Some((encoded, start))
+/// Appends an [`Entry`] encoded with postcard, which writes a struct as
+/// its fields one after the other: the size, then the parse, whose bytes
+/// start at the returned offset from where the entry starts (what
+/// `crate::memo` hashes). Encoded from the parse the graph keeps, instead
+/// of a deep copy of every import. `None`: nothing usable was appended.
+fn encode_entry(into: &mut Vec<u8>, bytes: u64, parsed: &ParsedFile) -> Option<usize> {
+    let start = into.len();
+    postcard::to_io(&bytes, &mut *into).ok()?;
+    let parse = into.len() - start;
+    postcard::to_io(parsed, &mut *into).ok()?;
+    Some(parse)
+}
+
+/// Parses a file the bucket missed and hands it to `store`, which encodes
+/// its entry with [`encode_entry`] and gives back the entry's bytes; the
+/// parse hash comes from them.
+fn parse_miss(
+    path: &Path,
+    source: Source,
+    max: u64,
+    allocator: &oxc_allocator::Allocator,
+    store: impl FnOnce(Source, &dyn Fn(&mut Vec<u8>) -> Option<usize>) -> Option<u64>,
+) -> ParsedSource {
+    let parsed = parse_bytes(path, source.bytes(), max, allocator);
+    let bytes = source.bytes().len() as u64;
+    let stamp = source.stat();
+    let parse_hash = store(source, &|into| encode_entry(into, bytes, &parsed));
+    ParsedSource {
+        bytes,
+        file: parsed,
+        stamp,
+        parse_hash,
+    }
+}
+
+/// The hash `crate::memo` keeps of an entry's parse: `entry` as
+/// [`encode_entry`] appended it, its parse `parse` bytes in.
+fn entry_parse_hash(entry: &[u8], parse: usize) -> u64 {
+    crate::memo::encoded_parse_hash(&entry[parse..])
+}
+
+/// A value per rayon worker (and one for any other thread), each behind a
+/// lock that only its own thread takes while the work runs: filled from
+/// every worker without contention.
+struct PerWorker<T>(Box<[std::sync::Mutex<T>]>);
+
+impl<T: Default> PerWorker<T> {
+    fn new() -> Self {
+        PerWorker(
+            (0..=rayon::current_num_threads())
+                .map(|_| std::sync::Mutex::default())
+                .collect(),
+        )
+    }
+
+    /// Runs `f` on the calling worker's value.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let last = self.0.len() - 1;
+        let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        // A poisoned lock (a panic mid-push) still holds whole entries.
+        let mut value = self.0[slot].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut value)
+    }
+
+    /// Every worker's value, leaving defaults.
+    fn take(&self) -> Vec<T> {
+        self.0
+            .iter()
+            .map(|value| std::mem::take(&mut *value.lock().unwrap_or_else(|e| e.into_inner())))
+            .collect()
+    }
 }
 
 /// Builds the graph, answering parses from `cache` where files did not
@@ -115,10 +178,25 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
     // Nothing parsed is cached yet: a first run (or one after a version
     // bump or a clear).
     let first_run = bucket.is_empty();
+    // A first run's entries, gathered per worker and stored at once when
+    // the buckets are saved (`Saves::spawn`).
+    let fresh: Arc<PerWorker<EncodedFiles>> = Arc::new(PerWorker::new());
     let parse = |path: &Path, max: u64, allocator: &oxc_allocator::Allocator| {
         let Some(key) = warmstart_fs::to_unix_relative(&root, path) else {
             return parse_file(path, max, allocator);
         };
+        if first_run {
+            // Nothing to look up: read the file as the miss it is.
+            return match bucket.read_unlisted(key, path) {
+                Ok(Some(source)) => parse_miss(path, source, max, allocator, |source, encode| {
+                    fresh.with(|batch| {
+                        let (parse, entry) = batch.push(source, encode)?;
+                        Some(entry_parse_hash(entry, parse))
+                    })
+                }),
+                Ok(None) | Err(_) => parse_file(path, max, allocator),
+            };
+        }
         match bucket.file(&key) {
             Ok(Lookup::Hit(entry)) => ParsedSource {
                 bytes: entry.bytes,
@@ -127,20 +205,15 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
                 parse_hash: None,
             },
             Ok(Lookup::Miss(source)) => {
-                let parsed = parse_bytes(path, source.bytes(), max, allocator);
-                let bytes = source.bytes().len() as u64;
-                let stamp = source.stat();
-                let parse_hash = encode_entry(bytes, &parsed).map(|(encoded, start)| {
-                    let hash = crate::memo::encoded_parse_hash(&encoded[start..]);
-                    bucket.insert_file_bytes(&source, encoded);
-                    hash
-                });
-                ParsedSource {
-                    bytes,
-                    file: parsed,
-                    stamp,
-                    parse_hash,
-                }
+                parse_miss(path, source, max, allocator, |source, encode| {
+                    // Room for most entries (~280 bytes on average on
+                    // Cal.com).
+                    let mut entry = Vec::with_capacity(256);
+                    let parse = encode(&mut entry)?;
+                    let hash = entry_parse_hash(&entry, parse);
+                    bucket.insert_file_bytes(&source, entry);
+                    Some(hash)
+                })
             }
             Ok(Lookup::Missing) | Err(_) => parse_file(path, max, allocator),
         }
@@ -153,6 +226,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         stamps: std::sync::OnceLock::new(),
         saves: Saves {
             parses: bucket.clone(),
+            fresh: fresh.clone(),
             whole_repository: options.paths.is_empty(),
             one_shot: options.one_shot,
             started: std::sync::Mutex::new(None),
@@ -181,6 +255,8 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
 /// are finished with at that point.
 struct Saves {
     parses: Arc<Bucket<Entry>>,
+    /// A first run's parses, stored into `parses` when it is saved.
+    fresh: Arc<PerWorker<EncodedFiles>>,
     whole_repository: bool,
     one_shot: bool,
     started: std::sync::Mutex<Option<PendingSaves>>,
@@ -190,8 +266,10 @@ impl Saves {
     /// Saves both buckets on a thread of their own.
     fn spawn(&self, answers: Option<Arc<Bucket<Resolved>>>) -> PendingSaves {
         let bucket = self.parses.clone();
+        let fresh = self.fresh.clone();
         let (whole_repository, one_shot) = (self.whole_repository, self.one_shot);
         PendingSaves::spawn(move || {
+            bucket.insert_encoded_files(fresh.take());
             if let Some(answers) = answers {
                 // Answers for folders or specifiers no longer asked for go.
                 answers.prune_untouched();
@@ -353,9 +431,9 @@ impl ResolutionCache for ResolveBucket<'_> {
 mod tests {
     use super::*;
 
-    /// The entry encoded field by field is the entry a lookup decodes, and
-    /// its parse part hashes as `crate::memo` hashes a fresh parse (the
-    /// result cache compares the two).
+    /// The entry encoded field by field, appended after another, is the
+    /// entry a lookup decodes, and its parse part hashes as `crate::memo`
+    /// hashes a fresh parse (the result cache compares the two).
     #[test]
     fn an_entry_encoded_by_fields_is_the_entry_and_its_parse_hash() {
         let allocator = oxc_allocator::Allocator::default();
@@ -364,16 +442,64 @@ mod tests {
         let parsed = crate::parse::parse_source(Path::new("x.ts"), source, &allocator);
         assert_eq!(parsed.imports.len(), 3);
         let bytes = source.len() as u64 + 300;
-        let (encoded, start) = encode_entry(bytes, &parsed).unwrap();
+        let mut buffer = b"an entry before".to_vec();
+        let parse = encode_entry(&mut buffer, bytes, &parsed).unwrap();
+        let encoded = &buffer[b"an entry before".len()..];
         let whole = Entry {
             bytes,
             parsed: parsed.clone(),
         };
         assert_eq!(encoded, postcard::to_stdvec(&whole).unwrap());
-        assert_eq!(postcard::from_bytes::<Entry>(&encoded).unwrap(), whole);
+        assert_eq!(postcard::from_bytes::<Entry>(encoded).unwrap(), whole);
         assert_eq!(
-            crate::memo::encoded_parse_hash(&encoded[start..]),
+            entry_parse_hash(encoded, parse),
             crate::memo::parse_hash(&parsed)
         );
+    }
+
+    /// A first run (the parse bucket empty) stores its entries in batches
+    /// when the buckets are saved: the next run's lookups hit them all, and
+    /// answer the parse the first run made, for files parsed on every
+    /// worker.
+    #[test]
+    fn a_first_run_stores_every_parse_for_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("package.json"), r#"{"name":"x"}"#).unwrap();
+        for i in 0..300 {
+            std::fs::write(
+                root.join(format!("m{i}.ts")),
+                format!(
+                    "import {{ a }} from './m{}';\nexport const a = {i};\n",
+                    (i + 1) % 300
+                ),
+            )
+            .unwrap();
+        }
+        // Stamps a minute old: settled, so the next run trusts them.
+        let later = || std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        let cache = Cache::at(&root.join(".cache"), &root);
+        cache.set_clock(later);
+        let options = BuildOptions::new(&root);
+        let first = build_cached(&options, &cache);
+        let stats = cache.run_stats();
+        let parses = stats
+            .iter()
+            .find(|s| s.bucket.starts_with(BUCKET_NAME))
+            .unwrap();
+        assert_eq!((parses.hits, parses.misses, parses.entries), (0, 300, 300));
+
+        let again = Cache::at(&root.join(".cache"), &root);
+        again.set_clock(later);
+        let second = build_cached(&options, &again);
+        let stats = again.run_stats();
+        let parses = stats
+            .iter()
+            .find(|s| s.bucket.starts_with(BUCKET_NAME))
+            .unwrap();
+        assert_eq!((parses.hits, parses.misses), (300, 0));
+        assert_eq!(second.parsed, first.parsed);
+        assert_eq!(second.edges.len(), first.edges.len());
+        assert_eq!(second.edges.len(), 300);
     }
 }
