@@ -343,25 +343,15 @@ where
                     .zip(&values)
                     .map(|((k, e), v)| (k.as_str(), &e.check, RawBytes(v.as_ref())))
                     .collect();
-                // A key, a check (stamp or input hash) and a value each.
-                let size_hint = list.iter().map(|(k, _, v)| k.len() + v.0.len() + 64).sum();
-                let encoded = format::encode(
-                    &self.stem,
-                    self.spec.codec,
-                    self.spec.context,
-                    list.len() as u64,
-                    &list,
-                    size_hint,
-                )
-                .map_err(|reason| {
-                    crate::CacheError::io("cannot encode", path, std::io::Error::other(reason))
-                })?;
+                let (stem, codec, context) = (&self.stem, self.spec.codec, self.spec.context);
                 // Atomic (temp file + rename) but not synced: after a power
                 // loss the rename may survive without the data, and the
                 // header's length and checksum then reject the file, so a
                 // sync would buy nothing but ~15 ms on every changed run.
-                write_unsynced_parts(path, &[&encoded.head, &encoded.body])?;
-                st.on_disk = Some(encoded.hash);
+                let hash = write_unsynced_with(path, |file| {
+                    format::write(file, stem, codec, context, list.len() as u64, &list)
+                })?;
+                st.on_disk = Some(hash);
                 st.dirty = false;
                 saved.written = true;
             }
@@ -433,6 +423,19 @@ pub(crate) fn write_unsynced(path: &std::path::Path, bytes: &[u8]) -> Result<()>
 /// [`write_unsynced`] of a file given in parts, written in order.
 pub(crate) fn write_unsynced_parts(path: &std::path::Path, parts: &[&[u8]]) -> Result<()> {
     use std::io::Write;
+    write_unsynced_with(path, |file| {
+        for part in parts {
+            file.write_all(part)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_unsynced`] of a file that `write` writes from its start.
+pub(crate) fn write_unsynced_with<R>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<R>,
+) -> Result<R> {
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
     let wrap = |e: std::io::Error| crate::CacheError::io("cannot write", path, e);
     // Named with the pid like `warmstart_fs::atomic_write`'s, so a later
@@ -446,9 +449,7 @@ pub(crate) fn write_unsynced_parts(path: &std::path::Path, parts: &[&[u8]]) -> R
         ))
         .tempfile_in(dir)
         .map_err(wrap)?;
-    for part in parts {
-        tmp.write_all(part).map_err(wrap)?;
-    }
+    let written = write(tmp.as_file_mut()).map_err(wrap)?;
     // Temporary files are created 0600; a cache shared by a team's users
     // (a CI image, a container) must stay readable like any build output.
     #[cfg(unix)]
@@ -457,7 +458,7 @@ pub(crate) fn write_unsynced_parts(path: &std::path::Path, parts: &[&[u8]]) -> R
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
     tmp.persist(path).map_err(|e| wrap(e.error))?;
-    Ok(())
+    Ok(written)
 }
 
 /// Reads and validates a bucket file. `Ok(None)`: there is none.

@@ -182,7 +182,9 @@ impl Cache {
         self.events().emit(&event);
     }
 
-    pub(crate) fn now(&self) -> SystemTime {
+    /// The cache's clock: the time stamps are recorded at (the system's,
+    /// unless a test set another with [`set_clock`](Cache::set_clock)).
+    pub fn now(&self) -> SystemTime {
         match self.inner.clock.read() {
             Ok(clock) => clock(),
             Err(_) => SystemTime::now(),

@@ -116,9 +116,12 @@ pub(crate) fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, Reject
     postcard::from_bytes(body).map_err(|e| Rejected::Damaged(format!("cannot decode entries: {e}")))
 }
 
-/// The file for `entries` records in `body`; `size_hint`: about how many
+/// The file for `entries` records in `body` in memory, as [`write`] writes
+/// it but for its header's padding (what the tests compare it with);
+/// `size_hint`: about how many
 /// bytes the body takes (a body of megabytes grown from empty is copied
 /// over and over).
+#[cfg(test)]
 pub(crate) fn encode<T: Serialize + ?Sized>(
     bucket: &str,
     codec: Codec,
@@ -149,9 +152,95 @@ pub(crate) fn encode<T: Serialize + ?Sized>(
     })
 }
 
-/// A bucket file in its two parts, written one after the other: joining
-/// them was another copy of the whole body (megabytes of fresh pages on a
-/// fill).
+/// Writes the file for `entries` records in `body` at the start of `out`
+/// (a fresh file) and returns its checksum as the header names it: the
+/// same file as [`encode`]'s but for spaces at the end of the header line.
+///
+/// The body is streamed through a small buffer and hashed as it goes,
+/// not encoded into one buffer first: on a first run that fills the cache
+/// for Cal.com that buffer was 1.3 MB of fresh memory, and copying into
+/// it ~1.3 ms of the saving thread's ~5 ms while both cores were busy. The
+/// header, which comes first but names the body's length and hash, is
+/// written with the widest length and hash there are, then over again in
+/// place with the real ones padded with spaces (JSON whitespace) to the
+/// same width.
+pub(crate) fn write<T, F>(
+    out: &mut F,
+    bucket: &str,
+    codec: Codec,
+    context: u128,
+    entries: u64,
+    body: &T,
+) -> std::io::Result<String>
+where
+    T: Serialize + ?Sized,
+    F: std::io::Write + std::io::Seek,
+{
+    let header = |bytes: u64, hash: u128| Header {
+        warmstart: WARMSTART_VERSION.to_string(),
+        bucket: bucket.to_string(),
+        codec,
+        context: hex(context),
+        entries,
+        bytes,
+        hash: hex(hash),
+    };
+    let line = |header: &Header, width: usize| -> std::io::Result<Vec<u8>> {
+        let mut line = Vec::with_capacity(256);
+        line.extend_from_slice(MAGIC);
+        serde_json::to_writer(&mut line, header)?;
+        if line.len() < width {
+            line.resize(width, b' ');
+        }
+        line.push(b'\n');
+        Ok(line)
+    };
+    let widest = line(&header(u64::MAX, u128::MAX), 0)?;
+    out.write_all(&widest)?;
+    // Hashed behind the buffer, so the hasher sees large slices, not each
+    // field postcard writes.
+    let mut sink = std::io::BufWriter::with_capacity(
+        1 << 16,
+        Hashing {
+            out: &mut *out,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        },
+    );
+    postcard::to_io(body, &mut sink).map_err(std::io::Error::other)?;
+    let hashing = sink.into_inner().map_err(|e| e.into_error())?;
+    let (bytes, hash) = (hashing.bytes, hashing.hasher.digest128());
+    let real = line(&header(bytes, hash), widest.len() - 1)?;
+    if real.len() != widest.len() {
+        return Err(std::io::Error::other("the header outgrew its room"));
+    }
+    out.seek(std::io::SeekFrom::Start(0))?;
+    out.write_all(&real)?;
+    Ok(hex(hash))
+}
+
+/// Passes writes on, hashing and counting what went through.
+struct Hashing<W> {
+    out: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    bytes: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A bucket file in its two parts.
+#[cfg(test)]
 pub(crate) struct Encoded {
     pub head: Vec<u8>,
     pub body: Vec<u8>,
@@ -159,9 +248,9 @@ pub(crate) struct Encoded {
     pub hash: String,
 }
 
+#[cfg(test)]
 impl Encoded {
     /// The file's bytes in one buffer.
-    #[cfg(test)]
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         [&self.head[..], &self.body[..]].concat()
     }
@@ -192,6 +281,32 @@ mod tests {
         assert_eq!(h.entries, 2);
         let v: Vec<(u32, String)> = decode(body).unwrap();
         assert_eq!(v, vec![(1, "a".to_string()), (2, "b".to_string())]);
+    }
+
+    /// A file written streamed is the encoded file but for spaces ending
+    /// its header line: the same header fields (the body's length and
+    /// hash), the same body, and its checksum as the header names it.
+    #[test]
+    fn a_streamed_file_is_the_encoded_file() {
+        let body: Vec<(u32, String)> = (0..20_000).map(|i| (i, format!("value {i}"))).collect();
+        let encoded = encode("t-v1", Codec::Postcard, 7, 20_000, &body, 0).unwrap();
+        let mut out = std::io::Cursor::new(Vec::new());
+        let hash = write(&mut out, "t-v1", Codec::Postcard, 7, 20_000, &body).unwrap();
+        let streamed = out.into_inner();
+        assert!(
+            streamed.len() > (1 << 16) * 2,
+            "more than one buffer's worth"
+        );
+        assert_eq!(hash, encoded.hash);
+        let (header, streamed_body) = split(&streamed).unwrap();
+        let whole = encoded.to_vec();
+        let (want, want_body) = split(&whole).unwrap();
+        assert_eq!(header, want);
+        assert_eq!(streamed_body, want_body);
+        let head_end = streamed.len() - streamed_body.len() - 1;
+        let padding = &streamed[encoded.head.len() - 1..head_end];
+        assert!(!padding.is_empty() && padding.iter().all(|&b| b == b' '));
+        assert_eq!(peek_header(&streamed), Some(want));
     }
 
     #[test]

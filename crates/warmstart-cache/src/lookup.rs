@@ -137,15 +137,24 @@ where
     /// Reads the file `key` names as a miss without looking it up, for a
     /// caller that knows the bucket holds nothing for it (one found empty
     /// when opened: a first run). `path` is that file, which the caller
-    /// has at hand (a lookup joins the cache's root and the key). Counted
-    /// as a miss; `Ok(None)` when the file does not exist.
+    /// has at hand (a lookup joins the cache's root and the key). `now`:
+    /// the cache's [`now`](crate::Cache::now) taken before the first of
+    /// the files was read (a stamp recorded earlier than its read only
+    /// makes the next run check the file's hash sooner). Counted as a
+    /// miss; `Ok(None)` when the file does not exist.
     ///
     /// On a first run that fills a bucket for every file of a repository,
     /// the lookups found nothing at the price of two map lookups, a lock
-    /// taken by every thread in turn and a joined path per file.
-    pub fn read_unlisted(&self, key: String, path: &std::path::Path) -> Result<Option<Source>> {
+    /// taken by every thread in turn and a joined path per file (and the
+    /// cache's clock read under a lock each time).
+    pub fn read_unlisted(
+        &self,
+        key: String,
+        path: &std::path::Path,
+        now: std::time::SystemTime,
+    ) -> Result<Option<Source>> {
         self.counters.miss();
-        Source::read_keyed(key, path, self.cache.now())
+        Source::read_keyed(key, path, now)
     }
 
     /// Stores values encoded for files read as misses, batch by batch
@@ -478,7 +487,7 @@ mod tests {
         let bucket = cache.bucket::<String>(spec.clone());
         let read = |key: &str| {
             bucket
-                .read_unlisted(key.to_string(), &dir.path().join(key))
+                .read_unlisted(key.to_string(), &dir.path().join(key), cache.now())
                 .unwrap()
                 .unwrap()
         };

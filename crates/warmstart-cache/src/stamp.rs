@@ -170,6 +170,12 @@ impl EncodedFiles {
         Some((answer, &self.body[range]))
     }
 
+    /// Makes room for `files` more values of `bytes` bytes in all.
+    pub fn reserve(&mut self, files: usize, bytes: usize) {
+        self.files.reserve(files);
+        self.body.reserve(bytes);
+    }
+
     /// How many values it holds.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -42,6 +42,9 @@ struct Entry {
     parsed: ParsedFile,
 }
 
+/// Room for most encoded entries (~280 bytes on average on Cal.com).
+const ENTRY_BYTES: usize = 320;
+
 /// Appends an [`Entry`] encoded with postcard, which writes a struct as
 /// its fields one after the other: the size, then the parse, whose bytes
 /// start at the returned offset from where the entry starts (what
@@ -104,6 +107,13 @@ impl<T: Default> PerWorker<T> {
         // A poisoned lock (a panic mid-push) still holds whole entries.
         let mut value = self.0[slot].lock().unwrap_or_else(|e| e.into_inner());
         f(&mut value)
+    }
+
+    /// Runs `f` on every worker's value.
+    fn each(&self, mut f: impl FnMut(&mut T)) {
+        for value in &self.0 {
+            f(&mut value.lock().unwrap_or_else(|e| e.into_inner()));
+        }
     }
 
     /// Every worker's value, leaving defaults.
@@ -181,13 +191,15 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
     // A first run's entries, gathered per worker and stored at once when
     // the buckets are saved (`Saves::spawn`).
     let fresh: Arc<PerWorker<EncodedFiles>> = Arc::new(PerWorker::new());
+    // When the first run's reads begin (what its stamps are recorded at).
+    let now = cache.now();
     let parse = |path: &Path, max: u64, allocator: &oxc_allocator::Allocator| {
         let Some(key) = warmstart_fs::to_unix_relative(&root, path) else {
             return parse_file(path, max, allocator);
         };
         if first_run {
             // Nothing to look up: read the file as the miss it is.
-            return match bucket.read_unlisted(key, path) {
+            return match bucket.read_unlisted(key, path, now) {
                 Ok(Some(source)) => parse_miss(path, source, max, allocator, |source, encode| {
                     fresh.with(|batch| {
                         let (parse, entry) = batch.push(source, encode)?;
@@ -206,9 +218,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
             },
             Ok(Lookup::Miss(source)) => {
                 parse_miss(path, source, max, allocator, |source, encode| {
-                    // Room for most entries (~280 bytes on average on
-                    // Cal.com).
-                    let mut entry = Vec::with_capacity(256);
+                    let mut entry = Vec::with_capacity(ENTRY_BYTES);
                     let parse = encode(&mut entry)?;
                     let hash = entry_parse_hash(&entry, parse);
                     bucket.insert_file_bytes(&source, entry);
@@ -357,7 +367,8 @@ impl ResolutionCache for ResolveBucket<'_> {
                 Some((_, stamp)) => *stamp,
                 None => Stamp::of(&path),
             };
-            hasher.str(&path.to_string_lossy());
+            // Its bytes (as `str` hashes a UTF-8 path), not a lossy copy.
+            hasher.bytes(path.as_os_str().as_encoded_bytes());
             if stamp.exists {
                 settled &= !recent(&stamp);
                 hasher.u64(stamp.size).u64(stamp.mtime_ns as u64);
@@ -386,13 +397,22 @@ impl ResolutionCache for ResolveBucket<'_> {
     }
 
     fn parsing(&self, files: usize) {
-        // Grown from empty, the map's table was reallocated a dozen times
-        // as ~4,700 parses came in on Cal.com (`HashMap::insert` was ~4 ms
-        // of a fill's profile, mostly page faults). Sized first, it is not
-        // rehashed; a fill's page faults did not move measurably (11,955
-        // against 11,958 in `perf stat`, with this round's other changes):
-        // the allocator likely reused the freed tables' pages.
-        self.saves.parses.reserve(files);
+        if self.first_run {
+            // Each worker's batch grown from empty would be copied over as
+            // it doubled; a worker gets about its share of the files.
+            let workers = rayon::current_num_threads().max(1);
+            let share = files / workers + files / (4 * workers) + 16;
+            self.saves
+                .fresh
+                .each(|batch| batch.reserve(share, share * ENTRY_BYTES));
+        } else {
+            // Grown from empty, the map's table was reallocated a dozen
+            // times as ~4,700 parses came in on Cal.com (`HashMap::insert`
+            // was ~4 ms of a fill's profile, mostly page faults). Sized
+            // first, it is not rehashed. (A first run's entries are
+            // inserted at once, sized then.)
+            self.saves.parses.reserve(files);
+        }
     }
 
     fn answer(
