@@ -173,19 +173,14 @@ where
         for batch in batches {
             let body = std::sync::Arc::new(batch.body);
             for (key, stamp, range) in batch.files {
-                mark_verified(&mut st, &key);
-                if !st.removed.is_empty() {
-                    st.removed.remove(&key);
-                }
-                let entry = Entry {
-                    check: Check::File(stamp),
-                    value: Slot::Raw(body.clone(), range),
-                    touched: true,
-                };
-                st.entries.insert(key, entry);
+                put_locked(
+                    &mut st,
+                    key,
+                    Check::File(stamp),
+                    Slot::Raw(body.clone(), range),
+                );
             }
         }
-        st.dirty = true;
     }
 
     /// [`file`](Bucket::file), computing and storing on a miss. `Ok(None)`
@@ -362,19 +357,24 @@ where
     }
 
     fn put_slot(&self, key: String, check: Check, value: Slot<V>) {
-        let mut st = self.state();
-        mark_verified(&mut st, &key);
-        if !st.removed.is_empty() {
-            st.removed.remove(&key);
-        }
-        let entry = Entry {
-            check,
-            value,
-            touched: true,
-        };
-        st.entries.insert(key, entry);
-        st.dirty = true;
+        put_locked(&mut self.state(), key, check, value);
     }
+}
+
+/// Stores an entry in the locked state: confirmed, no longer removed,
+/// touched, and the bucket dirty.
+fn put_locked<V>(st: &mut State<V>, key: String, check: Check, value: Slot<V>) {
+    mark_verified(st, &key);
+    if !st.removed.is_empty() {
+        st.removed.remove(&key);
+    }
+    let entry = Entry {
+        check,
+        value,
+        touched: true,
+    };
+    st.entries.insert(key, entry);
+    st.dirty = true;
 }
 
 /// Records an L1 confirmation. Only watched buckets use them, so others

@@ -58,25 +58,19 @@ fn encode_entry(into: &mut Vec<u8>, bytes: u64, parsed: &ParsedFile) -> Option<u
     Some(parse)
 }
 
-/// Parses a file the bucket missed and hands it to `store`, which encodes
-/// its entry with [`encode_entry`] and gives back the entry's bytes; the
-/// parse hash comes from them.
+/// Parses a file the bucket missed, from the bytes its lookup read; the
+/// caller stores its entry and sets the parse hash from it.
 fn parse_miss(
     path: &Path,
-    source: Source,
+    source: &Source,
     max: u64,
     allocator: &oxc_allocator::Allocator,
-    store: impl FnOnce(Source, &dyn Fn(&mut Vec<u8>) -> Option<usize>) -> Option<u64>,
 ) -> ParsedSource {
-    let parsed = parse_bytes(path, source.bytes(), max, allocator);
-    let bytes = source.bytes().len() as u64;
-    let stamp = source.stat();
-    let parse_hash = store(source, &|into| encode_entry(into, bytes, &parsed));
     ParsedSource {
-        bytes,
-        file: parsed,
-        stamp,
-        parse_hash,
+        bytes: source.bytes().len() as u64,
+        file: parse_bytes(path, source.bytes(), max, allocator),
+        stamp: source.stat(),
+        parse_hash: None,
     }
 }
 
@@ -199,15 +193,16 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         };
         if first_run {
             // Nothing to look up: read the file as the miss it is.
-            return match bucket.read_unlisted(key, path, now) {
-                Ok(Some(source)) => parse_miss(path, source, max, allocator, |source, encode| {
-                    fresh.with(|batch| {
-                        let (parse, entry) = batch.push(source, encode)?;
-                        Some(entry_parse_hash(entry, parse))
-                    })
-                }),
-                Ok(None) | Err(_) => parse_file(path, max, allocator),
+            let Ok(Some(source)) = bucket.read_unlisted(key, path, now) else {
+                return parse_file(path, max, allocator);
             };
+            let mut parsed = parse_miss(path, &source, max, allocator);
+            parsed.parse_hash = fresh.with(|batch| {
+                let encode = |into: &mut Vec<u8>| encode_entry(into, parsed.bytes, &parsed.file);
+                let (parse, entry) = batch.push(source, encode)?;
+                Some(entry_parse_hash(entry, parse))
+            });
+            return parsed;
         }
         match bucket.file(&key) {
             Ok(Lookup::Hit(entry)) => ParsedSource {
@@ -217,13 +212,15 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
                 parse_hash: None,
             },
             Ok(Lookup::Miss(source)) => {
-                parse_miss(path, source, max, allocator, |source, encode| {
-                    let mut entry = Vec::with_capacity(ENTRY_BYTES);
-                    let parse = encode(&mut entry)?;
-                    let hash = entry_parse_hash(&entry, parse);
-                    bucket.insert_file_bytes(&source, entry);
-                    Some(hash)
-                })
+                let mut parsed = parse_miss(path, &source, max, allocator);
+                let mut entry = Vec::with_capacity(ENTRY_BYTES);
+                parsed.parse_hash =
+                    encode_entry(&mut entry, parsed.bytes, &parsed.file).map(|parse| {
+                        let hash = entry_parse_hash(&entry, parse);
+                        bucket.insert_file_bytes(&source, entry);
+                        hash
+                    });
+                parsed
             }
             Ok(Lookup::Missing) | Err(_) => parse_file(path, max, allocator),
         }
@@ -498,25 +495,22 @@ mod tests {
         }
         // Stamps a minute old: settled, so the next run trusts them.
         let later = || std::time::SystemTime::now() + std::time::Duration::from_secs(60);
-        let cache = Cache::at(&root.join(".cache"), &root);
-        cache.set_clock(later);
         let options = BuildOptions::new(&root);
-        let first = build_cached(&options, &cache);
-        let stats = cache.run_stats();
-        let parses = stats
-            .iter()
-            .find(|s| s.bucket.starts_with(BUCKET_NAME))
-            .unwrap();
+        // A run in a process of its own: the graph and the parse bucket's
+        // statistics.
+        let run = || {
+            let cache = Cache::at(&root.join(".cache"), &root);
+            cache.set_clock(later);
+            let graph = build_cached(&options, &cache);
+            let stats = cache.run_stats();
+            let parses = stats
+                .into_iter()
+                .find(|s| s.bucket.starts_with(BUCKET_NAME));
+            (graph, parses.unwrap())
+        };
+        let (first, parses) = run();
         assert_eq!((parses.hits, parses.misses, parses.entries), (0, 300, 300));
-
-        let again = Cache::at(&root.join(".cache"), &root);
-        again.set_clock(later);
-        let second = build_cached(&options, &again);
-        let stats = again.run_stats();
-        let parses = stats
-            .iter()
-            .find(|s| s.bucket.starts_with(BUCKET_NAME))
-            .unwrap();
+        let (second, parses) = run();
         assert_eq!((parses.hits, parses.misses), (300, 0));
         assert_eq!(second.parsed, first.parsed);
         assert_eq!(second.edges.len(), first.edges.len());
