@@ -95,7 +95,7 @@ pub(crate) struct Entry<V> {
 
 /// One entry as written: key, check, and the value encoded with the
 /// bucket's codec (so values can be decoded lazily, one by one).
-type Record<'a> = (&'a str, &'a Check, RawBytes<'a>);
+pub(crate) type Record<'a> = (&'a str, &'a Check, RawBytes<'a>);
 
 /// An encoded value written as one byte string. serde writes a plain
 /// `&[u8]` as a sequence, one `u8` call per byte (2 MB of them on a
@@ -124,6 +124,9 @@ pub(crate) struct State<V> {
     /// Body hash of the file as this process last read or wrote it; a
     /// different one at save time means another process saved meanwhile.
     pub on_disk: Option<String>,
+    /// Entries written to the file without being held here
+    /// ([`Bucket::save_encoded_files`]): they still count in the stats.
+    pub aside: usize,
 }
 
 /// A typed, versioned set of entries, stored as one file.
@@ -176,6 +179,7 @@ where
             watched: false,
             dirty: false,
             on_disk: None,
+            aside: 0,
         };
         if let Some(path) = &path {
             match read_file::<V>(path, &stem, &spec) {
@@ -254,9 +258,13 @@ where
 
     /// This run's hit/miss statistics of this bucket.
     pub fn stats(&self) -> crate::BucketStats {
+        let entries = {
+            let st = self.state();
+            st.entries.len() + st.aside
+        };
         self.counters
             .entries
-            .store(self.len() as u64, Ordering::Relaxed);
+            .store(entries as u64, Ordering::Relaxed);
         self.counters.snapshot()
     }
 
@@ -343,14 +351,7 @@ where
                     .zip(&values)
                     .map(|((k, e), v)| (k.as_str(), &e.check, RawBytes(v.as_ref())))
                     .collect();
-                let (stem, codec, context) = (&self.stem, self.spec.codec, self.spec.context);
-                // Atomic (temp file + rename) but not synced: after a power
-                // loss the rename may survive without the data, and the
-                // header's length and checksum then reject the file, so a
-                // sync would buy nothing but ~15 ms on every changed run.
-                let hash = write_unsynced_with(path, |file| {
-                    format::write(file, stem, codec, context, list.len() as u64, &list)
-                })?;
+                let hash = self.write_records(path, &list)?;
                 st.on_disk = Some(hash);
                 st.dirty = false;
                 saved.written = true;
@@ -359,6 +360,22 @@ where
         }
         self.write_stats()?;
         Ok(saved)
+    }
+
+    /// Writes `list` as the bucket's file; the body's hash.
+    pub(crate) fn write_records(
+        &self,
+        path: &std::path::Path,
+        list: &[Record<'_>],
+    ) -> Result<String> {
+        let (stem, codec, context) = (&self.stem, self.spec.codec, self.spec.context);
+        // Atomic (temp file + rename) but not synced: after a power loss
+        // the rename may survive without the data, and the header's length
+        // and checksum then reject the file, so a sync would buy nothing
+        // but ~15 ms on every changed run.
+        write_unsynced_with(path, |file| {
+            format::write(file, stem, codec, context, list.len() as u64, list)
+        })
     }
 
     fn merge_other_writer(&self, st: &mut State<V>, path: &std::path::Path) -> usize {
@@ -379,7 +396,7 @@ where
         merged
     }
 
-    fn write_stats(&self) -> Result<()> {
+    pub(crate) fn write_stats(&self) -> Result<()> {
         let Some(dir) = self.cache.dir() else {
             return Ok(());
         };
@@ -406,10 +423,15 @@ where
 fn record_order<E>(entries: &HashMap<String, E>) -> Vec<(&String, &E)> {
     let mut sorted: Vec<(u64, &String, &E)> = entries
         .iter()
-        .map(|(k, e)| (xxhash_rust::xxh3::xxh3_64(k.as_bytes()), k, e))
+        .map(|(k, e)| (record_rank(k), k, e))
         .collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     sorted.into_iter().map(|(_, k, e)| (k, e)).collect()
+}
+
+/// Where a key goes in [`record_order`] before ties are broken by the key.
+pub(crate) fn record_rank(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 /// Temp file + rename without `fsync` (`warmstart_fs::atomic_write` plus a

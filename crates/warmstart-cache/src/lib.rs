@@ -87,6 +87,7 @@
 //! # }
 //! ```
 
+mod batch;
 mod bucket;
 mod cache;
 pub mod change;
@@ -104,6 +105,7 @@ mod slot;
 mod stamp;
 mod stats;
 
+pub use batch::EncodedFiles;
 pub use bucket::{Bucket, BucketSpec, Saved};
 pub use cache::{CACHEDIR_TAG, Cache};
 pub use change::{Change, Follow, Inputs, Stamp};
@@ -117,5 +119,5 @@ pub use lookup::Lookup;
 pub use maintenance::{Cleared, DiskBucket};
 pub use multi::{FileSet, FilesLookup};
 pub use result::{PreparedIndex, ResultFiles, ResultIndex, ResultMiss};
-pub use stamp::{EncodedFiles, FileStamp, Source, hash_bytes};
+pub use stamp::{FileStamp, Source, hash_bytes};
 pub use stats::{BucketStats, LastRun, STATS_FILE};

@@ -157,32 +157,6 @@ where
         Source::read_keyed(key, path, now)
     }
 
-    /// Stores values encoded for files read as misses, batch by batch
-    /// ([`EncodedFiles`](crate::EncodedFiles)), under one lock: what
-    /// [`insert_file_bytes`](Bucket::insert_file_bytes) stores, for a
-    /// caller that gathered them while the work was spread over threads
-    /// (each `insert_file_bytes` takes the bucket's lock; thousands of
-    /// them from two threads were ~2 ms of a first run's wall on Cal.com).
-    pub fn insert_encoded_files(&self, batches: Vec<crate::EncodedFiles>) {
-        let count: usize = batches.iter().map(crate::EncodedFiles::len).sum();
-        if count == 0 {
-            return;
-        }
-        let mut st = self.state();
-        st.entries.reserve(count);
-        for batch in batches {
-            let body = std::sync::Arc::new(batch.body);
-            for (key, stamp, range) in batch.files {
-                put_locked(
-                    &mut st,
-                    key,
-                    Check::File(stamp),
-                    Slot::Raw(body.clone(), range),
-                );
-            }
-        }
-    }
-
     /// [`file`](Bucket::file), computing and storing on a miss. `Ok(None)`
     /// when the file does not exist.
     pub fn file_or_compute(
@@ -363,7 +337,7 @@ where
 
 /// Stores an entry in the locked state: confirmed, no longer removed,
 /// touched, and the bucket dirty.
-fn put_locked<V>(st: &mut State<V>, key: String, check: Check, value: Slot<V>) {
+pub(crate) fn put_locked<V>(st: &mut State<V>, key: String, check: Check, value: Slot<V>) {
     mark_verified(st, &key);
     if !st.removed.is_empty() {
         st.removed.remove(&key);
@@ -471,65 +445,6 @@ mod tests {
         again.set_clock(|| std::time::SystemTime::now() + Duration::from_secs(60));
         let loaded = again.bucket::<Owned>(spec);
         assert_eq!(loaded.file("a.ts").unwrap().hit(), Some(want));
-    }
-
-    /// Files read unlisted and stored in batches (one failed encoding
-    /// among them, which keeps nothing) are answered as their values, in
-    /// this process and after a save and a load, and count as misses.
-    #[test]
-    fn batched_values_read_back_as_the_values() {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["a.ts", "b.ts", "c.ts", "d.ts"] {
-            std::fs::write(dir.path().join(name), name).unwrap();
-        }
-        let cache = Cache::at(&dir.path().join("cache"), dir.path());
-        let spec = BucketSpec::new("t", 1);
-        let bucket = cache.bucket::<String>(spec.clone());
-        let read = |key: &str| {
-            bucket
-                .read_unlisted(key.to_string(), &dir.path().join(key), cache.now())
-                .unwrap()
-                .unwrap()
-        };
-        let mut first = crate::EncodedFiles::default();
-        let mut second = crate::EncodedFiles::default();
-        let encode = |value: &str| {
-            let value = value.to_string();
-            move |into: &mut Vec<u8>| {
-                let start = into.len();
-                postcard::to_io(&value, &mut *into).ok()?;
-                Some(into.len() - start)
-            }
-        };
-        let (len, bytes) = first.push(read("a.ts"), encode("value of a")).unwrap();
-        assert_eq!(bytes, postcard::to_stdvec("value of a").unwrap());
-        assert_eq!(len, bytes.len());
-        first.push(read("b.ts"), encode("value of b")).unwrap();
-        // Half a value appended, then a failure: nothing of it is kept.
-        let failed = first.push(read("c.ts"), |into: &mut Vec<u8>| -> Option<()> {
-            into.extend_from_slice(b"half");
-            None
-        });
-        assert!(failed.is_none());
-        second.push(read("d.ts"), encode("value of d")).unwrap();
-        assert_eq!((first.len(), second.len()), (2, 1));
-        bucket.insert_encoded_files(vec![first, second]);
-        let stats = bucket.stats();
-        assert_eq!((stats.misses, stats.entries), (4, 3));
-        let want = |key: &str| Some(format!("value of {}", &key[..1]));
-        cache.set_clock(|| std::time::SystemTime::now() + Duration::from_secs(60));
-        for key in ["a.ts", "b.ts", "d.ts"] {
-            assert_eq!(bucket.file(key).unwrap().hit(), want(key), "{key}");
-        }
-        assert!(matches!(bucket.file("c.ts").unwrap(), Lookup::Miss(_)));
-        bucket.save().unwrap();
-        let again = Cache::at(&dir.path().join("cache"), dir.path());
-        again.set_clock(|| std::time::SystemTime::now() + Duration::from_secs(60));
-        let loaded = again.bucket::<String>(spec);
-        assert_eq!(loaded.len(), 3);
-        for key in ["a.ts", "b.ts", "d.ts"] {
-            assert_eq!(loaded.file(key).unwrap().hit(), want(key), "{key}");
-        }
     }
 
     #[test]

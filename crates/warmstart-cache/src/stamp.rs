@@ -136,56 +136,6 @@ impl FileStamp {
     }
 }
 
-/// Values encoded with a bucket's codec for files read as misses, one after
-/// another in one buffer, to be stored at once
-/// ([`Bucket::insert_encoded_files`](crate::Bucket::insert_encoded_files)).
-/// Filled by one thread; a first run keeps one per worker. One buffer, not
-/// a `Vec` per value: the values are ~280 bytes each, thousands of them on
-/// a first run, and the stored entries share the buffer as a loaded file's
-/// entries share its body.
-#[derive(Debug, Default)]
-pub struct EncodedFiles {
-    pub(crate) body: Vec<u8>,
-    pub(crate) files: Vec<(String, FileStamp, std::ops::Range<usize>)>,
-}
-
-impl EncodedFiles {
-    /// Appends the value computed from `source` (its key and stamp are
-    /// kept, its contents dropped): `encode` appends the value's bytes to
-    /// the buffer it is given and returns what its caller wants back,
-    /// given with the bytes it appended. `None` from `encode` keeps
-    /// nothing for this file.
-    pub fn push<R>(
-        &mut self,
-        source: Source,
-        encode: impl FnOnce(&mut Vec<u8>) -> Option<R>,
-    ) -> Option<(R, &[u8])> {
-        let start = self.body.len();
-        let Some(answer) = encode(&mut self.body) else {
-            self.body.truncate(start);
-            return None;
-        };
-        let range = start..self.body.len();
-        self.files.push((source.key, source.stamp, range.clone()));
-        Some((answer, &self.body[range]))
-    }
-
-    /// Makes room for `files` more values of `bytes` bytes in all.
-    pub fn reserve(&mut self, files: usize, bytes: usize) {
-        self.files.reserve(files);
-        self.body.reserve(bytes);
-    }
-
-    /// How many values it holds.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-}
-
 /// A source file read for the cache: its bytes and its stamp, taken so that
 /// the stamp never describes newer contents than the bytes (the `stat`
 /// happens on the open handle before reading).

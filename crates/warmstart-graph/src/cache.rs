@@ -124,33 +124,56 @@ impl<T: Default> PerWorker<T> {
 /// unreadable folder) only costs recomputation; it is reported through the
 /// cache's event hook.
 pub fn build_cached(options: &BuildOptions, cache: &Cache) -> ModuleGraph {
-    let (graph, saving) = build_cached_deferred(options, cache);
+    let (graph, saving) = build_cached_deferred(options, cache, SaveStart::Early);
     saving.wait();
     graph
 }
 
 /// Cache files (the buckets, the result cache) being written on a thread
-/// of their own; dropping it waits for them too.
+/// of their own, or held until [`PendingSaves::start`]; dropping it waits
+/// for them too (starting them if held).
 #[must_use = "wait() for the saves before reading the cache's statistics"]
 #[derive(Default)]
-pub struct PendingSaves(Option<std::thread::JoinHandle<()>>);
+pub struct PendingSaves(Option<SaveState>);
+
+enum SaveState {
+    Held(Box<dyn FnOnce() + Send + 'static>),
+    Running(std::thread::JoinHandle<()>),
+}
 
 impl PendingSaves {
     /// Runs `save` on a thread of its own.
     pub(crate) fn spawn(save: impl FnOnce() + Send + 'static) -> Self {
-        PendingSaves(Some(std::thread::spawn(save)))
+        PendingSaves(Some(SaveState::Running(std::thread::spawn(save))))
+    }
+
+    /// Holds `save` until [`PendingSaves::start`] (or the wait).
+    pub(crate) fn held(save: impl FnOnce() + Send + 'static) -> Self {
+        PendingSaves(Some(SaveState::Held(Box::new(save))))
+    }
+
+    /// Starts held saves on a thread of their own; saves already running
+    /// (or none) are left as they are.
+    pub fn start(&mut self) {
+        if let Some(SaveState::Held(save)) = self.0.take() {
+            self.0 = Some(SaveState::Running(std::thread::spawn(save)));
+        }
     }
 
     /// Waits until the files are on disk (or failed to get there, which
     /// only means the next run computes them; the cache's event hook says
-    /// why).
+    /// why). Held saves run here, on this thread.
     pub fn wait(mut self) {
         self.join();
     }
 
     fn join(&mut self) {
-        if let Some(handle) = self.0.take() {
-            let _ = handle.join();
+        match self.0.take() {
+            Some(SaveState::Held(save)) => save(),
+            Some(SaveState::Running(handle)) => {
+                let _ = handle.join();
+            }
+            None => {}
         }
     }
 }
@@ -161,10 +184,28 @@ impl Drop for PendingSaves {
     }
 }
 
-/// [`build_cached`] that returns as soon as the graph is built, saving the
-/// buckets on another thread meanwhile (encoding and writing them is
-/// ~30 ms on Cal.com, which the cycle analysis then overlaps).
-pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGraph, PendingSaves) {
+/// When [`build_cached_deferred`] starts saving the buckets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveStart {
+    /// As soon as the build is done with them: the rest of the build
+    /// (linking the graph) overlaps the saves.
+    Early,
+    /// When the caller says ([`PendingSaves::start`]), for a caller whose
+    /// next step keeps both cores busy and whose step after that leaves one
+    /// idle: `graph cycles`, whose analysis uses both cores and whose
+    /// rendering one. Saved early, a first run's parses (~5 ms on the
+    /// saving thread on Cal.com) took a core from linking the graph.
+    Held,
+}
+
+/// [`build_cached`] that returns as soon as the graph is built, the
+/// buckets being saved on another thread meanwhile or held for the caller
+/// to start (`start`).
+pub fn build_cached_deferred(
+    options: &BuildOptions,
+    cache: &Cache,
+    start: SaveStart,
+) -> (ModuleGraph, PendingSaves) {
     let context = ContextHasher::new()
         .str("oxc 0.146 parse; imports, kinds, type-usable bindings")
         .str(&options.max_file_bytes.to_string())
@@ -236,6 +277,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
             fresh: fresh.clone(),
             whole_repository: options.paths.is_empty(),
             one_shot: options.one_shot,
+            start,
             started: std::sync::Mutex::new(None),
         },
     };
@@ -251,7 +293,7 @@ pub fn build_cached_deferred(options: &BuildOptions, cache: &Cache) -> (ModuleGr
         .and_then(|mut s| s.take());
     let saving = started.unwrap_or_else(|| {
         let answers = resolutions.bucket.get().cloned().flatten();
-        resolutions.saves.spawn(answers)
+        resolutions.saves.begin(answers)
     });
     (graph, saving)
 }
@@ -266,17 +308,23 @@ struct Saves {
     fresh: Arc<PerWorker<EncodedFiles>>,
     whole_repository: bool,
     one_shot: bool,
+    start: SaveStart,
     started: std::sync::Mutex<Option<PendingSaves>>,
 }
 
 impl Saves {
-    /// Saves both buckets on a thread of their own.
-    fn spawn(&self, answers: Option<Arc<Bucket<Resolved>>>) -> PendingSaves {
+    /// Saves both buckets on a thread of their own, now or when started
+    /// (`self.start`).
+    fn begin(&self, answers: Option<Arc<Bucket<Resolved>>>) -> PendingSaves {
         let bucket = self.parses.clone();
         let fresh = self.fresh.clone();
         let (whole_repository, one_shot) = (self.whole_repository, self.one_shot);
-        PendingSaves::spawn(move || {
-            bucket.insert_encoded_files(fresh.take());
+        let save = move || {
+            let mut batches = fresh.take();
+            if !one_shot {
+                bucket.insert_encoded_files(batches);
+                batches = Vec::new();
+            }
             if let Some(answers) = answers {
                 // Answers for folders or specifiers no longer asked for go.
                 answers.prune_untouched();
@@ -291,12 +339,18 @@ impl Saves {
                 bucket.prune_untouched();
             }
             // A failed save only means the next run is cold; the event hook
-            // says why.
-            let _ = bucket.save();
+            // says why. A process that exits next (one-shot) has no use
+            // for a first run's entries in memory: they go to the file
+            // straight from the workers' batches.
+            let _ = bucket.save_encoded_files(batches);
             if one_shot {
                 std::mem::forget(bucket);
             }
-        })
+        };
+        match self.start {
+            SaveStart::Early => PendingSaves::spawn(save),
+            SaveStart::Held => PendingSaves::held(save),
+        }
     }
 }
 
@@ -433,13 +487,14 @@ impl ResolutionCache for ResolveBucket<'_> {
     }
 
     fn done(&self) {
-        // The buckets are saved from here (linking the graph is one thread's
-        // work for ~10 ms on Cal.com; the other core saves meanwhile).
+        // The buckets are saved from here (linking the graph, ~3 ms on both
+        // cores on Cal.com, overlaps the saves), or held for the caller
+        // (`SaveStart::Held`).
         let answers = self.bucket.get().cloned().flatten();
         if let Ok(mut started) = self.saves.started.lock()
             && started.is_none()
         {
-            *started = Some(self.saves.spawn(answers));
+            *started = Some(self.saves.begin(answers));
         }
     }
 }
@@ -495,25 +550,62 @@ mod tests {
         }
         // Stamps a minute old: settled, so the next run trusts them.
         let later = || std::time::SystemTime::now() + std::time::Duration::from_secs(60);
-        let options = BuildOptions::new(&root);
         // A run in a process of its own: the graph and the parse bucket's
-        // statistics.
-        let run = || {
-            let cache = Cache::at(&root.join(".cache"), &root);
+        // statistics. A one-shot process (the CLI) writes a first run's
+        // parses straight from the batches, and `graph cycles` holds the
+        // saves until it starts them.
+        let run = |folder: &str, one_shot: bool, start: SaveStart| {
+            let mut options = BuildOptions::new(&root);
+            options.one_shot = one_shot;
+            let cache = Cache::at(&root.join(folder), &root);
             cache.set_clock(later);
-            let graph = build_cached(&options, &cache);
+            let (graph, mut saves) = build_cached_deferred(&options, &cache, start);
+            saves.start();
+            saves.wait();
             let stats = cache.run_stats();
             let parses = stats
                 .into_iter()
                 .find(|s| s.bucket.starts_with(BUCKET_NAME));
             (graph, parses.unwrap())
         };
-        let (first, parses) = run();
-        assert_eq!((parses.hits, parses.misses, parses.entries), (0, 300, 300));
-        let (second, parses) = run();
-        assert_eq!((parses.hits, parses.misses), (300, 0));
-        assert_eq!(second.parsed, first.parsed);
-        assert_eq!(second.edges.len(), first.edges.len());
-        assert_eq!(second.edges.len(), 300);
+        for (folder, one_shot, start) in [
+            (".cache", false, SaveStart::Early),
+            (".cache-one-shot", true, SaveStart::Held),
+        ] {
+            let (first, parses) = run(folder, one_shot, start);
+            assert_eq!(
+                (parses.hits, parses.misses, parses.entries),
+                (0, 300, 300),
+                "{folder}"
+            );
+            let (second, parses) = run(folder, one_shot, start);
+            assert_eq!((parses.hits, parses.misses), (300, 0), "{folder}");
+            assert_eq!(second.parsed, first.parsed);
+            assert_eq!(second.edges.len(), first.edges.len());
+            assert_eq!(second.edges.len(), 300);
+        }
+    }
+
+    /// Held saves run once started, on a thread of their own, or on the
+    /// waiting thread when waited for (or dropped) unstarted.
+    #[test]
+    fn held_saves_run_when_started_or_waited() {
+        let here = std::thread::current().id();
+        let (sent, ran) = std::sync::mpsc::channel();
+        let held = |sent: std::sync::mpsc::Sender<_>| {
+            PendingSaves::held(move || sent.send(std::thread::current().id()).unwrap())
+        };
+        let mut started = held(sent.clone());
+        assert!(
+            ran.try_recv().is_err(),
+            "a held save ran before it was started"
+        );
+        started.start();
+        started.wait();
+        assert_ne!(ran.try_recv().unwrap(), here);
+        held(sent.clone()).wait();
+        assert_eq!(ran.try_recv().unwrap(), here);
+        drop(held(sent));
+        assert_eq!(ran.try_recv().unwrap(), here);
     }
 }

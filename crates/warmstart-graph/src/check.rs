@@ -216,7 +216,8 @@ pub fn cycles(
             MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
         }
     }
-    let (graph, deferred) = session.load_deferred(&request.paths, &[], request.use_cache, observer);
+    let (graph, mut deferred) =
+        session.load_deferred(&request.paths, &[], request.use_cache, observer);
     let built = started.elapsed();
     let options = AnalysisOptions {
         max_cycles: request.max_cycles,
@@ -243,6 +244,10 @@ pub fn cycles(
             (stamps, listed)
         },
     );
+    // The buckets are saved while the answer is rendered on this thread
+    // (the other core's only work then): saved during the build, they took
+    // a core from linking the graph and the analysis.
+    deferred.start();
     let mut failed = report.views.get(request.view).groups > 0;
     let baseline = match &request.baseline {
         Some(mode) => Some(ratchet(&report, request.view, mode)?),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use warmstart_cache::{BucketStats, Cache, CacheConfig, CacheEvent};
 
 use crate::build::{BuildOptions, ModuleGraph};
+use crate::cache::SaveStart;
 use crate::error::GraphError;
 
 /// Where progress and diagnostics of a graph command go (the binary's
@@ -45,7 +46,16 @@ pub struct GraphSession {
 pub struct Deferred(Option<(Cache, crate::cache::PendingSaves)>);
 
 impl Deferred {
-    /// Waits for the saves; the cache buckets' statistics of the run.
+    /// Starts the saves, which [`GraphSession::load_deferred`] holds until
+    /// the caller's next step leaves a core idle.
+    pub fn start(&mut self) {
+        if let Some((_, saves)) = &mut self.0 {
+            saves.start();
+        }
+    }
+
+    /// Waits for the saves (running them here if not started); the cache
+    /// buckets' statistics of the run.
     pub fn finish(self) -> Vec<BucketStats> {
         match self.0 {
             Some((cache, saves)) => {
@@ -114,7 +124,7 @@ impl GraphSession {
         use_cache: bool,
         observer: &std::sync::Arc<dyn Observer>,
     ) -> Loaded {
-        let (graph, deferred) = self.build(paths, entries, use_cache, observer);
+        let (graph, deferred) = self.build(paths, entries, use_cache, observer, SaveStart::Early);
         // Saved before the graph's warnings are shown, as cache events
         // (a save that failed) come first.
         let cache_stats = deferred.finish();
@@ -123,8 +133,9 @@ impl GraphSession {
     }
 
     /// [`GraphSession::load`] that returns once the graph is built, with
-    /// the cache's buckets still being saved: call [`Deferred::finish`]
-    /// for the statistics once other work has overlapped the saves.
+    /// the cache's buckets not saved yet: call [`Deferred::start`] when the
+    /// next step leaves a core idle for the saves, and [`Deferred::finish`]
+    /// for the statistics once other work has overlapped them.
     pub fn load_deferred(
         &self,
         paths: &[PathBuf],
@@ -132,7 +143,7 @@ impl GraphSession {
         use_cache: bool,
         observer: &std::sync::Arc<dyn Observer>,
     ) -> (ModuleGraph, Deferred) {
-        let (graph, deferred) = self.build(paths, entries, use_cache, observer);
+        let (graph, deferred) = self.build(paths, entries, use_cache, observer, SaveStart::Held);
         observer.built(&graph);
         (graph, deferred)
     }
@@ -144,6 +155,7 @@ impl GraphSession {
         entries: &[PathBuf],
         use_cache: bool,
         observer: &std::sync::Arc<dyn Observer>,
+        start: SaveStart,
     ) -> (ModuleGraph, Deferred) {
         let mut options = BuildOptions::new(&self.root);
         options.paths = paths.iter().map(|p| self.absolute(p)).collect();
@@ -158,7 +170,7 @@ impl GraphSession {
             let cache = self.open_cache();
             let events = std::sync::Arc::clone(observer);
             cache.on_event(move |event| events.cache_event(event));
-            let (graph, saves) = crate::cache::build_cached_deferred(&options, &cache);
+            let (graph, saves) = crate::cache::build_cached_deferred(&options, &cache, start);
             (graph, Deferred(Some((cache, saves))))
         } else {
             (crate::build(&options), Deferred(None))
