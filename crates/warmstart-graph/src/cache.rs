@@ -155,9 +155,11 @@ impl PendingSaves {
     /// Starts held saves on a thread of their own; saves already running
     /// (or none) are left as they are.
     pub fn start(&mut self) {
-        if let Some(SaveState::Held(save)) = self.0.take() {
-            self.0 = Some(SaveState::Running(std::thread::spawn(save)));
-        }
+        self.0 = match self.0.take() {
+            Some(SaveState::Held(save)) => Some(SaveState::Running(std::thread::spawn(save))),
+            // Running ones stay joinable: waiting still waits for them.
+            other => other,
+        };
     }
 
     /// Waits until the files are on disk (or failed to get there, which
@@ -605,7 +607,16 @@ mod tests {
         assert_ne!(ran.try_recv().unwrap(), here);
         held(sent.clone()).wait();
         assert_eq!(ran.try_recv().unwrap(), here);
-        drop(held(sent));
+        drop(held(sent.clone()));
         assert_eq!(ran.try_recv().unwrap(), here);
+        // Starting saves that already run changes nothing: waiting still
+        // waits for them.
+        let mut running = PendingSaves::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            sent.send(std::thread::current().id()).unwrap();
+        });
+        running.start();
+        running.wait();
+        assert_ne!(ran.try_recv().unwrap(), here);
     }
 }

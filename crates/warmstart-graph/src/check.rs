@@ -308,6 +308,9 @@ pub fn cycles(
         }
         document
     } else {
+        // Printed by the caller: the saves overlap that, as the result's
+        // store does.
+        storing = deferred.into_saves();
         CyclesOutput::Analysed {
             graph: Box::new(graph),
             report: Box::new(report),

@@ -54,6 +54,15 @@ impl Deferred {
         }
     }
 
+    /// The saves, for a caller that shows no statistics: dropping them
+    /// waits for them (running them if not started).
+    pub fn into_saves(self) -> crate::cache::PendingSaves {
+        match self.0 {
+            Some((_, saves)) => saves,
+            None => crate::cache::PendingSaves::default(),
+        }
+    }
+
     /// Waits for the saves (running them here if not started); the cache
     /// buckets' statistics of the run.
     pub fn finish(self) -> Vec<BucketStats> {
