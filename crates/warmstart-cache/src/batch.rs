@@ -9,7 +9,6 @@ use serde::de::DeserializeOwned;
 
 use crate::bucket::{Bucket, Check, RawBytes, Record, Saved, record_rank};
 use crate::error::Result;
-use crate::events::CacheEvent;
 use crate::lookup::put_locked;
 use crate::slot::Slot;
 use crate::stamp::{FileStamp, Source};
@@ -113,13 +112,7 @@ where
                 self.insert_encoded_files(batches);
                 self.save()
             }
-            Err(e) => {
-                self.cache.emit(CacheEvent::NotSaved {
-                    file: path.clone(),
-                    reason: e.to_string(),
-                });
-                Err(e)
-            }
+            Err(e) => self.reported(path, Err(e)),
         }
     }
 
@@ -149,15 +142,17 @@ where
         let mut order: Vec<(u64, &str, usize, &FileStamp, &[u8])> = batches
             .iter()
             .flat_map(|batch| {
-                batch.files.iter().map(|(key, stamp, range)| {
-                    let value = &batch.body[range.clone()];
-                    (record_rank(key), key.as_str(), 0, stamp, value)
-                })
+                let body = &batch.body;
+                batch
+                    .files
+                    .iter()
+                    .map(move |(key, stamp, range)| (key, stamp, &body[range.clone()]))
+            })
+            .enumerate()
+            .map(|(arrival, (key, stamp, value))| {
+                (record_rank(key), key.as_str(), arrival, stamp, value)
             })
             .collect();
-        for (arrival, record) in order.iter_mut().enumerate() {
-            record.2 = arrival;
-        }
         order.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
         order.dedup_by(|later, earlier| {
             let same = later.1 == earlier.1;

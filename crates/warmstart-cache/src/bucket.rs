@@ -322,10 +322,15 @@ where
         let Some(path) = &self.path else {
             return Ok(Saved::default());
         };
-        let result = self.save_to(path);
+        self.reported(path, self.save_to(path))
+    }
+
+    /// `result` of saving to `path`, a failure also reported through the
+    /// event hook as [`CacheEvent::NotSaved`].
+    pub(crate) fn reported(&self, path: &std::path::Path, result: Result<Saved>) -> Result<Saved> {
         if let Err(e) = &result {
             self.cache.emit(CacheEvent::NotSaved {
-                file: path.clone(),
+                file: path.to_path_buf(),
                 reason: e.to_string(),
             });
         }

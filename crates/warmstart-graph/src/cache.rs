@@ -322,11 +322,7 @@ impl Saves {
         let fresh = self.fresh.clone();
         let (whole_repository, one_shot) = (self.whole_repository, self.one_shot);
         let save = move || {
-            let mut batches = fresh.take();
-            if !one_shot {
-                bucket.insert_encoded_files(batches);
-                batches = Vec::new();
-            }
+            let batches = fresh.take();
             if let Some(answers) = answers {
                 // Answers for folders or specifiers no longer asked for go.
                 answers.prune_untouched();
@@ -337,14 +333,21 @@ impl Saves {
                 }
             }
             if whole_repository {
-                // The whole repository was walked: forget files that are gone.
+                // The whole repository was walked: forget files that are
+                // gone (a first run's batches, all files just read, are
+                // stored after this).
                 bucket.prune_untouched();
             }
             // A failed save only means the next run is cold; the event hook
             // says why. A process that exits next (one-shot) has no use
             // for a first run's entries in memory: they go to the file
             // straight from the workers' batches.
-            let _ = bucket.save_encoded_files(batches);
+            let _ = if one_shot {
+                bucket.save_encoded_files(batches)
+            } else {
+                bucket.insert_encoded_files(batches);
+                bucket.save()
+            };
             if one_shot {
                 std::mem::forget(bucket);
             }
