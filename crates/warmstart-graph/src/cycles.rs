@@ -1,5 +1,5 @@
 //! Graph algorithms on plain adjacency lists (node = `u32` index): strongly
-//! connected groups (Kosaraju, via petgraph), elementary cycles (Johnson,
+//! connected groups (Tarjan, iterative), elementary cycles (Johnson,
 //! capped), a feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap
 //! edges are cut first, then made minimal), shortest paths.
 //!
@@ -12,31 +12,27 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use petgraph::graph::{DiGraph, NodeIndex};
-
 /// Strongly connected groups of more than one node, members sorted, groups
 /// sorted by size (largest first) then first member.
+///
+/// [`strongly_connected`] on the lists as they are: petgraph 0.8's Tarjan
+/// recurses once per node on the DFS path (a thread's stack overflows on a
+/// path of some 100,000 modules), and its Kosaraju, used before, first
+/// copied the lists into a graph of its own and walked it both ways: twice
+/// the time, five views a run.
 pub fn groups(adj: &[Vec<u32>]) -> Vec<Vec<u32>> {
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(adj.len(), 0);
-    for _ in 0..adj.len() {
-        graph.add_node(());
-    }
-    for (from, list) in adj.iter().enumerate() {
-        for &to in list {
-            graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
-        }
-    }
-    // Kosaraju: petgraph 0.8's Tarjan recurses once per node on the DFS path
-    // and overflows a thread's stack on a path of some 100,000 modules.
-    let mut out: Vec<Vec<u32>> = petgraph::algo::kosaraju_scc(&graph)
-        .into_iter()
-        .filter(|scc| scc.len() > 1)
-        .map(|scc| {
-            let mut members: Vec<u32> = scc.into_iter().map(|n| n.index() as u32).collect();
-            members.sort_unstable();
-            members
-        })
-        .collect();
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    strongly_connected(
+        adj.len(),
+        0,
+        |v| &adj[v as usize],
+        |_, mut members| {
+            if members.len() > 1 {
+                members.sort_unstable();
+                out.push(members);
+            }
+        },
+    );
     out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].cmp(&b[0])));
     out
 }
@@ -132,34 +128,62 @@ enum Ahead {
 /// Among the group's nodes >= `from`: the strongly connected part that
 /// holds the least node on a cycle of that subgraph (a part of two or more
 /// nodes, or one with an edge to itself), as that node and membership.
-/// Tarjan's algorithm with its own stack, like the search.
 fn least_cyclic_part(group: &Compact, from: u32) -> Option<(u32, Vec<bool>)> {
     let k = group.len();
+    let mut best: Option<(u32, Vec<u32>)> = None;
+    strongly_connected(
+        k,
+        from,
+        |v| group.successors(v),
+        |v, part| {
+            let cyclic = part.len() > 1 || group.successors(v).contains(&v);
+            let least = part.iter().copied().min().unwrap_or(v);
+            if cyclic && best.as_ref().is_none_or(|(b, _)| least < *b) {
+                best = Some((least, part));
+            }
+        },
+    );
+    best.map(|(least, part)| {
+        let mut member = vec![false; k];
+        for x in part {
+            member[x as usize] = true;
+        }
+        (least, member)
+    })
+}
+
+/// Tarjan's strongly connected parts of the nodes `from..k` (edges to a
+/// node below `from` left out), each handed to `part` with the node that
+/// roots it, in the order Tarjan completes them. The recursion runs on a
+/// stack of its own: a path as long as a large graph would overflow a
+/// thread's stack.
+fn strongly_connected<'g>(
+    k: usize,
+    from: u32,
+    successors: impl Fn(u32) -> &'g [u32],
+    mut part: impl FnMut(u32, Vec<u32>),
+) {
     let mut t = Tarjan {
-        index: vec![u32::MAX; k],
+        index: vec![UNSEEN; k],
         low: vec![0; k],
         on_stack: vec![false; k],
         stack: Vec::new(),
         calls: Vec::new(),
         counter: 0,
     };
-    let mut best: Option<(u32, Vec<u32>)> = None;
     for root in from..k as u32 {
-        if t.index[root as usize] != u32::MAX {
+        if t.index[root as usize] != UNSEEN {
             continue;
         }
-        t.visit(group, root);
-        while let Some(&(v, pos)) = t.calls.last() {
-            if pos < group.offsets[v as usize + 1] {
-                if let Some(top) = t.calls.last_mut() {
-                    top.1 += 1;
-                }
-                let w = group.targets[pos as usize];
+        t.visit(root);
+        while let Some(&mut (v, ref mut pos)) = t.calls.last_mut() {
+            if let Some(&w) = successors(v).get(*pos as usize) {
+                *pos += 1;
                 if w < from {
                     continue;
                 }
-                if t.index[w as usize] == u32::MAX {
-                    t.visit(group, w);
+                if t.index[w as usize] == UNSEEN {
+                    t.visit(w);
                 } else if t.on_stack[w as usize] {
                     t.low[v as usize] = t.low[v as usize].min(t.index[w as usize]);
                 }
@@ -173,45 +197,38 @@ fn least_cyclic_part(group: &Compact, from: u32) -> Option<(u32, Vec<bool>)> {
                 continue;
             }
             let at = t.stack.iter().rposition(|&x| x == v).unwrap_or(0);
-            let part = t.stack.split_off(at);
-            for &x in &part {
+            let members = t.stack.split_off(at);
+            for &x in &members {
                 t.on_stack[x as usize] = false;
             }
-            let cyclic = part.len() > 1 || group.successors(v).contains(&v);
-            let least = part.iter().copied().min().unwrap_or(v);
-            if cyclic && best.as_ref().is_none_or(|(b, _)| least < *b) {
-                best = Some((least, part));
-            }
+            part(v, members);
         }
     }
-    best.map(|(least, part)| {
-        let mut member = vec![false; k];
-        for x in part {
-            member[x as usize] = true;
-        }
-        (least, member)
-    })
 }
 
-/// Tarjan's bookkeeping for [`least_cyclic_part`].
+/// A node not yet visited by [`strongly_connected`].
+const UNSEEN: u32 = u32::MAX;
+
+/// [`strongly_connected`]'s bookkeeping.
 struct Tarjan {
     index: Vec<u32>,
     low: Vec<u32>,
     on_stack: Vec<bool>,
     stack: Vec<u32>,
-    /// The depth-first path: each node with the next successor to try.
+    /// The depth-first path: each node with the position of the next of
+    /// its successors to try.
     calls: Vec<(u32, u32)>,
     counter: u32,
 }
 
 impl Tarjan {
-    fn visit(&mut self, group: &Compact, v: u32) {
+    fn visit(&mut self, v: u32) {
         self.index[v as usize] = self.counter;
         self.low[v as usize] = self.counter;
         self.counter += 1;
         self.stack.push(v);
         self.on_stack[v as usize] = true;
-        self.calls.push((v, group.offsets[v as usize]));
+        self.calls.push((v, 0));
     }
 }
 
@@ -391,18 +408,21 @@ impl Johnson<'_> {
     /// found (`capped`).
     fn search_from_start(&mut self) {
         let part = self.part;
+        let (offsets, targets) = (&part.offsets[..], &part.targets[..]);
         let mut frames = std::mem::take(&mut self.search.frames);
+        let mut work = std::mem::take(&mut self.search.work);
+        let state = &mut self.search.state[..];
         frames.clear();
         // The node on top of the path, kept out of `frames` (which holds
         // the path below it) so the inner loop works on locals.
         let mut v = 0u32;
-        let mut next = part.offsets[0];
-        let mut end = part.offsets[1];
+        let mut next = offsets[0];
+        let mut end = offsets[1];
         let mut found = false;
-        self.search.state[0] = BLOCKED;
+        state[0] = BLOCKED;
         loop {
             if next < end {
-                let w = part.targets[next as usize];
+                let w = targets[next as usize];
                 next += 1;
                 if w == 0 {
                     if self.out.cycles.len() >= self.cap {
@@ -415,50 +435,48 @@ impl Johnson<'_> {
                     cycle.extend(frames.iter().map(|f| nodes[f.v as usize]));
                     cycle.push(nodes[v as usize]);
                     self.out.cycles.push(cycle);
-                } else if self.search.state[w as usize] == FREE {
+                } else if state[w as usize] == FREE {
                     frames.push(Frame { v, next, found });
                     v = w;
-                    next = part.offsets[w as usize];
-                    end = part.offsets[w as usize + 1];
+                    next = offsets[w as usize];
+                    end = offsets[w as usize + 1];
                     found = false;
-                    self.search.state[w as usize] = BLOCKED;
+                    state[w as usize] = BLOCKED;
                 }
                 continue;
             }
             // Every successor of `v` tried: leave it.
             if found {
-                self.unblock(v);
+                unblock(part, state, &mut work, v);
             } else {
-                self.search.state[v as usize] = WAITING;
+                state[v as usize] = WAITING;
             }
             let Some(parent) = frames.pop() else {
                 break;
             };
             v = parent.v;
             next = parent.next;
-            end = part.offsets[v as usize + 1];
+            end = offsets[v as usize + 1];
             found |= parent.found;
         }
         self.search.frames = frames;
+        self.search.work = work;
     }
+}
 
-    fn unblock(&mut self, u: u32) {
-        let part = self.part;
-        let search = &mut *self.search;
-        let mut work = std::mem::take(&mut search.work);
-        work.push(u);
-        while let Some(u) = work.pop() {
-            if search.state[u as usize] == FREE {
-                continue;
-            }
-            search.state[u as usize] = FREE;
-            for &v in part.predecessors(u) {
-                if search.state[v as usize] == WAITING {
-                    work.push(v);
-                }
+/// Frees `u` and, through predecessor lists, every node waiting on it.
+/// A waiting node is freed when it is pushed, so none is pushed twice.
+fn unblock(part: &Part, state: &mut [u8], work: &mut Vec<u32>, u: u32) {
+    state[u as usize] = FREE;
+    work.clear();
+    work.push(u);
+    while let Some(u) = work.pop() {
+        for &v in part.predecessors(u) {
+            if state[v as usize] == WAITING {
+                state[v as usize] = FREE;
+                work.push(v);
             }
         }
-        search.work = work;
     }
 }
 

@@ -42,7 +42,8 @@ use oxc_span::SourceType;
 
 /// Byte classes of [`speculation_depth`]'s scan: most bytes only move the
 /// "last byte that was not white space", so the scan skips runs of them and
-/// looks back once per run instead of branching on every byte.
+/// looks back over a run only when a `<` or a comment needs it, instead of
+/// branching on every byte.
 const PLAIN: u8 = 0;
 const SPACE: u8 = 1;
 const SPECIAL: u8 = 2;
@@ -72,22 +73,22 @@ pub fn speculation_depth(text: &str) -> u32 {
     let bytes = text.as_bytes();
     let mut stack: Vec<u32> = Vec::new();
     let (mut total, mut best) = (0u32, 0u32);
-    // The last byte that was not white space; a `<` after an identifier
-    // character, `)` or `]` may open type arguments.
+    // The last byte that was not white space, as of `run`; a `<` after an
+    // identifier character, `)` or `]` may open type arguments.
     let mut prev = b' ';
     let mut i = 0;
-    // Start of the run of plain and space bytes not yet folded into `prev`.
+    // Start of the run of plain and space bytes not yet folded into
+    // `prev`: only a `<` or a comment needs them folded (every other
+    // special byte sets `prev` itself), so most runs are never looked at.
     let mut run = 0;
+    let fold = |prev: &mut u8, run: &[u8]| {
+        if let Some(&last) = run.iter().rev().find(|&&b| CLASS[b as usize] != SPACE) {
+            *prev = last;
+        }
+    };
     loop {
         while i < bytes.len() && CLASS[bytes[i] as usize] != SPECIAL {
             i += 1;
-        }
-        if let Some(&last) = bytes[run..i]
-            .iter()
-            .rev()
-            .find(|&&b| CLASS[b as usize] != SPACE)
-        {
-            prev = last;
         }
         if i >= bytes.len() {
             break;
@@ -134,31 +135,40 @@ pub fn speculation_depth(text: &str) -> u32 {
                 prev = b'a';
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                fold(&mut prev, &bytes[run..i]);
                 i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                fold(&mut prev, &bytes[run..i]);
                 i = match memchr::memmem::find(&bytes[i + 2..], b"*/") {
                     Some(at) => i + 2 + at + 2,
                     None => bytes.len(),
                 };
             }
-            _ => {
-                match c {
-                    b'(' | b'[' | b'{' => stack.push(0),
-                    b')' | b']' | b'}' => total -= stack.pop().unwrap_or(0),
-                    b'<' if prev.is_ascii_alphanumeric()
-                        || matches!(prev, b'_' | b'$' | b')' | b']') =>
-                    {
-                        if let Some(top) = stack.last_mut()
-                            && *top < PER_BRACKET_CAP
-                        {
-                            *top += 1;
-                            total += 1;
-                            best = best.max(total);
-                        }
-                    }
-                    _ => {}
+            b'(' | b'[' | b'{' => {
+                stack.push(0);
+                prev = c;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                total -= stack.pop().unwrap_or(0);
+                prev = c;
+                i += 1;
+            }
+            b'<' => {
+                fold(&mut prev, &bytes[run..i]);
+                if (prev.is_ascii_alphanumeric() || matches!(prev, b'_' | b'$' | b')' | b']'))
+                    && let Some(top) = stack.last_mut()
+                    && *top < PER_BRACKET_CAP
+                {
+                    *top += 1;
+                    total += 1;
+                    best = best.max(total);
                 }
+                prev = c;
+                i += 1;
+            }
+            _ => {
                 prev = c;
                 i += 1;
             }
