@@ -1,5 +1,6 @@
 //! Graph algorithms on plain adjacency lists (node = `u32` index): strongly
-//! connected groups (Tarjan, iterative), elementary cycles (Johnson,
+//! connected groups (Tarjan, iterative), elementary cycles (Johnson, with
+//! nodes cut off by a post-dominator on the path skipped,
 //! capped), a feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap
 //! edges are cut first, then made minimal), shortest paths.
 //!
@@ -348,7 +349,18 @@ impl Part {
 /// not unblocked since), found by reading w's predecessor list instead of
 /// writing v into the lists of all its successors on every leave, which
 /// was a third of the enumeration on Cal.com in cache misses. One byte per
-/// node holds both flags (a waiting node is always blocked).
+/// node holds both flags (a waiting node is always blocked), and `BLOCKED`
+/// alone means on the path.
+///
+/// A node is also left waiting before it is entered when one of its
+/// post-dominators towards the start (a node every path from it to the
+/// start goes through) is on the path: Johnson would enter it, find no
+/// cycle and leave it waiting, and that again after every cycle found, as
+/// unblocking frees it. It is listed under that post-dominator (`doomed`)
+/// and freed with it. On Cal.com nearly every member of the largest part
+/// reaches the start through the same two files, and a few files stand
+/// between the start and hundreds of others: the search entered ~450,000
+/// nodes for its 1,000 cycles, all but ~8,000 of them left without one.
 const FREE: u8 = 0;
 const BLOCKED: u8 = 1;
 const WAITING: u8 = 2;
@@ -359,6 +371,12 @@ struct Search {
     state: Vec<u8>,
     work: Vec<u32>,
     frames: Vec<Frame>,
+    /// Each node's immediate post-dominator towards the start (the node
+    /// every path from it to the start goes through first).
+    ipdom: Vec<u32>,
+    /// Nodes blocked because a post-dominator of theirs was on the path,
+    /// under that post-dominator: freed with it.
+    doomed: Vec<Vec<u32>>,
 }
 
 impl Search {
@@ -374,6 +392,11 @@ impl Search {
         let part = Part::of(group, members, inside, start);
         self.state.clear();
         self.state.resize(part.nodes.len(), FREE);
+        post_dominators(&part, &mut self.ipdom);
+        for list in &mut self.doomed {
+            list.clear();
+        }
+        self.doomed.resize(part.nodes.len(), Vec::new());
         Johnson {
             part: &part,
             search: self,
@@ -412,6 +435,8 @@ impl Johnson<'_> {
         let mut frames = std::mem::take(&mut self.search.frames);
         let mut work = std::mem::take(&mut self.search.work);
         let state = &mut self.search.state[..];
+        let ipdom = &self.search.ipdom[..];
+        let doomed = &mut self.search.doomed[..];
         frames.clear();
         // The node on top of the path, kept out of `frames` (which holds
         // the path below it) so the inner loop works on locals.
@@ -436,6 +461,19 @@ impl Johnson<'_> {
                     cycle.push(nodes[v as usize]);
                     self.out.cycles.push(cycle);
                 } else if state[w as usize] == FREE {
+                    // A post-dominator of `w` on the path: every way from
+                    // `w` to the start is cut, so `w` waits at once, on it
+                    // (the start, on every chain, is not one: a chain ends
+                    // there).
+                    let mut x = ipdom[w as usize];
+                    while x != 0 && state[x as usize] != BLOCKED {
+                        x = ipdom[x as usize];
+                    }
+                    if x != 0 {
+                        state[w as usize] = WAITING;
+                        doomed[x as usize].push(w);
+                        continue;
+                    }
                     frames.push(Frame { v, next, found });
                     v = w;
                     next = offsets[w as usize];
@@ -447,7 +485,7 @@ impl Johnson<'_> {
             }
             // Every successor of `v` tried: leave it.
             if found {
-                unblock(part, state, &mut work, v);
+                unblock(part, state, doomed, &mut work, v);
             } else {
                 state[v as usize] = WAITING;
             }
@@ -464,9 +502,10 @@ impl Johnson<'_> {
     }
 }
 
-/// Frees `u` and, through predecessor lists, every node waiting on it.
-/// A waiting node is freed when it is pushed, so none is pushed twice.
-fn unblock(part: &Part, state: &mut [u8], work: &mut Vec<u32>, u: u32) {
+/// Frees `u` and, through predecessor lists and the doomed lists, every
+/// node waiting on it. A waiting node is freed when it is pushed, so none
+/// is pushed twice.
+fn unblock(part: &Part, state: &mut [u8], doomed: &mut [Vec<u32>], work: &mut Vec<u32>, u: u32) {
     state[u as usize] = FREE;
     work.clear();
     work.push(u);
@@ -476,6 +515,80 @@ fn unblock(part: &Part, state: &mut [u8], work: &mut Vec<u32>, u: u32) {
                 state[v as usize] = FREE;
                 work.push(v);
             }
+        }
+        for v in std::mem::take(&mut doomed[u as usize]) {
+            if state[v as usize] == WAITING {
+                state[v as usize] = FREE;
+                work.push(v);
+            }
+        }
+    }
+}
+
+/// Immediate post-dominators towards node 0 (Cooper, Harvey and Kennedy's
+/// iterative dominators on the reversed part); every node reaches 0.
+fn post_dominators(part: &Part, ipdom: &mut Vec<u32>) {
+    let n = part.nodes.len();
+    // Postorder of a depth-first search from 0 over predecessor lists.
+    let mut order = vec![u32::MAX; n];
+    let mut postorder: Vec<u32> = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    let mut calls: Vec<(u32, u32)> = vec![(0, part.pred_offsets[0])];
+    seen[0] = true;
+    while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
+        if *pos < part.pred_offsets[v as usize + 1] {
+            let w = part.preds[*pos as usize];
+            *pos += 1;
+            if !seen[w as usize] {
+                seen[w as usize] = true;
+                calls.push((w, part.pred_offsets[w as usize]));
+            }
+            continue;
+        }
+        calls.pop();
+        order[v as usize] = postorder.len() as u32;
+        postorder.push(v);
+    }
+    ipdom.clear();
+    ipdom.resize(n, u32::MAX);
+    ipdom[0] = 0;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &b in postorder.iter().rev().skip(1) {
+            // In the reversed part, b's predecessors are its successors.
+            let mut new = u32::MAX;
+            for &p in &part.targets
+                [part.offsets[b as usize] as usize..part.offsets[b as usize + 1] as usize]
+            {
+                if ipdom[p as usize] == u32::MAX {
+                    continue;
+                }
+                new = if new == u32::MAX {
+                    p
+                } else {
+                    let (mut a, mut c) = (p, new);
+                    while a != c {
+                        while order[a as usize] < order[c as usize] {
+                            a = ipdom[a as usize];
+                        }
+                        while order[c as usize] < order[a as usize] {
+                            c = ipdom[c as usize];
+                        }
+                    }
+                    a
+                };
+            }
+            if new != ipdom[b as usize] {
+                ipdom[b as usize] = new;
+                changed = true;
+            }
+        }
+    }
+    // Nodes that do not reach 0 (none in a strongly connected part).
+    for d in ipdom.iter_mut() {
+        if *d == u32::MAX {
+            *d = 0;
         }
     }
 }
