@@ -46,9 +46,16 @@ pub fn discover(root: &Path) -> WorkspacePackages {
 /// The `name` of `dir/package.json`; `None` when it cannot be read, is
 /// not JSON or has none.
 pub(crate) fn manifest_name(dir: &Path) -> Option<String> {
+    /// Only the name is kept: the rest of the manifest is checked and
+    /// skipped, not built into a `serde_json::Value` (most of the time
+    /// reading a workspace's manifests took, beside the walk).
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        name: Option<serde_json::Value>,
+    }
     let text = std::fs::read(dir.join("package.json")).ok()?;
-    let value: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    value.get("name")?.as_str().map(str::to_string)
+    let manifest: Manifest = serde_json::from_slice(&text).ok()?;
+    manifest.name?.as_str().map(str::to_string)
 }
 
 fn package_json_globs(root: &Path) -> Vec<String> {
