@@ -1,8 +1,8 @@
 //! Graph algorithms on plain adjacency lists (node = `u32` index): strongly
-//! connected groups (Tarjan, iterative), elementary cycles (Johnson, with
-//! nodes cut off by a post-dominator on the path skipped,
-//! capped), a feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap
-//! edges are cut first, then made minimal), shortest paths.
+//! connected groups (Tarjan, iterative), elementary cycles (Johnson,
+//! capped, skipping the nodes a post-dominator on the path cuts off), a
+//! feedback arc set (Eades–Lin–Smyth ordering, weighted so cheap edges are
+//! cut first, then made minimal), shortest paths.
 //!
 //! ```
 //! use warmstart_graph::cycles::{groups, elementary_cycles};
