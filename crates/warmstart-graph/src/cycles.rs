@@ -333,6 +333,10 @@ impl Part {
         }
     }
 
+    fn successors(&self, v: u32) -> &[u32] {
+        &self.targets[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
+    }
+
     fn predecessors(&self, v: u32) -> &[u32] {
         &self.preds
             [self.pred_offsets[v as usize] as usize..self.pred_offsets[v as usize + 1] as usize]
@@ -502,24 +506,19 @@ impl Johnson<'_> {
 
 /// Frees `u` and, through predecessor lists and the doomed lists, every
 /// node waiting on it. A waiting node is freed when it is pushed, so none
-/// is pushed twice.
+/// is pushed twice; a doomed list is emptied in place, keeping its room.
 fn unblock(part: &Part, state: &mut [u8], doomed: &mut [Vec<u32>], work: &mut Vec<u32>, u: u32) {
     state[u as usize] = FREE;
     work.clear();
     work.push(u);
     while let Some(u) = work.pop() {
-        for &v in part.predecessors(u) {
+        for &v in part.predecessors(u).iter().chain(&doomed[u as usize]) {
             if state[v as usize] == WAITING {
                 state[v as usize] = FREE;
                 work.push(v);
             }
         }
-        for v in std::mem::take(&mut doomed[u as usize]) {
-            if state[v as usize] == WAITING {
-                state[v as usize] = FREE;
-                work.push(v);
-            }
-        }
+        doomed[u as usize].clear();
     }
 }
 
@@ -576,25 +575,14 @@ fn post_dominators(part: &Part, ipdom: &mut Vec<u32>) {
         for &b in postorder.iter().rev().skip(1) {
             // In the reversed part, b's predecessors are its successors.
             let mut new = u32::MAX;
-            for &p in &part.targets
-                [part.offsets[b as usize] as usize..part.offsets[b as usize + 1] as usize]
-            {
+            for &p in part.successors(b) {
                 if ipdom[p as usize] == u32::MAX {
                     continue;
                 }
                 new = if new == u32::MAX {
                     p
                 } else {
-                    let (mut a, mut c) = (p, new);
-                    while a != c {
-                        while order[a as usize] < order[c as usize] {
-                            a = ipdom[a as usize];
-                        }
-                        while order[c as usize] < order[a as usize] {
-                            c = ipdom[c as usize];
-                        }
-                    }
-                    a
+                    common_dominator(ipdom, &order, p, new)
                 };
             }
             if new != ipdom[b as usize] {
@@ -609,6 +597,20 @@ fn post_dominators(part: &Part, ipdom: &mut Vec<u32>) {
             *d = 0;
         }
     }
+}
+
+/// The nearest dominator `a` and `c` share, climbing from whichever is
+/// lower in the postorder (the root is last).
+fn common_dominator(ipdom: &[u32], order: &[u32], mut a: u32, mut c: u32) -> u32 {
+    while a != c {
+        while order[a as usize] < order[c as usize] {
+            a = ipdom[a as usize];
+        }
+        while order[c as usize] < order[a as usize] {
+            c = ipdom[c as usize];
+        }
+    }
+    a
 }
 
 /// The shortest path `from` → … → `to` (both included), if any.
