@@ -1,7 +1,8 @@
 //! `warmstart graph cycles` as one call: the stored answer when nothing
-//! changed (`--json`), else build, analyse, ratchet against a baseline and
-//! hand back either the JSON document (schema in docs/graph.md) or the
-//! graph and its analysis to render.
+//! changed (`--json` or the human report), else build, analyse, ratchet
+//! against a baseline and hand back the JSON document (schema in
+//! docs/graph.md), the human report, or the graph and its analysis to
+//! render.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
@@ -44,8 +45,13 @@ pub struct CyclesRequest {
     pub max_cycles: usize,
     /// List every unresolved import, not only counts.
     pub unresolved: bool,
-    /// The JSON document is wanted (only then can the stored answer serve).
+    /// The JSON document is wanted.
     pub json: bool,
+    /// The human report is wanted (with colours or not; with the
+    /// unresolved imports under `unresolved`): rendered here, so that the
+    /// result cache can store it and answer with it, as it does the JSON
+    /// document. Ignored under `json`.
+    pub human: Option<bool>,
     pub baseline: Option<BaselineMode>,
 }
 
@@ -78,6 +84,8 @@ pub struct CyclesRun {
 pub enum CyclesOutput {
     /// The `--json` document.
     Json(Box<CyclesDocument>),
+    /// The human report ([`CyclesRequest::human`]), as printed.
+    Human(String),
     /// The graph and its analysis (human, dot, mermaid, SARIF).
     Analysed {
         graph: Box<ModuleGraph>,
@@ -210,9 +218,13 @@ pub fn cycles(
     let memo = result_memo(session, request);
     if let Some((memo, key)) = &memo {
         match memo.check(*key) {
-            MemoCheck::Hit { output, reparsed } => {
+            MemoCheck::Hit { output, reparsed } if request.json => {
                 return stored_answer(request.view, output, reparsed, started);
             }
+            MemoCheck::Hit { output, .. } => match stored_human(&output, started) {
+                Some(run) => return Ok(run),
+                None => observer.verbose("graph result cache: the stored report has no verdict"),
+            },
             MemoCheck::Miss(reason) => observer.verbose(&format!("graph result cache: {reason}")),
         }
     }
@@ -233,7 +245,6 @@ pub fn cycles(
         || {
             let stamps = memo
                 .as_ref()
-                .filter(|_| request.json)
                 .map(|(memo, _)| memo.stamps(&graph, started_wall));
             let listed = request.json.then(|| {
                 (
@@ -307,6 +318,25 @@ pub fn cycles(
             std::mem::forget(graph);
         }
         document
+    } else if let Some(color) = request.human {
+        let mut text = format::human_timed(&graph, &report, request.view, HUMAN_TIME, color);
+        if request.unresolved {
+            text.push_str(&format::unresolved_human(&graph));
+        }
+        let printed = text.replacen(HUMAN_TIME, &format!("{} ms", elapsed.as_millis()), 1);
+        storing = deferred.into_saves();
+        if let (Some((memo, key)), Some(stamps)) = (memo, stamps) {
+            // The verdict first (the exit code of a stored report), then
+            // the report with its time left open.
+            let verdict = if failed { "1\n" } else { "0\n" };
+            let mut saves = std::mem::take(&mut storing);
+            storing = PendingSaves::spawn(move || {
+                memo.store(key, &[verdict, &text], stamps);
+                saves.start();
+                saves.wait();
+            });
+        }
+        CyclesOutput::Human(printed)
     } else {
         // Printed by the caller: the saves overlap that, as the result's
         // store does.
@@ -364,6 +394,31 @@ fn stored_answer(
     })
 }
 
+/// Where a stored human report's time goes: `in 53 ms` when fresh,
+/// `in 9 ms (result cache)` when it is the stored report.
+const HUMAN_TIME: &str = "\0time";
+
+/// The run of a result-cache hit for the human report: the stored verdict
+/// and report (`None`: not a stored report, compute afresh).
+fn stored_human(output: &str, started: Instant) -> Option<CyclesRun> {
+    let (verdict, text) = output.split_once('\n')?;
+    let failed = match verdict {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    if !text.contains(HUMAN_TIME) {
+        return None;
+    }
+    let time = format!("{} ms (result cache)", started.elapsed().as_millis());
+    Some(CyclesRun {
+        failed,
+        baseline: None,
+        output: CyclesOutput::Human(text.replacen(HUMAN_TIME, &time, 1)),
+        storing: PendingSaves::default(),
+    })
+}
+
 /// Writes or checks the baseline of `view`.
 fn ratchet(
     report: &CyclesReport,
@@ -387,10 +442,11 @@ fn ratchet(
     }
 }
 
-/// The result cache of `cycles --json` and the key of this invocation, when
-/// it applies: JSON output, no baseline, cache on.
+/// The result cache of `cycles` and the key of this invocation, when it
+/// applies: JSON output or the human report, no baseline, cache on.
 fn result_memo(session: &GraphSession, request: &CyclesRequest) -> Option<(Memo, u128)> {
-    if !request.json || request.baseline.is_some() || !request.use_cache {
+    let human = request.human.filter(|_| !request.json);
+    if !(request.json || human.is_some()) || request.baseline.is_some() || !request.use_cache {
         return None;
     }
     let cache = session.open_cache();
@@ -398,8 +454,15 @@ fn result_memo(session: &GraphSession, request: &CyclesRequest) -> Option<(Memo,
     let mut key = warmstart_cache::ContextHasher::new();
     // "pretty": the stored answer is the printed rendering (older binaries
     // stored it compact).
-    key.str("graph cycles --json; pretty")
-        .str(&request.max_cycles.to_string())
+    match human {
+        // The report names the view it checks and lists its cycles only.
+        Some(color) => key
+            .str("graph cycles; human")
+            .str(request.view.name())
+            .str(if color { "color" } else { "plain" }),
+        None => key.str("graph cycles --json; pretty"),
+    };
+    key.str(&request.max_cycles.to_string())
         .str(if request.unresolved { "unresolved" } else { "" })
         .str(&DEFAULT_MAX_FILE_BYTES.to_string());
     for path in &request.paths {
@@ -408,6 +471,17 @@ fn result_memo(session: &GraphSession, request: &CyclesRequest) -> Option<(Memo,
         key.str(&warmstart_fs::to_unix_relative(&session.root, &abs).unwrap_or_default());
     }
     let granularity = Duration::from_millis(session.cache.mtime_granularity_ms);
-    let memo = Memo::new(dir, &session.root, granularity, DEFAULT_MAX_FILE_BYTES);
+    let name = if human.is_some() {
+        crate::memo::REPORT_BUCKET
+    } else {
+        crate::memo::RESULT_BUCKET
+    };
+    let memo = Memo::named(
+        name,
+        dir,
+        &session.root,
+        granularity,
+        DEFAULT_MAX_FILE_BYTES,
+    );
     Some((memo, key.finish()))
 }

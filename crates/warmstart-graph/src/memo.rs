@@ -7,7 +7,8 @@
 //! output, opaque here) and `graph-result-v1.idx` (the index, in postcard:
 //! the key of the command's options, the xxh3 of the output, a stamp per
 //! input, and per source file its stamp and parse hash; encoded while the
-//! cycles are analysed, [`Memo::stamps`]).
+//! cycles are analysed, [`Memo::stamps`]). The human report is stored the
+//! same way under [`REPORT_BUCKET`] ([`Memo::named`]), beside it.
 //! The inputs are every folder walked (adding, removing or renaming a file
 //! changes its folder's mtime), every ignore/JSON/YAML file the walk saw,
 //! the root's and each workspace package's manifests, lockfiles and
@@ -44,6 +45,9 @@ use crate::workspaces::WorkspacePackages;
 /// `<name>-v<version>`; bump the version when the index format or what a
 /// parse hash covers changes.
 pub const RESULT_BUCKET: &str = "graph-result-v1";
+/// The result cache of the human report (`graph cycles` without `--json`):
+/// the verdict and the report as printed, its time left open.
+pub const REPORT_BUCKET: &str = "graph-report-v1";
 /// More changed sources than this and a fresh run is as cheap.
 const MAX_REPARSE: usize = 64;
 
@@ -97,8 +101,21 @@ pub struct Memo {
 
 impl Memo {
     pub fn new(dir: &Path, root: &Path, granularity: Duration, max_file_bytes: u64) -> Memo {
+        Memo::named(RESULT_BUCKET, dir, root, granularity, max_file_bytes)
+    }
+
+    /// [`Memo::new`] stored under another name (`<name>-v<version>`): an
+    /// answer of another shape kept beside the JSON one, so that runs
+    /// asking for either do not push the other out.
+    pub fn named(
+        name: &str,
+        dir: &Path,
+        root: &Path,
+        granularity: Duration,
+        max_file_bytes: u64,
+    ) -> Memo {
         Memo {
-            files: ResultFiles::binary(dir, RESULT_BUCKET),
+            files: ResultFiles::binary(dir, name),
             root: root.to_path_buf(),
             granularity,
             max_file_bytes,

@@ -313,6 +313,54 @@ fn a_warm_json_run_answers_from_the_result_cache_with_the_same_views() {
     }
 }
 
+/// The first line of a human report, and whether it was the stored one.
+fn from_result_cache(stdout: &str) -> bool {
+    stdout
+        .lines()
+        .next()
+        .is_some_and(|line| line.ends_with(" ms (result cache)"))
+}
+
+#[test]
+fn a_warm_human_run_prints_the_stored_report_with_its_verdict() {
+    let dir = repo("type-only-cycle");
+    let cold = run(dir.path(), &["graph", "cycles"]);
+    assert_eq!(cold.code, 1, "{}", cold.stderr);
+    assert!(!from_result_cache(&cold.stdout), "{}", cold.stdout);
+    // Settled stamps need a run after the mtime granularity (see above).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let _ = run(dir.path(), &["graph", "cycles"]);
+    let warm = run(dir.path(), &["graph", "cycles"]);
+    assert!(from_result_cache(&warm.stdout), "{}", warm.stdout);
+    assert_eq!(warm.code, 1, "the stored report keeps its verdict");
+    assert_eq!(redact(&warm.stdout), redact(&cold.stdout));
+    // The JSON answer is kept beside the report: asking for it does not
+    // push the report out.
+    let json = run(dir.path(), &["graph", "cycles", "--json"]);
+    assert_eq!(json.code, 1);
+    assert!(from_result_cache(
+        &run(dir.path(), &["graph", "cycles"]).stdout
+    ));
+    // Another view is another report, with its own verdict, then stored.
+    let args = ["graph", "cycles", "--view", "runtime-semantic"];
+    let semantic = run(dir.path(), &args);
+    assert_eq!(semantic.code, 0, "{}", semantic.stderr);
+    assert!(!from_result_cache(&semantic.stdout));
+    let stored = run(dir.path(), &args);
+    assert_eq!(stored.code, 0);
+    assert!(from_result_cache(&stored.stdout), "{}", stored.stdout);
+    assert_eq!(redact(&stored.stdout), redact(&semantic.stdout));
+    // A file added: computed afresh, one module more.
+    std::fs::write(dir.path().join("src/extra.ts"), "export const x = 1;\n").unwrap();
+    let changed = run(dir.path(), &args);
+    assert!(!from_result_cache(&changed.stdout), "{}", changed.stdout);
+    assert!(
+        changed.stdout.starts_with("6 modules"),
+        "{}",
+        changed.stdout
+    );
+}
+
 #[test]
 fn first_page_of_the_sample_login_route() {
     let dir = tempfile::tempdir().unwrap();

@@ -230,6 +230,9 @@ fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdRes
         max_cycles: args.max_cycles,
         unresolved: args.unresolved,
         json: format == FormatArg::Json,
+        // Rendered (and stored, and answered from the result cache) by the
+        // graph crate when it is what is printed.
+        human: (format == FormatArg::Human && !printer.quiet).then_some(printer.color),
         baseline: args.baseline.map(|file| {
             if args.update_baseline {
                 BaselineMode::Update(file)
@@ -254,6 +257,7 @@ fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdRes
             // would only delay that (session.one_shot).
             std::mem::forget(document);
         }
+        (CyclesOutput::Human(report), _) => printer.raw(report),
         (
             CyclesOutput::Analysed {
                 graph,
