@@ -86,7 +86,9 @@ pub enum CyclesOutput {
     Json(Box<CyclesDocument>),
     /// The human report ([`CyclesRequest::human`]), as printed.
     Human(String),
-    /// The graph and its analysis (human, dot, mermaid, SARIF).
+    /// The graph and its analysis, for the caller to render (dot,
+    /// mermaid, SARIF; anything else when [`CyclesRequest::human`] is not
+    /// set).
     Analysed {
         graph: Box<ModuleGraph>,
         report: Box<CyclesReport>,
