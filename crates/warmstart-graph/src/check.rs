@@ -87,12 +87,10 @@ pub enum CyclesOutput {
     /// The human report ([`CyclesRequest::human`]), as printed.
     Human(String),
     /// The graph and its analysis, for the caller to render (dot,
-    /// mermaid, SARIF; anything else when [`CyclesRequest::human`] is not
-    /// set).
+    /// mermaid, SARIF).
     Analysed {
         graph: Box<ModuleGraph>,
         report: Box<CyclesReport>,
-        elapsed: Duration,
     },
 }
 
@@ -326,18 +324,18 @@ pub fn cycles(
             text.push_str(&format::unresolved_human(&graph));
         }
         let printed = text.replacen(HUMAN_TIME, &format!("{} ms", elapsed.as_millis()), 1);
-        storing = deferred.into_saves();
-        if let (Some((memo, key)), Some(stamps)) = (memo, stamps) {
+        let saves = deferred.into_saves();
+        storing = match (memo, stamps) {
             // The verdict first (the exit code of a stored report), then
-            // the report with its time left open.
-            let verdict = if failed { "1\n" } else { "0\n" };
-            let mut saves = std::mem::take(&mut storing);
-            storing = PendingSaves::spawn(move || {
+            // the report with its time left open; the buckets' saves are
+            // waited for on the same thread.
+            (Some((memo, key)), Some(stamps)) => PendingSaves::spawn(move || {
+                let verdict = if failed { "1\n" } else { "0\n" };
                 memo.store(key, &[verdict, &text], stamps);
-                saves.start();
                 saves.wait();
-            });
-        }
+            }),
+            _ => saves,
+        };
         CyclesOutput::Human(printed)
     } else {
         // Printed by the caller: the saves overlap that, as the result's
@@ -346,7 +344,6 @@ pub fn cycles(
         CyclesOutput::Analysed {
             graph: Box::new(graph),
             report: Box::new(report),
-            elapsed,
         }
     };
     Ok(CyclesRun {

@@ -258,22 +258,10 @@ fn cycles(session: &GraphSession, printer: &Printer, args: CyclesArgs) -> CmdRes
             std::mem::forget(document);
         }
         (CyclesOutput::Human(report), _) => printer.raw(report),
-        (
-            CyclesOutput::Analysed {
-                graph,
-                report,
-                elapsed,
-            },
-            format,
-        ) => match format {
-            FormatArg::Human | FormatArg::Json => {
-                if !printer.quiet {
-                    printer.raw(format::human(&graph, &report, view, elapsed, printer.color));
-                    if args.unresolved {
-                        printer.raw(format::unresolved_human(&graph));
-                    }
-                }
-            }
+        (CyclesOutput::Analysed { graph, report }, format) => match format {
+            // Only under `--quiet`: otherwise the report came back rendered
+            // (`CyclesOutput::Human`), and JSON as its document.
+            FormatArg::Human | FormatArg::Json => {}
             FormatArg::Dot => printer.raw(format::dot(&report, view)),
             FormatArg::Mermaid => printer.raw(format::mermaid(&report, view)),
             FormatArg::Sarif => printer.document(&format::sarif(&graph, &report, view)),
