@@ -385,6 +385,19 @@ struct Search {
     /// Nodes blocked because a post-dominator of theirs was on the path,
     /// under that post-dominator: freed with it.
     doomed: Vec<Vec<u32>>,
+    /// [`post_dominators`]' own room.
+    postorder: Postorder,
+}
+
+/// A depth-first postorder over predecessor lists: each node's place in
+/// it (`order`, `u32::MAX` until finished), the nodes in it, and the
+/// search's marks and stack.
+#[derive(Default)]
+struct Postorder {
+    order: Vec<u32>,
+    postorder: Vec<u32>,
+    seen: Vec<bool>,
+    calls: Vec<(u32, u32)>,
 }
 
 impl Search {
@@ -400,7 +413,7 @@ impl Search {
         let part = Part::of(group, members, inside, start);
         self.state.clear();
         self.state.resize(part.nodes.len(), FREE);
-        post_dominators(&part, &mut self.ipdom);
+        post_dominators(&part, &mut self.ipdom, &mut self.postorder);
         for list in &mut self.doomed {
             list.clear();
         }
@@ -543,14 +556,24 @@ fn post_dominator_on_path(ipdom: &[u32], state: &[u8], w: u32) -> Option<u32> {
 }
 
 /// Immediate post-dominators towards node 0 (Cooper, Harvey and Kennedy's
-/// iterative dominators on the reversed part); every node reaches 0.
-fn post_dominators(part: &Part, ipdom: &mut Vec<u32>) {
+/// iterative dominators on the reversed part); every node reaches 0. Its
+/// lists are `room`'s, reused from one start to the next as `Search`'s.
+fn post_dominators(part: &Part, ipdom: &mut Vec<u32>, room: &mut Postorder) {
     let n = part.nodes.len();
     // Postorder of a depth-first search from 0 over predecessor lists.
-    let mut order = vec![u32::MAX; n];
-    let mut postorder: Vec<u32> = Vec::with_capacity(n);
-    let mut seen = vec![false; n];
-    let mut calls: Vec<(u32, u32)> = vec![(0, part.pred_offsets[0])];
+    let Postorder {
+        order,
+        postorder,
+        seen,
+        calls,
+    } = room;
+    order.clear();
+    order.resize(n, u32::MAX);
+    postorder.clear();
+    seen.clear();
+    seen.resize(n, false);
+    calls.clear();
+    calls.push((0, part.pred_offsets[0]));
     seen[0] = true;
     while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
         if *pos < part.pred_offsets[v as usize + 1] {
@@ -582,7 +605,7 @@ fn post_dominators(part: &Part, ipdom: &mut Vec<u32>) {
                 new = if new == u32::MAX {
                     p
                 } else {
-                    common_dominator(ipdom, &order, p, new)
+                    common_dominator(ipdom, order, p, new)
                 };
             }
             if new != ipdom[b as usize] {
