@@ -196,51 +196,57 @@ impl Cache {
         let Some(dir) = &self.inner.dir else {
             return Err(CacheError::Disabled);
         };
-        let tag = dir.join(CACHEDIR_TAG);
-        // Its length, not only that it exists: a tag written without a sync
-        // may have been left empty by a power loss (see below). One `stat`
-        // either way, on every run.
-        if std::fs::metadata(&tag).is_ok_and(|m| m.len() == TAG_CONTENTS.len() as u64) {
-            return Ok(());
-        }
-        // A folder that already holds files but no tag is not ours (a typo
-        // in `cache.dir` pointing at `src`?): never write a `.gitignore` of
-        // `*` or anything else into it. Our own names may be there without
-        // the tag yet: another process is initializing the folder, or a
-        // command keeps a versioned folder of its own (`assets-v1/`).
-        let ours = |name: &str| {
-            name == ".gitignore"
-                || name == CACHEDIR_TAG
-                || name == crate::lock::LOCK_FILE
-                || name == crate::stats::STATS_FILE
-                || name.starts_with(warmstart_fs::TEMP_PREFIX)
-                || crate::maintenance::split_stem(
-                    name.strip_suffix(&format!(".{BUCKET_EXT}")).unwrap_or(name),
-                )
-                .is_some()
-        };
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            let foreign = entries
-                .flatten()
-                .any(|e| !ours(&e.file_name().to_string_lossy()));
-            if foreign {
-                return Err(CacheError::NotACacheDir {
-                    path: dir.to_path_buf(),
-                });
-            }
-        }
-        std::fs::create_dir_all(dir).map_err(|e| CacheError::io("cannot create", dir, e))?;
-        // `*` ignores the folder itself too, so even a cache dir configured
-        // outside node_modules never shows up in `git status`.
-        // Both are written like the buckets, without a sync (two
-        // `fdatasync`s were on the path of every first run): a file a power
-        // loss left empty is written again by the next run (a `.gitignore`
-        // someone edited is kept).
-        let ignore = dir.join(".gitignore");
-        if std::fs::metadata(&ignore).map_or(true, |m| m.len() == 0) {
-            crate::bucket::write_unsynced(&ignore, b"*\n")?;
-        }
-        crate::bucket::write_unsynced(&tag, TAG_CONTENTS.as_bytes())?;
-        Ok(())
+        prepare_dir(dir)
     }
+}
+
+/// Creates cache folder `dir` with its `CACHEDIR.TAG` and `.gitignore`,
+/// refusing a folder that holds files but no tag (not ours). Everything
+/// that writes into the folder comes through here first (the buckets'
+/// lock, the result files): a result written into a folder made without
+/// the tag made the next bucket save find a folder "not ours".
+pub(crate) fn prepare_dir(dir: &Path) -> Result<()> {
+    let tag = dir.join(CACHEDIR_TAG);
+    // Its length, not only that it exists: a tag written without a sync
+    // may have been left empty by a power loss (see below). One `stat`
+    // either way, on every run.
+    if std::fs::metadata(&tag).is_ok_and(|m| m.len() == TAG_CONTENTS.len() as u64) {
+        return Ok(());
+    }
+    // A folder that already holds files but no tag is not ours (a typo
+    // in `cache.dir` pointing at `src`?): never write a `.gitignore` of
+    // `*` or anything else into it. Our own names may be there without
+    // the tag yet: another process is initializing the folder, or a
+    // command keeps a versioned folder of its own (`assets-v1/`).
+    let ours = |name: &str| {
+        name == ".gitignore"
+            || name == CACHEDIR_TAG
+            || name == crate::lock::LOCK_FILE
+            || name == crate::stats::STATS_FILE
+            || name.starts_with(warmstart_fs::TEMP_PREFIX)
+            || crate::maintenance::own_stem(name).is_some()
+    };
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let foreign = entries
+            .flatten()
+            .any(|e| !ours(&e.file_name().to_string_lossy()));
+        if foreign {
+            return Err(CacheError::NotACacheDir {
+                path: dir.to_path_buf(),
+            });
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| CacheError::io("cannot create", dir, e))?;
+    // `*` ignores the folder itself too, so even a cache dir configured
+    // outside node_modules never shows up in `git status`.
+    // Both are written like the buckets, without a sync (two
+    // `fdatasync`s were on the path of every first run): a file a power
+    // loss left empty is written again by the next run (a `.gitignore`
+    // someone edited is kept).
+    let ignore = dir.join(".gitignore");
+    if std::fs::metadata(&ignore).map_or(true, |m| m.len() == 0) {
+        crate::bucket::write_unsynced(&ignore, b"*\n")?;
+    }
+    crate::bucket::write_unsynced(&tag, TAG_CONTENTS.as_bytes())?;
+    Ok(())
 }

@@ -48,6 +48,27 @@ pub(crate) fn split_stem(stem: &str) -> Option<(&str, u32)> {
     Some((name, version.parse().ok()?))
 }
 
+/// The stem of a result's side file kept beside the buckets, named like
+/// one (`graph-result-v1.idx` / `.out`: the graph's result cache; `.json`:
+/// `apps build`'s stamp).
+pub(crate) fn side_file_stem(name: &str) -> Option<&str> {
+    let stem = name
+        .strip_suffix(".json")
+        .or_else(|| name.strip_suffix(".idx"))
+        .or_else(|| name.strip_suffix(".out"))?;
+    split_stem(stem).map(|_| stem)
+}
+
+/// The stem of anything of the cache's own versioned naming in its folder:
+/// a bucket file, a result's side file, or a command's versioned folder
+/// (`assets-v1/`).
+pub(crate) fn own_stem(name: &str) -> Option<&str> {
+    side_file_stem(name).or_else(|| {
+        let stem = name.strip_suffix(&format!(".{BUCKET_EXT}")).unwrap_or(name);
+        split_stem(stem).map(|_| stem)
+    })
+}
+
 /// Bucket files in `dir`: (stem, path), sorted.
 fn bucket_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     let read = match std::fs::read_dir(dir) {
@@ -151,18 +172,11 @@ impl Cache {
                 remove(&path, &mut cleared)?;
             }
         }
-        // Side files kept by a user of the cache folder beside the buckets,
-        // named like one (`graph-result-v1.idx` / `.out`: the graph's
-        // result cache; `.json`: `apps build`'s stamp).
+        // Side files kept by a user of the cache folder beside the buckets.
         if let Ok(read) = std::fs::read_dir(dir) {
             for entry in read.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let stem = name
-                    .strip_suffix(".json")
-                    .or_else(|| name.strip_suffix(".idx"))
-                    .or_else(|| name.strip_suffix(".out"));
-                if let Some(stem) = stem
-                    && split_stem(stem).is_some()
+                if let Some(stem) = side_file_stem(&name)
                     && matches(stem)
                 {
                     remove(&entry.path(), &mut cleared)?;

@@ -209,11 +209,12 @@ impl ResultFiles {
         }
     }
 
-    /// Creates the cache folder; false when it cannot be.
+    /// Creates the cache folder the cache's way (its tag and `.gitignore`);
+    /// false when it cannot be, or when the folder is not a cache folder.
     fn make_dir(&self) -> bool {
         self.index
             .parent()
-            .is_none_or(|dir| std::fs::create_dir_all(dir).is_ok())
+            .is_none_or(|dir| crate::cache::prepare_dir(dir).is_ok())
     }
 
     /// Writes the output, given in parts.

@@ -316,3 +316,43 @@ fn torn_marker_files_are_written_again_and_an_edited_gitignore_is_kept() {
         );
     }
 }
+
+/// A result stored before any bucket (the graph's result cache, written on
+/// a thread of its own beside the buckets' saves) makes the folder the
+/// cache's way: the buckets saved after it still find a cache folder.
+/// Made without the tag, the result's files made every later save refuse
+/// the folder as "not ours".
+#[test]
+fn a_result_stored_first_makes_the_folder_the_caches_way() {
+    let repo = Repo::new();
+    repo.write("a.ts", "aaa");
+    let dir = repo.cache_dir();
+    let files = warmstart_cache::ResultFiles::binary(&dir, "report-v1");
+    files.store(7, "out", warmstart_cache::Inputs::default(), 1_u8);
+    assert!(dir.join(CACHEDIR_TAG).is_file());
+    assert!(dir.join("report-v1.idx").is_file());
+    assert!(dir.join("report-v1.out").is_file());
+    // A folder a race left with only a result's files in it, no tag, is
+    // ours too.
+    std::fs::remove_file(dir.join(CACHEDIR_TAG)).unwrap();
+    std::fs::remove_file(dir.join(".gitignore")).unwrap();
+    let (cache, events) = repo.cache();
+    let bucket = cache.bucket::<String>(spec());
+    lookup(&bucket, "a.ts");
+    assert!(bucket.save().unwrap().written, "{:?}", events.all());
+    assert!(dir.join(CACHEDIR_TAG).is_file());
+    assert!(dir.join(warmstart_cache::LOCK_FILE).is_file());
+}
+
+#[test]
+fn a_result_is_never_stored_into_a_folder_that_is_not_a_cache() {
+    let repo = Repo::new();
+    repo.write("src/index.ts", "export {};");
+    let files = warmstart_cache::ResultFiles::binary(&repo.root().join("src"), "report-v1");
+    files.store(7, "out", warmstart_cache::Inputs::default(), 1_u8);
+    let names: Vec<_> = std::fs::read_dir(repo.root().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["index.ts"]);
+}

@@ -361,6 +361,31 @@ fn a_warm_human_run_prints_the_stored_report_with_its_verdict() {
     );
 }
 
+/// The result cache is written on a thread of its own beside the buckets'
+/// saves. When it won the race to an empty cache folder (CI, 2 cores under
+/// load), it made the folder without the tag, and every later save then
+/// refused the folder as not the cache's: the buckets were never saved
+/// again. A folder left that way is the cache's, and the tag comes first.
+#[test]
+fn a_cache_folder_holding_only_the_result_files_is_still_the_caches() {
+    let dir = repo("type-only-cycle");
+    let cache = dir.path().join("node_modules/.cache/warmstart");
+    std::fs::create_dir_all(&cache).unwrap();
+    for name in ["graph-report-v1.idx", "graph-report-v1.out"] {
+        std::fs::write(cache.join(name), "").unwrap();
+    }
+    let out = run(dir.path(), &["graph", "cycles"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("not a warmstart cache folder"),
+        "{}",
+        out.stderr
+    );
+    for name in ["CACHEDIR.TAG", ".lock", "graph-parse-v1.cache"] {
+        assert!(cache.join(name).is_file(), "no {name}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn first_page_of_the_sample_login_route() {
     let dir = tempfile::tempdir().unwrap();
