@@ -200,12 +200,40 @@ impl Cache {
     }
 }
 
+/// Files other parts of warmstart keep in the cache folder under fixed
+/// names (`warmstart dev`'s history and its `next.config` probe, the
+/// writers' lock). `warmstart dev` on a fresh clone made the folder with
+/// only these in it and a tag of another length, and every bucket save
+/// after that refused the folder as not the cache's; they now make the
+/// folder through [`prepare_dir`] too.
+pub const KEPT_BESIDE: [&str; 3] = [
+    "dev-history.jsonl",
+    "next-config-probe.json",
+    "writers.lock",
+];
+
+/// Whether a file or folder named `name` in the cache folder is one
+/// warmstart keeps there: the cache's own files, a bucket, a result's side
+/// files, a command's versioned folder (`assets-v1/`), a temp file of an
+/// unfinished write, or one of [`KEPT_BESIDE`]. A folder holding anything
+/// else but no tag is not ours.
+pub fn is_own_name(name: &str) -> bool {
+    name == ".gitignore"
+        || name == CACHEDIR_TAG
+        || name == crate::lock::LOCK_FILE
+        || name == crate::stats::STATS_FILE
+        || name.starts_with(warmstart_fs::TEMP_PREFIX)
+        || KEPT_BESIDE.contains(&name)
+        || crate::maintenance::own_stem(name).is_some()
+}
+
 /// Creates cache folder `dir` with its `CACHEDIR.TAG` and `.gitignore`,
 /// refusing a folder that holds files but no tag (not ours). Everything
 /// that writes into the folder comes through here first (the buckets'
-/// lock, the result files): a result written into a folder made without
-/// the tag made the next bucket save find a folder "not ours".
-pub(crate) fn prepare_dir(dir: &Path) -> Result<()> {
+/// lock, the result files, [`KEPT_BESIDE`]): a result written into a
+/// folder made without the tag made the next bucket save find a folder
+/// "not ours".
+pub fn prepare_dir(dir: &Path) -> Result<()> {
     let tag = dir.join(CACHEDIR_TAG);
     // Its length, not only that it exists: a tag written without a sync
     // may have been left empty by a power loss (see below). One `stat`
@@ -216,20 +244,12 @@ pub(crate) fn prepare_dir(dir: &Path) -> Result<()> {
     // A folder that already holds files but no tag is not ours (a typo
     // in `cache.dir` pointing at `src`?): never write a `.gitignore` of
     // `*` or anything else into it. Our own names may be there without
-    // the tag yet: another process is initializing the folder, or a
-    // command keeps a versioned folder of its own (`assets-v1/`).
-    let ours = |name: &str| {
-        name == ".gitignore"
-            || name == CACHEDIR_TAG
-            || name == crate::lock::LOCK_FILE
-            || name == crate::stats::STATS_FILE
-            || name.starts_with(warmstart_fs::TEMP_PREFIX)
-            || crate::maintenance::own_stem(name).is_some()
-    };
+    // the tag yet: another process is initializing the folder, or another
+    // part of warmstart wrote there first ([`is_own_name`]).
     if let Ok(entries) = std::fs::read_dir(dir) {
         let foreign = entries
             .flatten()
-            .any(|e| !ours(&e.file_name().to_string_lossy()));
+            .any(|e| !is_own_name(&e.file_name().to_string_lossy()));
         if foreign {
             return Err(CacheError::NotACacheDir {
                 path: dir.to_path_buf(),

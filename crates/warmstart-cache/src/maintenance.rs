@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cache::{BUCKET_EXT, CACHEDIR_TAG, Cache};
+use crate::cache::{BUCKET_EXT, Cache};
 use crate::error::{CacheError, Result};
 use crate::format::{self, WARMSTART_VERSION};
 use crate::stats::{LastRun, STATS_FILE, StatsFile};
@@ -135,7 +135,8 @@ impl Cache {
     /// Removes the cache's own files: every bucket, or those of `bucket`
     /// (`graph-parse` for all its versions, `graph-parse-v1` for one), with
     /// their statistics. Leaves `CACHEDIR.TAG`, `.gitignore`, the lock and
-    /// any file it did not write. Refuses a folder without `CACHEDIR.TAG`.
+    /// any file it did not write. Refuses a folder without `CACHEDIR.TAG`
+    /// that holds anything not warmstart's ([`crate::is_own_name`]).
     pub fn clear(&self, bucket: Option<&str>) -> Result<Cleared> {
         let Some(dir) = self.dir() else {
             return Err(CacheError::Disabled);
@@ -143,11 +144,9 @@ impl Cache {
         if !dir.exists() {
             return Ok(Cleared::default());
         }
-        if !dir.join(CACHEDIR_TAG).is_file() {
-            return Err(CacheError::NotACacheDir {
-                path: dir.to_path_buf(),
-            });
-        }
+        // The lock prepares the folder first: one without the tag is
+        // refused unless all it holds is warmstart's own (`warmstart dev`
+        // on a fresh clone leaves such a folder), which then gets the tag.
         let _lock = self.lock()?;
         let mut cleared = Cleared::default();
         let matches = |stem: &str| match bucket {

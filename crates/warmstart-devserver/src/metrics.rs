@@ -13,10 +13,6 @@ use crate::error::DevError;
 /// folder convention).
 pub const HISTORY_FILE: &str = "node_modules/.cache/warmstart/dev-history.jsonl";
 
-/// The standard cache-directory tag (bford.info/cachedir).
-const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
-# This file is a cache directory tag created by warmstart.\n";
-
 /// A named slice of a run's time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
@@ -122,14 +118,11 @@ pub fn append(path: &Path, record: &RunRecord, limit: usize) -> Result<(), DevEr
         path: path.to_path_buf(),
         source,
     };
-    if let Some(dir) = path.parent()
-        && !dir.exists()
-    {
-        std::fs::create_dir_all(dir).map_err(io)?;
-        // The history shares the cache folder; mark a folder we create the
-        // way the cache does, so the cache recognizes it as its own.
-        std::fs::write(dir.join("CACHEDIR.TAG"), CACHEDIR_TAG).map_err(io)?;
-        std::fs::write(dir.join(".gitignore"), "*\n").map_err(io)?;
+    if let Some(dir) = path.parent() {
+        // The history shares the cache folder: made the cache's way (its
+        // tag and `.gitignore`), and never written into a folder that is
+        // not a cache's.
+        warmstart_cache::prepare_dir(dir).map_err(|e| io(std::io::Error::other(e.to_string())))?;
     }
     let line = serde_json::to_string(record).expect("record serializes");
     let existing = std::fs::read_to_string(path).unwrap_or_default();

@@ -58,7 +58,7 @@ pub fn statics_copy(root: &Path, app: &str) -> DevCheck {
         };
         if let Ok(text) = serde_json::to_vec_pretty(&cached)
             && let Some(dir) = file.parent()
-            && std::fs::create_dir_all(dir).is_ok()
+            && warmstart_cache::prepare_dir(dir).is_ok()
         {
             // A cache that cannot be written only means probing next time.
             let _ = warmstart_fs::write_if_changed(&file, &text);

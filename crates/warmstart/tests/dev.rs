@@ -620,3 +620,44 @@ fn warm_requests_routes_in_the_background_and_the_next_session_remembers() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// `warmstart dev` on a fresh clone is the first thing most users run. It
+/// left the cache folder holding its history and its `next.config` probe
+/// and no tag, and from then on every bucket save (`graph cycles`) refused
+/// the folder as not the cache's, with a warning on every run.
+#[test]
+fn after_dev_on_a_fresh_clone_the_graph_cache_still_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let port = free_port().to_string();
+    let args = with(&["dev", "--exit-when-ready"], py(&["--port", &port]));
+    let dev = run(&root, &strs(&args));
+    assert_eq!(dev.code, 0, "{}", dev.stderr);
+    let cache = root.join("node_modules/.cache/warmstart");
+    assert!(cache.join("dev-history.jsonl").is_file(), "{}", dev.stderr);
+    let graph = run(&root, &["graph", "cycles"]);
+    assert!(
+        !graph.stderr.contains("not a warmstart cache folder"),
+        "{}",
+        graph.stderr
+    );
+    assert!(cache.join("CACHEDIR.TAG").is_file(), "{}", graph.stderr);
+    assert!(
+        cache.join("graph-parse-v1.cache").is_file(),
+        "{}",
+        graph.stderr
+    );
+}
+
+/// The names other crates keep in the cache folder are the cache's own.
+#[test]
+fn the_files_dev_keeps_in_the_cache_folder_are_the_caches() {
+    for path in [
+        warmstart_devserver::metrics::HISTORY_FILE,
+        warmstart_init::devcheck::CACHE_FILE,
+    ] {
+        let name = Path::new(path).file_name().unwrap().to_str().unwrap();
+        assert!(warmstart_cache::is_own_name(name), "{path}");
+    }
+}
