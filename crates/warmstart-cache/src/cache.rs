@@ -201,13 +201,14 @@ impl Cache {
 }
 
 /// Files other parts of warmstart keep in the cache folder under fixed
-/// names (`warmstart dev`'s history and its `next.config` probe, the
-/// writers' lock). `warmstart dev` on a fresh clone made the folder with
-/// only these in it and a tag of another length, and every bucket save
-/// after that refused the folder as not the cache's; they now make the
-/// folder through [`prepare_dir`] too.
-pub const KEPT_BESIDE: [&str; 3] = [
+/// names (`warmstart dev`'s history, its routes to warm and its
+/// `next.config` probe, the writers' lock). `warmstart dev` on a fresh
+/// clone made the folder with only these in it and a tag of another
+/// length, and every bucket save after that refused the folder as not the
+/// cache's; they now make the folder through [`prepare_dir`] too.
+pub const KEPT_BESIDE: [&str; 4] = [
     "dev-history.jsonl",
+    "dev-routes.json",
     "next-config-probe.json",
     "writers.lock",
 ];

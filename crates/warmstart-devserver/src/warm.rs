@@ -98,9 +98,10 @@ impl RouteHistory {
         history.sessions.drain(..extra);
         let text = serde_json::to_vec_pretty(&history).expect("history serializes");
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| DevError::Io {
+            // The cache folder, made the cache's way (see metrics::append).
+            warmstart_cache::prepare_dir(dir).map_err(|e| DevError::Io {
                 path: dir.to_path_buf(),
-                source,
+                source: std::io::Error::other(e.to_string()),
             })?;
         }
         warmstart_fs::write_if_changed(path, &text).map_err(|e| DevError::Io {

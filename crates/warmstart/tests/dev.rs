@@ -655,6 +655,7 @@ fn after_dev_on_a_fresh_clone_the_graph_cache_still_saves() {
 fn the_files_dev_keeps_in_the_cache_folder_are_the_caches() {
     for path in [
         warmstart_devserver::metrics::HISTORY_FILE,
+        warmstart_devserver::warm::ROUTES_FILE,
         warmstart_init::devcheck::CACHE_FILE,
     ] {
         let name = Path::new(path).file_name().unwrap().to_str().unwrap();
