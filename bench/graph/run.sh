@@ -13,8 +13,9 @@
 #   oxlint `import/no-cycle`, biome `suspicious/noImportCycles`,
 #   warmstart cold (`--no-cache`), warmstart filling an empty cache
 #   (WARMSTART_CACHE_DIR emptied before each run), warmstart warm;
-# peak RSS from /usr/bin/time (one run each). SLOW=1 adds dpdm and madge
-# (minutes: one run each under $SLOW_LIMIT s). SCALE=1 then runs
+# peak RSS from /usr/bin/time (one run each); then the bar's verdict, and
+# the cold ratio again from rounds of oxlint and cold alone. SLOW=1 adds
+# dpdm and madge (minutes: one run each under $SLOW_LIMIT s). SCALE=1 then runs
 # bench/graph/scale.sh (the 5k/20k/50k-module samples).
 # The peers are installed from npm at pinned versions into $PEERS (default
 # bench/.work/graph-peers, ignored by git). BIN defaults to
@@ -107,6 +108,15 @@ for TREE in "$@"; do
     "$(verdict "cold ms" "$cold" "$BAR_COLD_MS" %.0f);" \
     "$(verdict "fill/cold" "$(ratio "$fill" "$cold")" "$BAR_FILL_RATIO" %.3f);" \
     "$(verdict "peak RSS MB" "$peak_mb" "$BAR_RSS_MB" %.0f)"
+  # oxlint runs slower in rounds with biome in them (549–629 ms against
+  # 398–524 alone, docs/graph.md's twentieth round), which flatters the
+  # ratio above: the same rounds with only oxlint and cold say what a
+  # user running the two one after the other would see.
+  python3 "$HERE/rounds.py" "$RUNS" "$OUT/pair.json" "oxlint=$OXLINT" "cold=$COLD"
+  pair_ox=$(jq -r '.results[0].median_ms' "$OUT/pair.json")
+  pair_cold=$(jq -r '.results[1].median_ms' "$OUT/pair.json")
+  printf 'oxlint and cold alone (%s rounds): oxlint %.0f ms, cold %.0f ms; %s\n' "$RUNS" "$pair_ox" "$pair_cold" \
+    "$(verdict "cold/oxlint" "$(ratio "$pair_cold" "$pair_ox")" "$BAR_COLD_RATIO" %.3f)"
 done
 
 if [ "${SCALE:-0}" = 1 ]; then
