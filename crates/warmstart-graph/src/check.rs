@@ -319,7 +319,7 @@ pub fn cycles(
         }
         document
     } else if let Some(color) = request.human {
-        let mut text = format::human_timed(&graph, &report, request.view, HUMAN_TIME, color);
+        let mut text = format::human(&graph, &report, request.view, HUMAN_TIME, color);
         if request.unresolved {
             text.push_str(&format::unresolved_human(&graph));
         }

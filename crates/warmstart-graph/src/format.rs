@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -36,21 +35,10 @@ fn thousands(n: usize) -> String {
     out
 }
 
-/// The human report: a table of every view, then `view` in detail.
+/// The human report: a table of every view, then `view` in detail. The
+/// run's time is given as text (`53 ms`), or as a slot the result cache
+/// fills in when it answers with the stored report.
 pub fn human(
-    graph: &ModuleGraph,
-    report: &CyclesReport,
-    view: View,
-    elapsed: Duration,
-    color: bool,
-) -> String {
-    let time = format!("{} ms", elapsed.as_millis());
-    human_timed(graph, report, view, &time, color)
-}
-
-/// [`human`] with the run's time given as text (`53 ms`), or a slot the
-/// result cache fills in when it answers with the stored report.
-pub fn human_timed(
     graph: &ModuleGraph,
     report: &CyclesReport,
     view: View,

@@ -2,7 +2,6 @@
 //! and analysed for real, the report snapshotted.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use warmstart_graph::report::{AnalysisOptions, analyse};
 use warmstart_graph::{BuildOptions, View, build, format};
@@ -17,7 +16,7 @@ fn fixture(case: &str) -> PathBuf {
 fn report(case: &str, view: View) -> String {
     let graph = build(&BuildOptions::new(fixture(case)));
     let report = analyse(&graph, AnalysisOptions::default());
-    let mut text = format::human(&graph, &report, view, Duration::ZERO, false);
+    let mut text = format::human(&graph, &report, view, "0 ms", false);
     for p in &graph.problems {
         text.push_str(&format!(
             "parse error: {}:{}:{}: {}\n",
