@@ -239,7 +239,8 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
     // Its length, not only that it exists: a tag written without a sync
     // may have been left empty by a power loss (see below). One `stat`
     // either way, on every run.
-    if std::fs::metadata(&tag).is_ok_and(|m| m.len() == TAG_CONTENTS.len() as u64) {
+    let tagged = || std::fs::metadata(&tag).is_ok_and(|m| m.len() == TAG_CONTENTS.len() as u64);
+    if tagged() {
         return Ok(());
     }
     // A folder that already holds files but no tag is not ours (a typo
@@ -252,6 +253,11 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
             .flatten()
             .any(|e| !is_own_name(&e.file_name().to_string_lossy()));
         if foreign {
+            // Another writer may have made the folder (tag first) and put
+            // its files in since the look above: then it is ours after all.
+            if tagged() {
+                return Ok(());
+            }
             return Err(CacheError::NotACacheDir {
                 path: dir.to_path_buf(),
             });
