@@ -20,7 +20,8 @@
 #
 # Needs npm (the corpus) and llvm-profdata of the LLVM major version rustc
 # was built with (`rustc -vV`; Debian: package llvm-NN, /usr/lib/llvm-NN/bin),
-# found on PATH as llvm-profdata-NN or llvm-profdata, or given as
+# found on PATH as llvm-profdata-NN or llvm-profdata, in rustup's llvm-tools
+# component (`rustup component add llvm-tools`), or given as
 # LLVM_PROFDATA.
 #
 #   scripts/pgo-build.sh [OUT_DIR]
@@ -31,16 +32,20 @@ OUT="$(realpath -m "${1:-$ROOT/target/pgo}")"
 major="$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')"
 profdata="${LLVM_PROFDATA:-}"
 if [ -z "$profdata" ]; then
-  for candidate in "llvm-profdata-$major" "/usr/lib/llvm-$major/bin/llvm-profdata" llvm-profdata; do
+  # rustup's llvm-tools component ships the one of rustc's own LLVM.
+  rustup_tools="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-profdata"
+  # The first of the right version: a distribution's `llvm-profdata` on
+  # PATH is often an older LLVM's, which cannot read rustc's counts.
+  for candidate in "llvm-profdata-$major" "/usr/lib/llvm-$major/bin/llvm-profdata" "$rustup_tools" llvm-profdata; do
     if command -v "$candidate" >/dev/null 2>&1; then
       profdata="$(command -v "$candidate")"
-      break
+      "$profdata" --version 2>/dev/null | grep -q "LLVM version $major\." && break
     fi
   done
 fi
 if [ -z "$profdata" ] || ! "$profdata" --version 2>/dev/null | grep -q "LLVM version $major\."; then
   echo "error: no llvm-profdata of LLVM $major (rustc's) found${profdata:+; $profdata is another version}" >&2
-  echo "hint: install LLVM $major's tools (Debian: apt-get install llvm-$major) or set LLVM_PROFDATA" >&2
+  echo "hint: rustup component add llvm-tools (rustc's own), or install LLVM $major's tools (Debian: apt-get install llvm-$major), or set LLVM_PROFDATA" >&2
   exit 1
 fi
 
