@@ -95,6 +95,24 @@ pub enum DevError {
         source: std::io::Error,
     },
 
+    /// The cache folder, where `warmstart dev` keeps its history and the
+    /// routes it warms, could not be made or is not a cache's. The cache's
+    /// own message names the folder.
+    #[error(transparent)]
+    #[diagnostic(
+        code(warmstart::dev::cache),
+        help(
+            "warmstart dev keeps its history in the cache folder (node_modules/.cache/warmstart): make it writable, or move what is in it aside"
+        )
+    )]
+    Cache(#[from] warmstart_cache::CacheError),
+
+    /// A file `warmstart dev` keeps could not be written (the message
+    /// names it).
+    #[error(transparent)]
+    #[diagnostic(code(warmstart::dev::write))]
+    Write(#[from] warmstart_fs::FsError),
+
     #[error("unknown optimization `{name}` in WARMSTART_DISABLE")]
     #[diagnostic(
         code(warmstart::dev::disable),

@@ -122,7 +122,7 @@ pub fn append(path: &Path, record: &RunRecord, limit: usize) -> Result<(), DevEr
         // The history shares the cache folder: made the cache's way (its
         // tag and `.gitignore`), and never written into a folder that is
         // not a cache's.
-        warmstart_cache::prepare_dir(dir).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        warmstart_cache::prepare_dir(dir)?;
     }
     let line = serde_json::to_string(record).expect("record serializes");
     let existing = std::fs::read_to_string(path).unwrap_or_default();
@@ -134,10 +134,7 @@ pub fn append(path: &Path, record: &RunRecord, limit: usize) -> Result<(), DevEr
         text.push('\n');
         text.push_str(&line);
         text.push('\n');
-        warmstart_fs::atomic_write(path, text.as_bytes()).map_err(|e| DevError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        warmstart_fs::atomic_write(path, text.as_bytes())?;
         return Ok(());
     }
     let mut f = std::fs::OpenOptions::new()
@@ -276,6 +273,38 @@ mod tests {
         assert_eq!(bad, 1);
         let times: Vec<f64> = runs.iter().map(|r| r.startup_time).collect();
         assert_eq!(times, [2.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    fn history_is_never_written_into_a_folder_that_is_not_a_caches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = history_path(dir.path());
+        let folder = path.parent().unwrap();
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("notes.txt"), "mine").unwrap();
+        let err = append(&path, &RunRecord::default(), 3).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DevError::Cache(warmstart_cache::CacheError::NotACacheDir { .. })
+            ),
+            "{err:?}"
+        );
+        // The cache's own message, naming the folder once (it was wrapped
+        // in a second "cannot use <folder>: " before).
+        let message = err.to_string();
+        let shown = folder.display().to_string();
+        assert_eq!(message.matches(&shown).count(), 1, "{message}");
+        assert!(
+            message.contains("not a warmstart cache folder"),
+            "{message}"
+        );
+        assert!(!path.exists());
+        assert_eq!(
+            std::fs::read_to_string(folder.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!folder.join("CACHEDIR.TAG").exists());
     }
 
     #[test]

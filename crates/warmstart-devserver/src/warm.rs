@@ -99,15 +99,9 @@ impl RouteHistory {
         let text = serde_json::to_vec_pretty(&history).expect("history serializes");
         if let Some(dir) = path.parent() {
             // The cache folder, made the cache's way (see metrics::append).
-            warmstart_cache::prepare_dir(dir).map_err(|e| DevError::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
+            warmstart_cache::prepare_dir(dir)?;
         }
-        warmstart_fs::write_if_changed(path, &text).map_err(|e| DevError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        warmstart_fs::write_if_changed(path, &text)?;
         Ok(())
     }
 
