@@ -210,8 +210,12 @@ pub const KEPT_BESIDE: [&str; 4] = [
     "dev-history.jsonl",
     "dev-routes.json",
     "next-config-probe.json",
-    "writers.lock",
+    WRITERS_LOCK,
 ];
+
+/// The lock every command that writes into the tree holds (`warmstart`'s
+/// settings), kept in the cache folder.
+pub const WRITERS_LOCK: &str = "writers.lock";
 
 /// Whether a file or folder named `name` in the cache folder is one
 /// warmstart keeps there: the cache's own files, a bucket, a result's side

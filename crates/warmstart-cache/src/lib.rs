@@ -107,7 +107,7 @@ mod stats;
 
 pub use batch::EncodedFiles;
 pub use bucket::{Bucket, BucketSpec, Saved};
-pub use cache::{CACHEDIR_TAG, Cache, KEPT_BESIDE, is_own_name, prepare_dir};
+pub use cache::{CACHEDIR_TAG, Cache, KEPT_BESIDE, WRITERS_LOCK, is_own_name, prepare_dir};
 pub use change::{Change, Follow, Inputs, Stamp};
 pub use config::{CacheConfig, DEFAULT_DIR, ENV_DIR, ENV_DISABLE};
 pub use error::{CacheError, Result};

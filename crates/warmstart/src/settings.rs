@@ -124,7 +124,7 @@ impl Workspace {
         // .gitignore) so `cache clear` and `doctor` recognize it; with the
         // cache off, beside where it would be.
         let path = match cache.dir() {
-            Some(dir) if cache.ensure_dir().is_ok() => dir.join("writers.lock"),
+            Some(dir) if cache.ensure_dir().is_ok() => dir.join(warmstart_cache::WRITERS_LOCK),
             _ => self.root.join("node_modules/.cache/warmstart-writers.lock"),
         };
         warmstart_fs::WriteLock::acquire(&path, |path| {
