@@ -61,6 +61,15 @@ fn with(base: &[&str], tail: Vec<String>) -> Vec<String> {
     base.iter().map(|s| s.to_string()).chain(tail).collect()
 }
 
+/// The built-in Cal.com-shaped sample in a temp folder (kept while the
+/// returned guard lives) and its root.
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    (dir, root)
+}
+
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -394,9 +403,7 @@ fn crash_message() {
 #[test]
 fn prepare_steps_switches_and_watch_on_the_sample() {
     use std::io::{BufRead, BufReader};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("repo");
-    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let (_dir, root) = sample();
     let port = free_port().to_string();
     let url = format!("http://127.0.0.1:{port}/");
 
@@ -522,9 +529,7 @@ fn hot_reload_probe_sees_the_change_and_restores_the_file() {
 
 #[test]
 fn the_cache_switch_turns_the_apps_no_change_lookup_on_and_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("repo");
-    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let (_dir, root) = sample();
     // Inputs written within the mtime granularity are not trusted by the
     // stamp: let them settle so the second run can hit.
     std::thread::sleep(std::time::Duration::from_millis(2100));
@@ -627,9 +632,7 @@ fn warm_requests_routes_in_the_background_and_the_next_session_remembers() {
 /// the folder as not the cache's, with a warning on every run.
 #[test]
 fn after_dev_on_a_fresh_clone_the_graph_cache_still_saves() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("repo");
-    warmstart_sample::generate(&root, &warmstart_sample::SampleOptions::default()).unwrap();
+    let (_dir, root) = sample();
     let port = free_port().to_string();
     let args = with(&["dev", "--exit-when-ready"], py(&["--port", &port]));
     let dev = run(&root, &strs(&args));
