@@ -108,11 +108,12 @@ for TREE in "$@"; do
     "$(verdict "cold ms" "$cold" "$BAR_COLD_MS" %.0f);" \
     "$(verdict "fill/cold" "$(ratio "$fill" "$cold")" "$BAR_FILL_RATIO" %.3f);" \
     "$(verdict "peak RSS MB" "$peak_mb" "$BAR_RSS_MB" %.0f)"
-  # oxlint runs slower in rounds with biome in them (629 and 456 ms
-  # against 503–524 and 380 alone in docs/graph.md's twentieth round's
-  # runs, an hour apart), which flatters the ratio above: the same rounds
-  # with only oxlint and cold say what a user running the two one after
-  # the other would see.
+  # oxlint's median moves with what else is in the rounds (on one VM 629
+  # and 456 ms beside biome against 503–524 and 380 alone; on another 736
+  # and 697 beside it against 709 and 802 alone: docs/graph.md, twentieth
+  # and twenty-first rounds), so the ratio above can be flattered: the
+  # same rounds with only oxlint and cold say what a user running the two
+  # one after the other would see.
   python3 "$HERE/rounds.py" "$RUNS" "$OUT/pair.json" "oxlint=$OXLINT" "cold=$COLD"
   pair_ox=$(jq -r '.results[0].median_ms' "$OUT/pair.json")
   pair_cold=$(jq -r '.results[1].median_ms' "$OUT/pair.json")
